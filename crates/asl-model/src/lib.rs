@@ -1,1 +1,12 @@
 #![forbid(unsafe_code)]
+//! The definition model of Amazon States Language: spanned source tree,
+//! diagnostics, catalog and rules.
+
+// --- modules owned by the "source/tree/catalog" side (see docs/architecture.md) ---
+pub mod diagnostic;
+pub mod source;
+pub mod tree;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use source::{SourceFormat, Span};
+pub use tree::{Member, Node, NodeValue, Number};

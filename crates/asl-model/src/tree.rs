@@ -1,0 +1,352 @@
+//! The spanned document tree both readers (JSON and YAML) produce.
+//!
+//! Every value and every object key keeps the byte span it came from, object
+//! members keep their source order, and numbers keep their exact source text
+//! so nothing is lost before the typed model is built.
+
+use crate::source::Span;
+
+/// One value of the document with the byte span it was read from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: NodeValue,
+}
+
+/// The kinds of value a definition can hold (the JSON data model).
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeValue {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    Array(Vec<Node>),
+    /// Members in source order. Duplicate keys are rejected by the readers,
+    /// so a key occurs at most once.
+    Object(Vec<Member>),
+}
+
+/// One `"key": value` pair of an object.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub key: String,
+    /// Span of the key as written, including its quotes in JSON.
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Member {
+    /// Span from the start of the key to the end of the value.
+    pub fn span(&self) -> Span {
+        self.key_span.join(self.value.span)
+    }
+}
+
+/// A number as written in the source, with its value as `f64`.
+///
+/// The text is kept so that integers beyond 2^53 and the exact spelling
+/// (`1.0` vs `1`) survive into code generation and messages.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Number {
+    text: String,
+    value: f64,
+}
+
+impl Number {
+    /// Builds a number from JSON number text. Returns `None` when the text is
+    /// not a number `f64` can represent (it can always parse RFC 8259 syntax;
+    /// out-of-range magnitudes become infinite and are rejected).
+    pub fn from_text(text: &str) -> Option<Number> {
+        let value: f64 = text.parse().ok()?;
+        value.is_finite().then(|| Number {
+            text: text.to_owned(),
+            value,
+        })
+    }
+
+    pub fn from_f64(value: f64) -> Option<Number> {
+        if !value.is_finite() {
+            return None;
+        }
+        let text = if value.fract() == 0.0 && value.abs() < 1e15 {
+            format!("{value:.0}")
+        } else {
+            format!("{value}")
+        };
+        Some(Number { text, value })
+    }
+
+    pub fn from_i64(value: i64) -> Number {
+        Number {
+            text: value.to_string(),
+            value: value as f64,
+        }
+    }
+
+    /// The number exactly as written (JSON) or in canonical decimal (YAML).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn as_f64(&self) -> f64 {
+        self.value
+    }
+
+    /// Whether the text is written without fraction or exponent.
+    pub fn is_integer_literal(&self) -> bool {
+        !self.text.contains(['.', 'e', 'E'])
+    }
+
+    /// The value as `u64` when it is a whole number in range (`5`, `5.0`,
+    /// `5e0` all count), parsing the text so large integers stay exact.
+    pub fn as_u64(&self) -> Option<u64> {
+        if self.is_integer_literal() {
+            return self.text.parse().ok();
+        }
+        let v = self.value;
+        (v.fract() == 0.0 && v >= 0.0 && v <= u64::MAX as f64).then_some(v as u64)
+    }
+
+    /// The value as `i64` when it is a whole number in range.
+    pub fn as_i64(&self) -> Option<i64> {
+        if self.is_integer_literal() {
+            return self.text.parse().ok();
+        }
+        let v = self.value;
+        (v.fract() == 0.0 && v >= i64::MIN as f64 && v <= i64::MAX as f64).then_some(v as i64)
+    }
+
+    /// Whether the value is mathematically an integer (`3`, `3.0`, `3e2`).
+    pub fn is_whole(&self) -> bool {
+        self.value.fract() == 0.0
+    }
+
+    /// The value as a `serde_json::Number`, keeping integers exact.
+    pub fn to_json_number(&self) -> serde_json::Number {
+        if self.is_integer_literal() {
+            if let Ok(n) = self.text.parse::<u64>() {
+                return n.into();
+            }
+            if let Ok(n) = self.text.parse::<i64>() {
+                return n.into();
+            }
+        }
+        // `value` is finite by construction, so `from_f64` cannot fail; zero
+        // is a harmless fallback all the same.
+        serde_json::Number::from_f64(self.value).unwrap_or_else(|| 0.into())
+    }
+}
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Node {
+    pub fn new(span: Span, value: NodeValue) -> Node {
+        Node { span, value }
+    }
+
+    /// The member value for `key` when this node is an object.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.member(key).map(|m| &m.value)
+    }
+
+    /// The whole member (key, key span, value) for `key` when this node is an
+    /// object.
+    pub fn member(&self, key: &str) -> Option<&Member> {
+        self.as_object()?.iter().find(|m| m.key == key)
+    }
+
+    /// The element at `index` when this node is an array.
+    pub fn index(&self, index: usize) -> Option<&Node> {
+        self.as_array()?.get(index)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            NodeValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            NodeValue::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<&Number> {
+        match &self.value {
+            NodeValue::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        self.as_number().map(Number::as_f64)
+    }
+
+    pub fn as_u64(&self) -> Option<u64> {
+        self.as_number().and_then(Number::as_u64)
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        self.as_number().and_then(Number::as_i64)
+    }
+
+    pub fn as_array(&self) -> Option<&[Node]> {
+        match &self.value {
+            NodeValue::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[Member]> {
+        match &self.value {
+            NodeValue::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, NodeValue::Null)
+    }
+
+    pub fn is_object(&self) -> bool {
+        matches!(self.value, NodeValue::Object(_))
+    }
+
+    /// The JSON type name of this value, for messages ("expected an object,
+    /// found a string").
+    pub fn kind(&self) -> &'static str {
+        self.value.kind()
+    }
+
+    /// The value as `serde_json::Value` (spans dropped, member order kept), for
+    /// code generation and payload templates.
+    pub fn to_json_value(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.value {
+            NodeValue::Null => Value::Null,
+            NodeValue::Bool(b) => Value::Bool(*b),
+            NodeValue::Number(n) => Value::Number(n.to_json_number()),
+            NodeValue::String(s) => Value::String(s.clone()),
+            NodeValue::Array(items) => {
+                Value::Array(items.iter().map(Node::to_json_value).collect())
+            }
+            NodeValue::Object(members) => Value::Object(
+                members
+                    .iter()
+                    .map(|m| (m.key.clone(), m.value.to_json_value()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Visits this node and every node below it, depth first, parents before
+    /// children. Uses an explicit stack so deep documents cannot overflow.
+    pub fn walk(&self, mut visit: impl FnMut(&Node)) {
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            visit(node);
+            match &node.value {
+                NodeValue::Array(items) => stack.extend(items.iter().rev()),
+                NodeValue::Object(members) => stack.extend(members.iter().rev().map(|m| &m.value)),
+                _ => {}
+            }
+        }
+    }
+}
+
+impl NodeValue {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            NodeValue::Null => "null",
+            NodeValue::Bool(_) => "boolean",
+            NodeValue::Number(_) => "number",
+            NodeValue::String(_) => "string",
+            NodeValue::Array(_) => "array",
+            NodeValue::Object(_) => "object",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leaf(value: NodeValue) -> Node {
+        Node::new(Span::new(0, 1), value)
+    }
+
+    fn object(members: Vec<(&str, Node)>) -> Node {
+        Node::new(
+            Span::new(0, 10),
+            NodeValue::Object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| Member {
+                        key: k.to_owned(),
+                        key_span: Span::new(0, 1),
+                        value: v,
+                    })
+                    .collect(),
+            ),
+        )
+    }
+
+    #[test]
+    fn get_finds_members_by_key() {
+        let node = object(vec![("Type", leaf(NodeValue::String("Pass".into())))]);
+        assert_eq!(node.get("Type").and_then(Node::as_str), Some("Pass"));
+        assert!(node.get("Next").is_none());
+    }
+
+    #[test]
+    fn large_integers_stay_exact() {
+        let n = Number::from_text("9007199254740993").expect("valid number");
+        assert_eq!(n.as_u64(), Some(9_007_199_254_740_993));
+        assert_eq!(n.to_json_number().as_u64(), Some(9_007_199_254_740_993));
+    }
+
+    #[test]
+    fn whole_numbers_with_fraction_syntax_convert_to_integers() {
+        let n = Number::from_text("30.0").expect("valid number");
+        assert_eq!(n.as_u64(), Some(30));
+        assert!(!n.is_integer_literal());
+        assert_eq!(n.text(), "30.0");
+    }
+
+    #[test]
+    fn overflowing_numbers_are_refused() {
+        assert!(Number::from_text("1e400").is_none());
+    }
+
+    #[test]
+    fn json_value_keeps_member_order() {
+        let node = object(vec![
+            ("b", leaf(NodeValue::Bool(true))),
+            ("a", leaf(NodeValue::Null)),
+        ]);
+        let value = node.to_json_value();
+        let keys: Vec<&String> = value.as_object().expect("object").keys().collect();
+        assert_eq!(keys, ["b", "a"]);
+    }
+
+    #[test]
+    fn walk_visits_parents_before_children() {
+        let node = object(vec![(
+            "a",
+            Node::new(
+                Span::new(0, 1),
+                NodeValue::Array(vec![leaf(NodeValue::Null)]),
+            ),
+        )]);
+        let mut kinds = Vec::new();
+        node.walk(|n| kinds.push(n.kind()));
+        assert_eq!(kinds, ["object", "array", "null"]);
+    }
+}
