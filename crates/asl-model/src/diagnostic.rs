@@ -5,6 +5,33 @@ use std::fmt;
 
 use crate::source::Span;
 
+/// Codes of the diagnostics produced by the readers (JSON/YAML), the
+/// resource rules and the request-shape rules. Kept together so numbering
+/// stays in one place.
+pub mod codes {
+    /// The text is not valid JSON / YAML.
+    pub const SYNTAX: &str = "ASL001";
+    /// An object has the same key twice.
+    pub const DUPLICATE_KEY: &str = "ASL002";
+    /// Nesting deeper than the reader's limit.
+    pub const TOO_DEEP: &str = "ASL003";
+    /// `arn:aws:states:::service:api` names no optimized integration.
+    pub const UNKNOWN_INTEGRATION: &str = "ASL040";
+    /// The pattern suffix (`.sync`, `.sync:2`, `.waitForTaskToken`) is not
+    /// supported by that API.
+    pub const UNSUPPORTED_PATTERN: &str = "ASL041";
+    /// `.sync` on an AWS SDK integration.
+    pub const SDK_SYNC: &str = "ASL042";
+    /// Something an Express workflow cannot do (activity, `.sync`, callback).
+    pub const EXPRESS_UNSUPPORTED: &str = "ASL043";
+    /// A CloudFormation `${…}` placeholder while placeholders are forbidden.
+    pub const CFN_PLACEHOLDER: &str = "ASL044";
+    /// A request (`Parameters` / `Arguments`) misses a member the API needs.
+    pub const MISSING_REQUEST_MEMBER: &str = "ASL050";
+    /// A request member has the wrong type or value for the API.
+    pub const INVALID_REQUEST_MEMBER: &str = "ASL051";
+}
+
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {

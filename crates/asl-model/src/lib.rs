@@ -4,9 +4,11 @@
 
 // --- modules owned by the "source/tree/catalog" side (see docs/architecture.md) ---
 pub mod diagnostic;
+pub mod json;
 pub mod source;
 pub mod tree;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use json::parse_json;
 pub use source::{SourceFormat, Span};
 pub use tree::{Member, Node, NodeValue, Number};

@@ -1,0 +1,903 @@
+//! A strict RFC 8259 JSON reader producing the spanned tree.
+//!
+//! Hand-written rather than built on serde so that every key and value keeps
+//! its byte span, numbers keep their exact text, duplicate keys are reported
+//! with both places, and errors point at the exact byte. The reader keeps its
+//! own stack instead of recursing, so arbitrarily deep input cannot overflow
+//! the thread's stack; nesting beyond [`MAX_DEPTH`] is a clear error.
+
+// A syntax error ends reading, so the size of the error value does not matter
+// on any hot path, and the contract returns `Diagnostic` itself.
+#![allow(clippy::result_large_err)]
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, codes};
+use crate::source::Span;
+use crate::tree::{Member, Node, NodeValue, Number};
+
+/// Deepest nesting of arrays and objects accepted. Real definitions stay far
+/// below this; the limit exists so hostile input fails fast and clearly.
+pub const MAX_DEPTH: usize = 512;
+
+/// Objects with more members than this switch from a linear duplicate-key
+/// scan to a hash map.
+const LINEAR_KEY_SCAN: usize = 12;
+
+/// Reads one JSON document. A leading byte-order mark is skipped; spans
+/// still count its bytes, so they index the text as given.
+pub fn parse_json(text: &str) -> Result<Node, Diagnostic> {
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    if text.starts_with('\u{feff}') {
+        reader.pos = '\u{feff}'.len_utf8();
+    }
+    let node = reader.document()?;
+    reader.skip_whitespace()?;
+    if reader.pos < reader.bytes.len() {
+        return Err(reader
+            .error_here_char("unexpected content after the end of the JSON document")
+            .with_label("the document ended before this")
+            .with_help("a definition holds exactly one JSON value; remove what follows it"));
+    }
+    Ok(node)
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+/// An array or object whose closing bracket has not been read yet.
+enum Frame {
+    Array {
+        start: usize,
+        items: Vec<Node>,
+    },
+    Object {
+        start: usize,
+        members: Vec<Member>,
+        key: Option<(String, Span)>,
+        index: Option<HashMap<String, Span>>,
+    },
+}
+
+fn syntax(message: impl Into<String>, span: Span) -> Diagnostic {
+    Diagnostic::error(codes::SYNTAX, message, span)
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) -> Result<(), Diagnostic> {
+        while let Some(b) = self.peek() {
+            match b {
+                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
+                b'/' if matches!(self.bytes.get(self.pos + 1), Some(b'/' | b'*')) => {
+                    return Err(syntax(
+                        "comments are not allowed in JSON",
+                        Span::new(self.pos, self.pos + 2),
+                    )
+                    .with_label("comment starts here")
+                    .with_help("remove the comment, or write the definition in YAML"));
+                }
+                _ => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// The character at the current position as a span (one whole UTF-8
+    /// character, or an empty span at the end of input).
+    fn char_span(&self) -> Span {
+        match self
+            .text
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next())
+        {
+            Some(c) => Span::new(self.pos, self.pos + c.len_utf8()),
+            None => Span::at(self.pos),
+        }
+    }
+
+    fn describe_here(&self) -> String {
+        match self
+            .text
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next())
+        {
+            Some(c) if c.is_control() => format!("character U+{:04X}", c as u32),
+            Some(c) => format!("`{c}`"),
+            None => "end of input".to_owned(),
+        }
+    }
+
+    fn error_here_char(&self, message: impl Into<String>) -> Diagnostic {
+        syntax(message, self.char_span())
+    }
+
+    fn document(&mut self) -> Result<Node, Diagnostic> {
+        let mut stack: Vec<Frame> = Vec::new();
+        loop {
+            // Read one value; containers push a frame and read their first
+            // element/member on the next turn of the loop.
+            self.skip_whitespace()?;
+            let mut node = match self.peek() {
+                Some(b'{') => {
+                    let start = self.pos;
+                    self.check_depth(&stack)?;
+                    self.pos += 1;
+                    self.skip_whitespace()?;
+                    if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                        Node::new(Span::new(start, self.pos), NodeValue::Object(Vec::new()))
+                    } else {
+                        let mut frame = Frame::Object {
+                            start,
+                            members: Vec::new(),
+                            key: None,
+                            index: None,
+                        };
+                        self.object_key(&mut frame)?;
+                        stack.push(frame);
+                        continue;
+                    }
+                }
+                Some(b'[') => {
+                    let start = self.pos;
+                    self.check_depth(&stack)?;
+                    self.pos += 1;
+                    self.skip_whitespace()?;
+                    if self.peek() == Some(b']') {
+                        self.pos += 1;
+                        Node::new(Span::new(start, self.pos), NodeValue::Array(Vec::new()))
+                    } else {
+                        stack.push(Frame::Array {
+                            start,
+                            items: Vec::new(),
+                        });
+                        continue;
+                    }
+                }
+                _ => self.scalar(&stack)?,
+            };
+
+            // Hand the finished value to its parent; closing brackets finish
+            // the parent too, so this loops until a parent wants more.
+            loop {
+                let Some(frame) = stack.last_mut() else {
+                    return Ok(node);
+                };
+                self.skip_whitespace()?;
+                match frame {
+                    Frame::Array { start, items } => {
+                        items.push(node);
+                        match self.peek() {
+                            Some(b',') => {
+                                let comma = self.pos;
+                                self.pos += 1;
+                                self.skip_whitespace()?;
+                                if self.peek() == Some(b']') {
+                                    return Err(trailing_comma(comma));
+                                }
+                                break;
+                            }
+                            Some(b']') => {
+                                self.pos += 1;
+                                let span = Span::new(*start, self.pos);
+                                let items = std::mem::take(items);
+                                stack.pop();
+                                node = Node::new(span, NodeValue::Array(items));
+                            }
+                            _ => {
+                                return Err(syntax(
+                                    format!(
+                                        "expected `,` or `]` after array element, found {}",
+                                        self.describe_here()
+                                    ),
+                                    self.char_span(),
+                                )
+                                .with_secondary(Span::at(*start), "array starts here"));
+                            }
+                        }
+                    }
+                    Frame::Object {
+                        start,
+                        members,
+                        key,
+                        index,
+                    } => {
+                        let Some((name, key_span)) = key.take() else {
+                            // Unreachable by construction: a key is always
+                            // read before its value.
+                            return Err(syntax("object member without a key", node.span));
+                        };
+                        members.push(Member {
+                            key: name,
+                            key_span,
+                            value: node,
+                        });
+                        match self.peek() {
+                            Some(b',') => {
+                                let comma = self.pos;
+                                self.pos += 1;
+                                self.skip_whitespace()?;
+                                if self.peek() == Some(b'}') {
+                                    return Err(trailing_comma(comma));
+                                }
+                                let (name, span) = self.key_string()?;
+                                check_duplicate(members, index, &name, span)?;
+                                *key = Some((name, span));
+                                self.expect_colon()?;
+                                break;
+                            }
+                            Some(b'}') => {
+                                self.pos += 1;
+                                let span = Span::new(*start, self.pos);
+                                let members = std::mem::take(members);
+                                stack.pop();
+                                node = Node::new(span, NodeValue::Object(members));
+                            }
+                            _ => {
+                                let mut d = syntax(
+                                    format!(
+                                        "expected `,` or `}}` after object member, found {}",
+                                        self.describe_here()
+                                    ),
+                                    self.char_span(),
+                                )
+                                .with_secondary(Span::at(*start), "object starts here");
+                                if self.peek() == Some(b'"') {
+                                    d = d.with_help("add a `,` between the members");
+                                }
+                                return Err(d);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_depth(&self, stack: &[Frame]) -> Result<(), Diagnostic> {
+        if stack.len() >= MAX_DEPTH {
+            return Err(Diagnostic::error(
+                codes::TOO_DEEP,
+                format!("nesting is deeper than {MAX_DEPTH} levels"),
+                Span::new(self.pos, self.pos + 1),
+            )
+            .with_label("this array or object is too deep")
+            .with_note("no real state machine nests this deeply; the reader stops here"));
+        }
+        Ok(())
+    }
+
+    /// Reads the first key of an object (just after `{` and whitespace) and
+    /// the colon after it.
+    fn object_key(&mut self, frame: &mut Frame) -> Result<(), Diagnostic> {
+        let (name, span) = self.key_string()?;
+        if let Frame::Object { key, .. } = frame {
+            *key = Some((name, span));
+        }
+        self.expect_colon()
+    }
+
+    fn key_string(&mut self) -> Result<(String, Span), Diagnostic> {
+        match self.peek() {
+            Some(b'"') => {
+                let start = self.pos;
+                let s = self.string()?;
+                Ok((s, Span::new(start, self.pos)))
+            }
+            Some(b'\'') => Err(self
+                .error_here_char("strings must use double quotes in JSON")
+                .with_label("single quote here")),
+            Some(b) if b.is_ascii_alphabetic() || b == b'_' || b == b'$' => {
+                let word = self.word_span();
+                Err(syntax("object keys must be strings in double quotes", word)
+                    .with_label("unquoted key"))
+            }
+            _ => Err(self.error_here_char(format!(
+                "expected a string key or `}}`, found {}",
+                self.describe_here()
+            ))),
+        }
+    }
+
+    fn expect_colon(&mut self) -> Result<(), Diagnostic> {
+        self.skip_whitespace()?;
+        if self.peek() == Some(b':') {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.error_here_char(format!(
+                "expected `:` after object key, found {}",
+                self.describe_here()
+            )))
+        }
+    }
+
+    /// Span of the identifier-like word at the current position.
+    fn word_span(&self) -> Span {
+        let rest = self.text.get(self.pos..).unwrap_or("");
+        let len = rest
+            .char_indices()
+            .find(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '-'))
+            .map_or(rest.len(), |(i, _)| i);
+        Span::new(self.pos, self.pos + len.max(1).min(rest.len()))
+    }
+
+    fn scalar(&mut self, stack: &[Frame]) -> Result<Node, Diagnostic> {
+        let start = self.pos;
+        let value = match self.peek() {
+            Some(b'"') => NodeValue::String(self.string()?),
+            Some(b'-' | b'0'..=b'9') => NodeValue::Number(self.number()?),
+            Some(b't') if self.bytes[self.pos..].starts_with(b"true") => {
+                self.literal_end(4)?;
+                NodeValue::Bool(true)
+            }
+            Some(b'f') if self.bytes[self.pos..].starts_with(b"false") => {
+                self.literal_end(5)?;
+                NodeValue::Bool(false)
+            }
+            Some(b'n') if self.bytes[self.pos..].starts_with(b"null") => {
+                self.literal_end(4)?;
+                NodeValue::Null
+            }
+            Some(b'\'') => {
+                return Err(self
+                    .error_here_char("strings must use double quotes in JSON")
+                    .with_label("single quote here"));
+            }
+            Some(b) if b.is_ascii_alphabetic() || b == b'_' => {
+                let word = self.word_span();
+                let text = word.slice(self.text).unwrap_or("");
+                return Err(syntax(
+                    format!("unexpected word `{text}`, expected a JSON value"),
+                    word,
+                )
+                .with_help(
+                    "strings must be in double quotes; the only bare words are `true`, `false` and `null`",
+                ));
+            }
+            Some(b',') if !stack.is_empty() => {
+                return Err(self.error_here_char("expected a value before `,`"));
+            }
+            Some(b']' | b'}') if !stack.is_empty() => {
+                return Err(self
+                    .error_here_char(format!("expected a value, found {}", self.describe_here())));
+            }
+            None => {
+                return Err(syntax(
+                    "expected a JSON value, found end of input",
+                    Span::at(self.pos),
+                ));
+            }
+            _ => {
+                return Err(self.error_here_char(format!(
+                    "expected a JSON value, found {}",
+                    self.describe_here()
+                )));
+            }
+        };
+        Ok(Node::new(Span::new(start, self.pos), value))
+    }
+
+    /// Consumes a keyword of `len` bytes and rejects `trueish` and the like.
+    fn literal_end(&mut self, len: usize) -> Result<(), Diagnostic> {
+        let after = self.pos + len;
+        if let Some(&b) = self.bytes.get(after)
+            && (b.is_ascii_alphanumeric() || b == b'_')
+        {
+            let word = self.word_span();
+            let text = word.slice(self.text).unwrap_or("");
+            return Err(syntax(
+                format!("unexpected word `{text}`, expected a JSON value"),
+                word,
+            ));
+        }
+        self.pos = after;
+        Ok(())
+    }
+
+    /// Reads a string starting at the opening quote; leaves `pos` after the
+    /// closing quote.
+    fn string(&mut self) -> Result<String, Diagnostic> {
+        let open = self.pos;
+        self.pos += 1;
+        let content_start = self.pos;
+        // Fast path: no escapes. `"` and `\` are ASCII, so the slice always
+        // ends on a character boundary.
+        while let Some(&b) = self.bytes.get(self.pos) {
+            match b {
+                b'"' => {
+                    let s = self.text.get(content_start..self.pos).unwrap_or("");
+                    self.pos += 1;
+                    return Ok(s.to_owned());
+                }
+                b'\\' => break,
+                0x00..=0x1f => return Err(self.control_in_string(open)),
+                _ => self.pos += 1,
+            }
+        }
+        let mut out = String::from(self.text.get(content_start..self.pos).unwrap_or(""));
+        loop {
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return Err(unterminated(open, self.pos));
+            };
+            match b {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                b'\\' => self.escape(&mut out)?,
+                0x00..=0x1f => return Err(self.control_in_string(open)),
+                _ => {
+                    // Copy the run of ordinary bytes up to the next special one.
+                    let run_start = self.pos;
+                    while let Some(&b) = self.bytes.get(self.pos) {
+                        if b == b'"' || b == b'\\' || b < 0x20 {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    out.push_str(self.text.get(run_start..self.pos).unwrap_or(""));
+                }
+            }
+        }
+    }
+
+    fn control_in_string(&self, open: usize) -> Diagnostic {
+        if self.peek() == Some(b'\n') || self.peek() == Some(b'\r') {
+            // Most likely an unterminated string running into the next line.
+            return syntax("line break inside a string", Span::new(open, self.pos))
+                .with_label("this string is not closed on its line")
+                .with_help("close the string with `\"`, or write a line break as `\\n`");
+        }
+        let c = self.peek().unwrap_or(0);
+        syntax(
+            format!("control character U+{c:04X} must be escaped in a string"),
+            Span::new(self.pos, self.pos + 1),
+        )
+        .with_help(format!("write it as `\\u{c:04X}`"))
+    }
+
+    /// Decodes one escape sequence at `pos` (which is at the backslash).
+    fn escape(&mut self, out: &mut String) -> Result<(), Diagnostic> {
+        let start = self.pos;
+        let Some(&kind) = self.bytes.get(self.pos + 1) else {
+            return Err(unterminated(start, self.pos + 1));
+        };
+        self.pos += 2;
+        let c = match kind {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let high = self.hex4(start)?;
+                if (0xDC00..0xE000).contains(&high) {
+                    return Err(syntax(
+                        "invalid unicode escape: a low surrogate without a high surrogate before it",
+                        Span::new(start, self.pos),
+                    ));
+                }
+                if (0xD800..0xDC00).contains(&high) {
+                    if self.bytes.get(self.pos) != Some(&b'\\')
+                        || self.bytes.get(self.pos + 1) != Some(&b'u')
+                    {
+                        return Err(syntax(
+                            "invalid unicode escape: a high surrogate must be followed by a `\\u` low surrogate",
+                            Span::new(start, self.pos),
+                        ));
+                    }
+                    let low_start = self.pos;
+                    self.pos += 2;
+                    let low = self.hex4(low_start)?;
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return Err(syntax(
+                            "invalid unicode escape: a high surrogate must be followed by a low surrogate",
+                            Span::new(start, self.pos),
+                        ));
+                    }
+                    let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                    char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
+                } else {
+                    char::from_u32(high).unwrap_or(char::REPLACEMENT_CHARACTER)
+                }
+            }
+            _ => {
+                let span = Span::new(
+                    start,
+                    start
+                        + 1
+                        + self
+                            .text
+                            .get(start + 1..)
+                            .and_then(|r| r.chars().next())
+                            .map_or(1, char::len_utf8),
+                );
+                let shown = span.slice(self.text).unwrap_or("\\");
+                self.pos = span.end;
+                return Err(syntax(format!("invalid escape `{shown}` in string"), span)
+                    .with_help("JSON allows only \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX"));
+            }
+        };
+        out.push(c);
+        Ok(())
+    }
+
+    /// Reads the four hex digits of a `\u` escape starting at `pos`.
+    fn hex4(&mut self, escape_start: usize) -> Result<u32, Diagnostic> {
+        let mut value = 0u32;
+        for _ in 0..4 {
+            let digit = self.peek().and_then(|b| (b as char).to_digit(16));
+            match digit {
+                Some(d) => {
+                    value = value * 16 + d;
+                    self.pos += 1;
+                }
+                None => {
+                    return Err(syntax(
+                        "invalid unicode escape: `\\u` must be followed by four hex digits",
+                        Span::new(escape_start, self.char_span().end.max(self.pos)),
+                    ));
+                }
+            }
+        }
+        Ok(value)
+    }
+
+    fn number(&mut self) -> Result<Number, Diagnostic> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if matches!(self.peek(), Some(b'0'..=b'9')) {
+                    return Err(syntax(
+                        "leading zeros are not allowed in JSON numbers",
+                        Span::new(start, self.digits_end()),
+                    ));
+                }
+            }
+            Some(b'1'..=b'9') => self.pos = self.digits_end(),
+            _ => {
+                return Err(self.error_here_char(format!(
+                    "expected a digit after `-`, found {}",
+                    self.describe_here()
+                )));
+            }
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error_here_char(format!(
+                    "expected a digit after the decimal point, found {}",
+                    self.describe_here()
+                )));
+            }
+            self.pos = self.digits_end();
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error_here_char(format!(
+                    "expected a digit in the exponent, found {}",
+                    self.describe_here()
+                )));
+            }
+            self.pos = self.digits_end();
+        }
+        let span = Span::new(start, self.pos);
+        let text = span.slice(self.text).unwrap_or("");
+        Number::from_text(text).ok_or_else(|| {
+            syntax(format!("number `{text}` is out of range"), span)
+                .with_note("numbers must fit a 64-bit floating point value")
+        })
+    }
+
+    fn digits_end(&self) -> usize {
+        let mut end = self.pos;
+        while matches!(self.bytes.get(end), Some(b'0'..=b'9')) {
+            end += 1;
+        }
+        end
+    }
+}
+
+fn trailing_comma(comma: usize) -> Diagnostic {
+    syntax(
+        "trailing comma is not allowed in JSON",
+        Span::new(comma, comma + 1),
+    )
+    .with_label("remove this comma")
+}
+
+fn unterminated(open: usize, end: usize) -> Diagnostic {
+    syntax("unterminated string", Span::new(open, end))
+        .with_label("string starts here and is never closed")
+}
+
+fn check_duplicate(
+    members: &[Member],
+    index: &mut Option<HashMap<String, Span>>,
+    name: &str,
+    span: Span,
+) -> Result<(), Diagnostic> {
+    let first = if members.len() < LINEAR_KEY_SCAN {
+        members.iter().find(|m| m.key == name).map(|m| m.key_span)
+    } else {
+        let map = index.get_or_insert_with(|| {
+            members
+                .iter()
+                .map(|m| (m.key.clone(), m.key_span))
+                .collect()
+        });
+        // Bring the map up to date with members added since it was built.
+        for m in members.iter().skip(map.len()) {
+            map.insert(m.key.clone(), m.key_span);
+        }
+        map.get(name).copied()
+    };
+    match first {
+        Some(first_span) => Err(duplicate_key(name, span, first_span)),
+        None => Ok(()),
+    }
+}
+
+/// The diagnostic both readers give for a key that occurs twice.
+pub(crate) fn duplicate_key(name: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::DUPLICATE_KEY,
+        format!("duplicate key `{name}`"),
+        span,
+    )
+    .with_label("second occurrence")
+    .with_secondary(first, "first defined here")
+    .with_note("AWS rejects definitions with duplicate keys; other tools silently keep one of them")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> Diagnostic {
+        match parse_json(text) {
+            Ok(node) => panic!("expected an error, parsed {node:?}"),
+            Err(d) => d,
+        }
+    }
+
+    fn at(text: &str, needle: &str) -> usize {
+        text.find(needle).expect("needle in text")
+    }
+
+    #[test]
+    fn every_key_and_value_has_its_span() {
+        let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#;
+        let root = parse_json(text).expect("valid");
+        let start_at = root.member("StartAt").expect("member");
+        assert_eq!(start_at.key_span.slice(text), Some(r#""StartAt""#));
+        assert_eq!(start_at.value.span.slice(text), Some(r#""A""#));
+        let end = root
+            .get("States")
+            .and_then(|s| s.get("A"))
+            .and_then(|a| a.get("End"))
+            .expect("nested");
+        assert_eq!(end.span.slice(text), Some("true"));
+        assert_eq!(root.span, Span::new(0, text.len()));
+    }
+
+    #[test]
+    fn numbers_keep_their_exact_text() {
+        let root = parse_json(r#"[1.50, -0, 2E+3, 12345678901234567890]"#).expect("valid");
+        let texts: Vec<&str> = root
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|n| n.as_number().expect("number").text())
+            .collect();
+        assert_eq!(texts, ["1.50", "-0", "2E+3", "12345678901234567890"]);
+    }
+
+    #[test]
+    fn escapes_are_decoded_including_surrogate_pairs() {
+        let root = parse_json(r#""a\n\"\u00e9\ud83d\ude00\/""#).expect("valid");
+        assert_eq!(root.as_str(), Some("a\n\"é😀/"));
+    }
+
+    #[test]
+    fn duplicate_key_points_at_second_and_first_occurrence() {
+        let text = r#"{"Type": "Pass", "Next": "B", "Type": "Task"}"#;
+        let d = err(text);
+        assert_eq!(d.code, codes::DUPLICATE_KEY);
+        let second = text.rfind(r#""Type""#).expect("second");
+        assert_eq!(d.span, Span::new(second, second + 6));
+        assert_eq!(d.secondary.first().map(|s| s.0), Some(Span::new(1, 7)));
+    }
+
+    #[test]
+    fn duplicate_key_found_in_large_objects() {
+        let mut text = String::from("{");
+        for i in 0..40 {
+            text.push_str(&format!("\"k{i}\": {i}, "));
+        }
+        text.push_str("\"k7\": 0}");
+        let d = err(&text);
+        assert_eq!(d.code, codes::DUPLICATE_KEY);
+        assert_eq!(d.span.slice(&text), Some("\"k7\""));
+    }
+
+    #[test]
+    fn same_key_in_different_objects_is_fine() {
+        assert!(parse_json(r#"{"a": {"x": 1}, "b": {"x": 2}}"#).is_ok());
+    }
+
+    #[test]
+    fn missing_comma_between_members_is_reported_at_the_next_key() {
+        let text = "{\"a\": 1\n \"b\": 2}";
+        let d = err(text);
+        assert_eq!(d.code, codes::SYNTAX);
+        assert!(
+            d.message
+                .starts_with("expected `,` or `}` after object member")
+        );
+        assert_eq!(d.span.start, at(text, "\"b\""));
+    }
+
+    #[test]
+    fn missing_comma_in_array_is_reported_at_the_next_element() {
+        let text = "[1 2]";
+        let d = err(text);
+        assert!(
+            d.message
+                .starts_with("expected `,` or `]` after array element")
+        );
+        assert_eq!(d.span, Span::new(3, 4));
+    }
+
+    #[test]
+    fn trailing_comma_points_at_the_comma() {
+        let text = r#"{"a": 1,}"#;
+        let d = err(text);
+        assert_eq!(d.message, "trailing comma is not allowed in JSON");
+        assert_eq!(d.span, Span::new(7, 8));
+        assert_eq!(err("[1, ]").span, Span::new(2, 3));
+    }
+
+    #[test]
+    fn missing_colon_is_reported_after_the_key() {
+        let d = err(r#"{"a" 1}"#);
+        assert!(d.message.starts_with("expected `:` after object key"));
+        assert_eq!(d.span, Span::new(5, 6));
+    }
+
+    #[test]
+    fn unquoted_keys_and_single_quotes_are_rejected() {
+        assert_eq!(err("{StartAt: 1}").span, Span::new(1, 8));
+        assert_eq!(
+            err("{'a': 1}").message,
+            "strings must use double quotes in JSON"
+        );
+    }
+
+    #[test]
+    fn comments_are_rejected() {
+        let d = err("{\n // note\n}");
+        assert_eq!(d.message, "comments are not allowed in JSON");
+        assert_eq!(d.span, Span::new(3, 5));
+    }
+
+    #[test]
+    fn invalid_numbers_are_rejected_with_their_reason() {
+        assert_eq!(
+            err("012").message,
+            "leading zeros are not allowed in JSON numbers"
+        );
+        assert!(
+            err("1.")
+                .message
+                .starts_with("expected a digit after the decimal point")
+        );
+        assert!(
+            err("1e")
+                .message
+                .starts_with("expected a digit in the exponent")
+        );
+        assert!(err("-x").message.starts_with("expected a digit after `-`"));
+        assert!(err("1e999").message.contains("out of range"));
+        assert!(err("NaN").message.starts_with("unexpected word `NaN`"));
+    }
+
+    #[test]
+    fn bad_strings_are_rejected_at_the_culprit() {
+        let d = err(r#""a\qb""#);
+        assert_eq!(d.message, "invalid escape `\\q` in string");
+        assert_eq!(d.span, Span::new(2, 4));
+        assert_eq!(err("\"a\tb\"").span, Span::new(2, 3));
+        assert_eq!(err("\"abc").message, "unterminated string");
+        assert!(err(r#""\ud800x""#).message.contains("high surrogate"));
+        assert!(err(r#""\udc00""#).message.contains("low surrogate"));
+        assert!(err(r#""\u12G4""#).message.contains("four hex digits"));
+    }
+
+    #[test]
+    fn keyword_prefixes_are_not_keywords() {
+        assert!(
+            err("trueish")
+                .message
+                .starts_with("unexpected word `trueish`")
+        );
+        assert_eq!(parse_json(" null ").map(|n| n.is_null()), Ok(true));
+    }
+
+    #[test]
+    fn trailing_content_is_rejected() {
+        let d = err("{} {}");
+        assert_eq!(d.span, Span::new(3, 4));
+    }
+
+    #[test]
+    fn empty_input_is_reported() {
+        assert_eq!(
+            err("  ").message,
+            "expected a JSON value, found end of input"
+        );
+    }
+
+    #[test]
+    fn byte_order_mark_is_skipped_and_spans_count_it() {
+        let text = "\u{feff}{\"a\": 1}";
+        let root = parse_json(text).expect("valid");
+        assert_eq!(root.span.start, 3);
+        assert_eq!(root.member("a").map(|m| m.key_span), Some(Span::new(4, 7)));
+    }
+
+    #[test]
+    fn nesting_at_the_limit_is_accepted() {
+        let text = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse_json(&text).is_ok());
+    }
+
+    #[test]
+    fn ten_thousand_levels_give_a_depth_error_not_a_crash() {
+        let text = format!("{}{}", "[{\"a\":".repeat(5_000), "}]".repeat(5_000));
+        let d = err(&text);
+        assert_eq!(d.code, codes::TOO_DEEP);
+        // Each `[{"a":` opens two levels in six bytes; the container at depth
+        // MAX_DEPTH + 1 is the `[` of repetition MAX_DEPTH / 2.
+        assert_eq!(d.span, Span::new(MAX_DEPTH / 2 * 6, MAX_DEPTH / 2 * 6 + 1));
+    }
+
+    #[test]
+    fn non_ascii_text_keeps_byte_spans() {
+        let text = r#"{"Zuständ": "ä"}"#;
+        let root = parse_json(text).expect("valid");
+        let m = root.member("Zuständ").expect("member");
+        assert_eq!(m.key_span.slice(text), Some("\"Zuständ\""));
+        assert_eq!(m.value.span.slice(text), Some("\"ä\""));
+    }
+
+    #[test]
+    fn unexpected_non_ascii_character_is_named() {
+        let d = err("[1, §]");
+        assert_eq!(d.message, "expected a JSON value, found `§`");
+        assert_eq!(d.span, Span::new(4, 6));
+    }
+}
