@@ -1,0 +1,236 @@
+//! What `asl!` was given: the generated type's header and where the definition comes from.
+//!
+//! ```text
+//! asl! { /// docs
+//!        pub struct Name; { …inline JSON… } }
+//! asl! { pub struct Name, "path/to/def.asl.json" }
+//! ```
+//!
+//! Parsed by hand from `proc_macro2` tokens (no `syn`): the grammar is tiny and this keeps the
+//! macro's build light.
+
+use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream, TokenTree};
+
+use crate::error::{Error, Errors};
+use crate::literal;
+
+/// The generated type's outer attributes (docs included), visibility and name.
+pub struct Header {
+    pub attrs: Vec<TokenStream>,
+    pub vis: TokenStream,
+    pub name: Ident,
+}
+
+/// Where the definition text comes from.
+pub enum Body {
+    /// JSON written as tokens inside the macro call: the braces group holding the definition.
+    Inline(Group),
+    /// A file path (relative to the crate's manifest directory) and the literal that named it.
+    File { path: String, literal: Literal },
+}
+
+pub struct MacroInput {
+    pub header: Header,
+    pub body: Body,
+}
+
+struct Cursor {
+    tokens: Vec<TokenTree>,
+    pos: usize,
+    /// Where "expected …" errors point once the input has run out.
+    end: Span,
+}
+
+impl Cursor {
+    fn peek(&self) -> Option<&TokenTree> {
+        self.tokens.get(self.pos)
+    }
+
+    fn next(&mut self) -> Option<TokenTree> {
+        let token = self.tokens.get(self.pos).cloned();
+        if token.is_some() {
+            self.pos += 1;
+        }
+        token
+    }
+
+    fn span_here(&self) -> Span {
+        self.peek().map_or(self.end, TokenTree::span)
+    }
+
+    fn is_punct(&self, ch: char) -> bool {
+        matches!(self.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ch)
+    }
+
+    fn is_ident(&self, word: &str) -> bool {
+        matches!(self.peek(), Some(TokenTree::Ident(i)) if i == word)
+    }
+}
+
+const USAGE: &str =
+    "expected `struct Name; { …definition… }` or `struct Name, \"path/to/definition.asl.json\"`";
+
+/// Parses the whole macro input.
+pub fn parse(input: TokenStream) -> Result<MacroInput, Errors> {
+    let mut cursor = Cursor {
+        tokens: input.into_iter().collect(),
+        pos: 0,
+        end: Span::call_site(),
+    };
+    let header = parse_header(&mut cursor)?;
+    let body = parse_body(&mut cursor)?;
+    // A trailing `;` or `,` is harmless; anything else is a mistake worth reporting.
+    if cursor.is_punct(';') || cursor.is_punct(',') {
+        cursor.next();
+    }
+    if let Some(extra) = cursor.next() {
+        return Err(Error::new(
+            extra.span(),
+            "unexpected tokens after the definition; `asl!` takes one machine per call",
+        )
+        .into());
+    }
+    Ok(MacroInput { header, body })
+}
+
+fn parse_header(cursor: &mut Cursor) -> Result<Header, Errors> {
+    let mut attrs = Vec::new();
+    while cursor.is_punct('#') {
+        let pound = cursor.next();
+        match cursor.next() {
+            Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Bracket => {
+                let mut attr = TokenStream::new();
+                attr.extend(pound);
+                attr.extend([TokenTree::Group(group)]);
+                attrs.push(attr);
+            }
+            other => {
+                let span = other.map_or(cursor.end, |t| t.span());
+                return Err(Error::new(span, "expected `[` to start an attribute").into());
+            }
+        }
+    }
+
+    let mut vis = TokenStream::new();
+    if cursor.is_ident("pub") {
+        vis.extend(cursor.next());
+        // `pub(crate)`, `pub(super)`, `pub(in path)`.
+        if let Some(TokenTree::Group(group)) = cursor.peek()
+            && group.delimiter() == Delimiter::Parenthesis
+        {
+            vis.extend(cursor.next());
+        }
+    }
+
+    if !cursor.is_ident("struct") {
+        return Err(Error::new(cursor.span_here(), USAGE).into());
+    }
+    cursor.next();
+    let name = match cursor.next() {
+        Some(TokenTree::Ident(ident)) => ident,
+        other => {
+            let span = other.map_or(cursor.end, |t| t.span());
+            return Err(Error::new(span, "expected the name of the generated type").into());
+        }
+    };
+    Ok(Header { attrs, vis, name })
+}
+
+fn parse_body(cursor: &mut Cursor) -> Result<Body, Errors> {
+    match cursor.next() {
+        Some(TokenTree::Punct(p)) if p.as_char() == ';' => match cursor.next() {
+            Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Brace => {
+                Ok(Body::Inline(group))
+            }
+            other => {
+                let span = other.map_or(cursor.end, |t| t.span());
+                Err(Error::new(
+                    span,
+                    "expected the definition as a JSON object in braces: `{ \"StartAt\": …, \"States\": { … } }`",
+                )
+                .into())
+            }
+        },
+        Some(TokenTree::Punct(p)) if p.as_char() == ',' => match cursor.next() {
+            Some(TokenTree::Literal(lit)) => match literal::string_value(&lit) {
+                Some(path) => Ok(Body::File { path, literal: lit }),
+                None => Err(Error::new(
+                    lit.span(),
+                    "expected the definition's path as a string literal",
+                )
+                .into()),
+            },
+            other => {
+                let span = other.map_or(cursor.end, |t| t.span());
+                Err(Error::new(
+                    span,
+                    "expected the definition's path as a string literal, relative to the crate's Cargo.toml",
+                )
+                .into())
+            }
+        },
+        other => {
+            let span = other.map_or(cursor.end, |t| t.span());
+            Err(Error::new(span, USAGE).into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn message(result: Result<MacroInput, Errors>) -> String {
+        match result {
+            Ok(_) => String::from("ok"),
+            Err(errors) => errors.messages().join(" | "),
+        }
+    }
+
+    #[test]
+    fn inline_definition_keeps_docs_visibility_and_name() {
+        let parsed = parse(quote! {
+            /// Orders.
+            pub(crate) struct OrderFlow; { "StartAt": "A", "States": {} }
+        });
+        let Ok(input) = parsed else {
+            panic!("should parse")
+        };
+        assert_eq!(input.header.name.to_string(), "OrderFlow");
+        assert_eq!(input.header.vis.to_string(), "pub (crate)");
+        assert_eq!(input.header.attrs.len(), 1);
+        assert!(matches!(input.body, Body::Inline(_)));
+    }
+
+    #[test]
+    fn file_definition_takes_the_path_literal() {
+        let Ok(input) = parse(quote!(pub struct Flow, "flows/order.asl.json")) else {
+            panic!("should parse")
+        };
+        match input.body {
+            Body::File { path, .. } => assert_eq!(path, "flows/order.asl.json"),
+            Body::Inline(_) => panic!("expected a file body"),
+        }
+    }
+
+    #[test]
+    fn missing_struct_keyword_explains_the_two_forms() {
+        assert!(message(parse(quote!(pub Flow; {}))).starts_with("expected `struct Name;"));
+    }
+
+    #[test]
+    fn path_must_be_a_string_literal() {
+        assert!(message(parse(quote!(struct Flow, 42))).contains("string literal"));
+    }
+
+    #[test]
+    fn trailing_tokens_are_rejected() {
+        assert!(message(parse(quote!(struct Flow; {} extra))).starts_with("unexpected tokens"));
+    }
+
+    #[test]
+    fn trailing_semicolon_is_accepted() {
+        assert_eq!(message(parse(quote!(struct Flow, "a.json";))), "ok");
+    }
+}
