@@ -7,8 +7,10 @@ pub mod diagnostic;
 pub mod json;
 pub mod source;
 pub mod tree;
+pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use json::parse_json;
 pub use source::{SourceFormat, Span};
 pub use tree::{Member, Node, NodeValue, Number};
+pub use yaml::parse_yaml;
