@@ -1,7 +1,7 @@
 //! The context object (`$$`): which fields exist, and checking `$$.` paths against them.
 
 use crate::SyntaxError;
-use crate::path::JsonPath;
+use crate::path::{JsonPath, Root, SegmentKind, Selector};
 
 /// A known place in the context object. Paths below `Execution.Input` and `Map.Item.Value`
 /// (arbitrary JSON) resolve to those fields.
@@ -46,25 +46,279 @@ pub enum ContextValueKind {
     Json,
 }
 
+/// One field of the context object: where it sits and what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContextFieldInfo {
+    pub field: ContextField,
+    /// `None` for the root.
+    pub parent: Option<ContextField>,
+    /// The field's own name (`"Id"`); `""` for the root.
+    pub name: &'static str,
+    /// The dotted path below `$$` (`"Execution.Id"`).
+    pub path: &'static str,
+    pub kind: ContextValueKind,
+}
+
+const fn info(
+    field: ContextField,
+    parent: Option<ContextField>,
+    name: &'static str,
+    path: &'static str,
+    kind: ContextValueKind,
+) -> ContextFieldInfo {
+    ContextFieldInfo {
+        field,
+        parent,
+        name,
+        path,
+        kind,
+    }
+}
+
+/// Every field of the context object, parents before children.
+pub static CONTEXT_FIELDS: &[ContextFieldInfo] = {
+    use ContextField as F;
+    use ContextValueKind as K;
+    &[
+        info(F::Root, None, "", "", K::Object),
+        info(
+            F::Execution,
+            Some(F::Root),
+            "Execution",
+            "Execution",
+            K::Object,
+        ),
+        info(
+            F::ExecutionId,
+            Some(F::Execution),
+            "Id",
+            "Execution.Id",
+            K::String,
+        ),
+        info(
+            F::ExecutionInput,
+            Some(F::Execution),
+            "Input",
+            "Execution.Input",
+            K::Json,
+        ),
+        info(
+            F::ExecutionName,
+            Some(F::Execution),
+            "Name",
+            "Execution.Name",
+            K::String,
+        ),
+        info(
+            F::ExecutionRoleArn,
+            Some(F::Execution),
+            "RoleArn",
+            "Execution.RoleArn",
+            K::String,
+        ),
+        info(
+            F::ExecutionStartTime,
+            Some(F::Execution),
+            "StartTime",
+            "Execution.StartTime",
+            K::Timestamp,
+        ),
+        info(
+            F::ExecutionRedriveCount,
+            Some(F::Execution),
+            "RedriveCount",
+            "Execution.RedriveCount",
+            K::Number,
+        ),
+        info(
+            F::ExecutionRedriveTime,
+            Some(F::Execution),
+            "RedriveTime",
+            "Execution.RedriveTime",
+            K::Timestamp,
+        ),
+        info(F::State, Some(F::Root), "State", "State", K::Object),
+        info(
+            F::StateEnteredTime,
+            Some(F::State),
+            "EnteredTime",
+            "State.EnteredTime",
+            K::Timestamp,
+        ),
+        info(
+            F::StateName,
+            Some(F::State),
+            "Name",
+            "State.Name",
+            K::String,
+        ),
+        info(
+            F::StateRetryCount,
+            Some(F::State),
+            "RetryCount",
+            "State.RetryCount",
+            K::Number,
+        ),
+        info(
+            F::StateMachine,
+            Some(F::Root),
+            "StateMachine",
+            "StateMachine",
+            K::Object,
+        ),
+        info(
+            F::StateMachineId,
+            Some(F::StateMachine),
+            "Id",
+            "StateMachine.Id",
+            K::String,
+        ),
+        info(
+            F::StateMachineName,
+            Some(F::StateMachine),
+            "Name",
+            "StateMachine.Name",
+            K::String,
+        ),
+        info(F::Task, Some(F::Root), "Task", "Task", K::Object),
+        info(
+            F::TaskToken,
+            Some(F::Task),
+            "Token",
+            "Task.Token",
+            K::String,
+        ),
+        info(F::Map, Some(F::Root), "Map", "Map", K::Object),
+        info(F::MapItem, Some(F::Map), "Item", "Map.Item", K::Object),
+        info(
+            F::MapItemIndex,
+            Some(F::MapItem),
+            "Index",
+            "Map.Item.Index",
+            K::Number,
+        ),
+        info(
+            F::MapItemValue,
+            Some(F::MapItem),
+            "Value",
+            "Map.Item.Value",
+            K::Json,
+        ),
+        info(
+            F::MapItemKey,
+            Some(F::MapItem),
+            "Key",
+            "Map.Item.Key",
+            K::String,
+        ),
+        info(
+            F::MapItemSource,
+            Some(F::MapItem),
+            "Source",
+            "Map.Item.Source",
+            K::String,
+        ),
+    ]
+};
+
 impl ContextField {
+    /// The table entry for this field.
+    pub fn info(self) -> &'static ContextFieldInfo {
+        // Every variant has an entry; the root entry is a fallback that cannot be reached.
+        CONTEXT_FIELDS
+            .iter()
+            .find(|i| i.field == self)
+            .unwrap_or(&CONTEXT_FIELDS[0])
+    }
+
     /// The dotted path below `$$`, e.g. `"Execution.Id"` (`""` for the root).
     pub fn path(self) -> &'static str {
-        ""
+        self.info().path
     }
 
     /// The kind of value found there.
     pub fn kind(self) -> ContextValueKind {
-        ContextValueKind::Object
+        self.info().kind
     }
 
     /// Fields that exist only in a Map state's `ItemSelector` (`Map.*`).
     pub fn map_only(self) -> bool {
-        false
+        let mut field = self;
+        loop {
+            if field == ContextField::Map {
+                return true;
+            }
+            match field.info().parent {
+                Some(parent) => field = parent,
+                None => return false,
+            }
+        }
+    }
+
+    /// The fields directly below this one.
+    pub fn children(self) -> impl Iterator<Item = &'static ContextFieldInfo> {
+        CONTEXT_FIELDS
+            .iter()
+            .filter(move |i| i.parent == Some(self))
     }
 }
 
 /// Checks a `$$` path against the context object's fields and returns the field it reads.
+/// Below `Execution.Input` and `Map.Item.Value` (arbitrary JSON) any step is accepted; a trailing
+/// function such as `.length()` applies to the field before it.
 pub fn check_context_path(path: &JsonPath) -> Result<ContextField, SyntaxError> {
-    let _ = path;
-    Ok(ContextField::Root)
+    if path.root != Root::Context {
+        return Err(SyntaxError::new(
+            "not a context object path: it must start with `$$`",
+            path.span,
+        ));
+    }
+    let mut current = ContextField::Root;
+    for segment in &path.segments {
+        if current.kind() == ContextValueKind::Json {
+            return Ok(current);
+        }
+        let shown = if current == ContextField::Root {
+            "$$".to_string()
+        } else {
+            format!("$$.{}", current.path())
+        };
+        match &segment.kind {
+            SegmentKind::Function(_) => return Ok(current),
+            SegmentKind::Child(Selector::Name(name))
+                if current.kind() == ContextValueKind::Object =>
+            {
+                match current.children().find(|c| c.name == name) {
+                    Some(child) => current = child.field,
+                    None => {
+                        let known: Vec<&str> = current.children().map(|c| c.name).collect();
+                        return Err(SyntaxError::new(
+                            format!(
+                                "the context object has no field `{name}` in `{shown}`; known fields: {}",
+                                known.join(", ")
+                            ),
+                            segment.span,
+                        ));
+                    }
+                }
+            }
+            _ if current.kind() == ContextValueKind::Object => {
+                return Err(SyntaxError::new(
+                    format!("fields of `{shown}` must be selected by name, e.g. `{shown}.Name`"),
+                    segment.span,
+                ));
+            }
+            _ => {
+                let kind = match current.kind() {
+                    ContextValueKind::Number => "a number",
+                    _ => "a string",
+                };
+                return Err(SyntaxError::new(
+                    format!("`{shown}` is {kind} and has no fields"),
+                    segment.span,
+                ));
+            }
+        }
+    }
+    Ok(current)
 }
