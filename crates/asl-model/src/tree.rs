@@ -246,6 +246,32 @@ impl Node {
         }
     }
 
+    /// The source span of a byte range `inner` of this string node's decoded
+    /// value (for example a JSONPath error inside `"$.items[?(@.x"`).
+    ///
+    /// Escapes (`\"`, `\u00e9`, YAML `''`) are accounted for. Where the
+    /// mapping cannot be made exact (block scalars, folded lines, unknown
+    /// escapes) the whole node span is returned, which is still correct, only
+    /// less precise.
+    pub fn inner_span(&self, text: &str, inner: Span) -> Span {
+        let NodeValue::String(value) = &self.value else {
+            return self.span;
+        };
+        let Some(source) = self.span.slice(text) else {
+            return self.span;
+        };
+        let mapped = match source.as_bytes().first() {
+            Some(b'"') => map_quoted(source, b'"', inner),
+            Some(b'\'') => map_quoted(source, b'\'', inner),
+            _ if source == value => Some(inner),
+            _ => None,
+        };
+        match mapped {
+            Some(span) if span.end <= self.span.len() => span.offset_by(self.span.start),
+            _ => self.span,
+        }
+    }
+
     /// Visits this node and every node below it, depth first, parents before
     /// children. Uses an explicit stack so deep documents cannot overflow.
     pub fn walk(&self, mut visit: impl FnMut(&Node)) {
@@ -259,6 +285,58 @@ impl Node {
             }
         }
     }
+}
+
+/// Maps decoded byte offsets of a quoted literal (`source` includes the
+/// quotes) to offsets in `source`. `None` when the literal holds something
+/// this simple decoder does not model (line breaks, rare YAML escapes).
+fn map_quoted(source: &str, quote: u8, inner: Span) -> Option<Span> {
+    let bytes = source.as_bytes();
+    let mut src = 1;
+    let mut decoded = 0;
+    let mut start = None;
+    let mut end = None;
+    loop {
+        if decoded == inner.start && start.is_none() {
+            start = Some(src);
+        }
+        if decoded == inner.end {
+            end = Some(src);
+            break;
+        }
+        let &b = bytes.get(src)?;
+        let (src_len, decoded_len) = match b {
+            b'\n' | b'\r' => return None,
+            _ if b == quote && quote == b'\'' => {
+                if bytes.get(src + 1) == Some(&b'\'') {
+                    (2, 1)
+                } else {
+                    break;
+                }
+            }
+            _ if b == quote => break,
+            b'\\' if quote == b'"' => match bytes.get(src + 1)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => (2, 1),
+                b'u' => {
+                    let hex = source.get(src + 2..src + 6)?;
+                    let code = u32::from_str_radix(hex, 16).ok()?;
+                    if (0xD800..0xDC00).contains(&code) {
+                        (12, 4)
+                    } else {
+                        (6, char::from_u32(code)?.len_utf8())
+                    }
+                }
+                _ => return None,
+            },
+            _ => {
+                let c = source.get(src..)?.chars().next()?;
+                (c.len_utf8(), c.len_utf8())
+            }
+        };
+        src += src_len;
+        decoded += decoded_len;
+    }
+    Some(Span::new(start?, end?))
 }
 
 impl NodeValue {
@@ -334,6 +412,47 @@ mod tests {
         let value = node.to_json_value();
         let keys: Vec<&String> = value.as_object().expect("object").keys().collect();
         assert_eq!(keys, ["b", "a"]);
+    }
+
+    #[test]
+    fn inner_span_of_an_unescaped_string_is_shifted_past_the_quote() {
+        let text = r#"{"Next.$": "$.a.b"}"#;
+        let node = Node::new(Span::new(11, 18), NodeValue::String("$.a.b".into()));
+        assert_eq!(
+            node.inner_span(text, Span::new(2, 3)).slice(text),
+            Some("a")
+        );
+    }
+
+    #[test]
+    fn inner_span_accounts_for_escapes() {
+        let text = r#"["\u00e9\"x"]"#;
+        let node = Node::new(
+            Span::new(1, text.len() - 1),
+            NodeValue::String("é\"x".into()),
+        );
+        // "x" is decoded bytes 3..4 (é is two bytes, then the quote).
+        assert_eq!(
+            node.inner_span(text, Span::new(3, 4)).slice(text),
+            Some("x")
+        );
+    }
+
+    #[test]
+    fn inner_span_of_a_plain_yaml_scalar_is_direct() {
+        let text = "Next: $.a";
+        let node = Node::new(Span::new(6, 9), NodeValue::String("$.a".into()));
+        assert_eq!(
+            node.inner_span(text, Span::new(2, 3)).slice(text),
+            Some("a")
+        );
+    }
+
+    #[test]
+    fn inner_span_falls_back_to_the_whole_node() {
+        let text = "Comment: |\n  ab\n";
+        let node = Node::new(Span::new(13, 15), NodeValue::String("ab\n".into()));
+        assert_eq!(node.inner_span(text, Span::new(0, 1)), Span::new(13, 15));
     }
 
     #[test]
