@@ -1,0 +1,141 @@
+//! Payload templates: `Parameters`, `ItemSelector`, `ResultSelector`, `Assign`.
+//!
+//! A template is compiled once from its JSON value. Every key ending in `.$` (at any depth,
+//! including inside arrays of objects) loses the suffix and its string value is evaluated: a
+//! `$…` path over the input, a `$$…` path over the context object, a `$name…` variable path, or
+//! an intrinsic function call. Everything else is copied as written. Key order is preserved.
+
+use asl_syntax::intrinsic::{PayloadValue, parse_payload_value};
+use serde_json::{Map, Value};
+
+use crate::error::StatesError;
+use crate::intrinsics::Intrinsic;
+use crate::path::{Env, Path};
+
+/// A compiled payload template.
+#[derive(Clone, Debug)]
+pub struct Template {
+    root: Node,
+}
+
+#[derive(Clone, Debug)]
+enum Node {
+    /// A subtree without `.$` keys: cloned as is.
+    Literal(Value),
+    Object(Vec<(String, Node)>),
+    Array(Vec<Node>),
+    /// A `.$` value; `field` is the key as written (with `.$`), for error causes.
+    Path {
+        path: Path,
+        field: String,
+    },
+    Intrinsic {
+        call: Intrinsic,
+        field: String,
+    },
+}
+
+impl Template {
+    /// Compiles a template. Fails (with `States.Runtime`) when a `.$` value is not a string, not
+    /// a valid path or intrinsic call, or when two keys collide once `.$` is stripped; the model
+    /// rejects all of these before code generation, so this only guards hand-written specs.
+    pub fn compile(template: &Value) -> Result<Template, StatesError> {
+        Ok(Template {
+            root: compile_node(template)?,
+        })
+    }
+
+    /// Whether evaluating copies the template unchanged (no `.$` keys anywhere).
+    pub fn is_literal(&self) -> bool {
+        matches!(self.root, Node::Literal(_))
+    }
+
+    /// Renders the template against `input` (for `$`) and `env` (for `$$` and variables).
+    pub fn evaluate(&self, input: &Value, env: &Env<'_>) -> Result<Value, StatesError> {
+        eval_node(&self.root, input, env)
+    }
+}
+
+fn has_dynamic_keys(v: &Value) -> bool {
+    match v {
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| k.ends_with(".$") || has_dynamic_keys(v)),
+        Value::Array(items) => items.iter().any(has_dynamic_keys),
+        _ => false,
+    }
+}
+
+fn compile_node(v: &Value) -> Result<Node, StatesError> {
+    if !has_dynamic_keys(v) {
+        return Ok(Node::Literal(v.clone()));
+    }
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Node)> = Vec::with_capacity(map.len());
+            for (key, value) in map {
+                let (name, node) = match key.strip_suffix(".$") {
+                    Some(stripped) => (stripped.to_owned(), compile_dynamic(key, value)?),
+                    None => (key.clone(), compile_node(value)?),
+                };
+                if entries.iter().any(|(existing, _)| *existing == name) {
+                    return Err(StatesError::runtime(format!(
+                        "The payload template has the key '{name}' twice once '.$' suffixes are removed"
+                    )));
+                }
+                entries.push((name, node));
+            }
+            Ok(Node::Object(entries))
+        }
+        Value::Array(items) => Ok(Node::Array(
+            items.iter().map(compile_node).collect::<Result<_, _>>()?,
+        )),
+        other => Ok(Node::Literal(other.clone())),
+    }
+}
+
+fn compile_dynamic(key: &str, value: &Value) -> Result<Node, StatesError> {
+    let Value::String(text) = value else {
+        return Err(StatesError::runtime(format!(
+            "The value of the field '{key}' must be a string holding a JSONPath or an intrinsic function call"
+        )));
+    };
+    let parsed = parse_payload_value(text).map_err(|e| {
+        StatesError::runtime(format!(
+            "The value '{text}' of the field '{key}' is not a valid JSONPath or intrinsic function call: {}",
+            e.message
+        ))
+    })?;
+    let field = key.to_owned();
+    Ok(match parsed {
+        PayloadValue::Path(p) => Node::Path {
+            path: Path::from_syntax(&p)?.with_text(text),
+            field,
+        },
+        PayloadValue::Intrinsic(call) => Node::Intrinsic {
+            call: Intrinsic::from_syntax(&call)?,
+            field,
+        },
+    })
+}
+
+fn eval_node(node: &Node, input: &Value, env: &Env<'_>) -> Result<Value, StatesError> {
+    match node {
+        Node::Literal(v) => Ok(v.clone()),
+        Node::Object(entries) => {
+            let mut map = Map::with_capacity(entries.len());
+            for (key, child) in entries {
+                map.insert(key.clone(), eval_node(child, input, env)?);
+            }
+            Ok(Value::Object(map))
+        }
+        Node::Array(items) => Ok(Value::Array(
+            items
+                .iter()
+                .map(|n| eval_node(n, input, env))
+                .collect::<Result<_, _>>()?,
+        )),
+        Node::Path { path, field } => path.select(input, env, field),
+        Node::Intrinsic { call, field } => call.evaluate(input, env, field),
+    }
+}
