@@ -290,15 +290,21 @@ pub(crate) fn parse_path_in(text: &str, start: usize) -> Result<JsonPath, Syntax
     parser.pos = start;
     parser.skip_ws();
     let path = parser.path(false)?;
+    let end = parser.pos;
     parser.skip_ws();
     if let Some(c) = parser.peek_char() {
+        if parser.pos > end {
+            return Err(SyntaxError::new(
+                "unexpected space in path; names containing spaces need bracket notation, \
+                 e.g. `['my name']`",
+                parser.char_span(end),
+            ));
+        }
         let at = parser.pos;
-        let message = if c.is_whitespace() {
-            "names containing spaces need bracket notation, e.g. `['my name']`".to_string()
-        } else {
-            format!("unexpected `{c}` in path")
-        };
-        return Err(SyntaxError::new(message, parser.char_span(at)));
+        return Err(SyntaxError::new(
+            format!("unexpected `{c}` in path"),
+            parser.char_span(at),
+        ));
     }
     Ok(path)
 }
