@@ -21,6 +21,12 @@ pub mod path;
 pub mod resource;
 pub mod timestamp;
 
+pub use context::{ContextField, check_context_path};
+pub use intrinsic::{Argument, IntrinsicCall, PayloadValue, parse_intrinsic, parse_payload_value};
+pub use path::{JsonPath, Root, parse_path, parse_reference_path};
+pub use resource::{IntegrationPattern, Resource, parse_resource};
+pub use timestamp::{Timestamp, format_rfc3339, parse_timestamp};
+
 use std::fmt;
 
 /// A byte range `start..end` inside the parsed string.
