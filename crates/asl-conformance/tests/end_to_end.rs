@@ -1,0 +1,67 @@
+//! The whole runner on the project's own cases: generate the crate, build it with `asl!`, run
+//! every case, compare. Slow (a cargo build), so these are the only tests that compile machines.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use asl_conformance::report::{self, Verdict};
+use asl_conformance::runner::{self, Config};
+
+fn config(cases: &str, package: &str) -> Config {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    // target/tmp's parent: the workspace's target folder, whose compiled dependencies the
+    // scratch build reuses.
+    let target_dir = tmp
+        .parent()
+        .map_or_else(|| tmp.join("target"), Path::to_path_buf);
+    let workspace = runner::workspace_root();
+    let lockfile: PathBuf = workspace.join("Cargo.lock");
+    Config {
+        cases_dir: manifest_dir.join("tests").join(cases),
+        filters: Vec::new(),
+        timeout: Duration::from_secs(30),
+        jobs: 2,
+        work_dir: tmp.join(package),
+        target_dir,
+        package: package.to_owned(),
+        asl_dir: workspace,
+        lockfile: lockfile.is_file().then_some(lockfile),
+        precheck: true,
+    }
+}
+
+#[test]
+#[ignore = "needs asl! and the runtime to compile and run machines"]
+fn every_project_case_passes() {
+    let config = config("cases", "asl-conformance-e2e-cases");
+    let results = runner::run(&config, &mut |line| eprintln!("{line}")).expect("a run");
+    assert!(results.len() >= 8);
+    let failures = report::failures(&results, true);
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r.verdict, Verdict::Passed { strict: true })),
+        "{failures}"
+    );
+    assert_eq!(
+        report::summary_line(&results),
+        format!("{} passed, 0 failed", results.len())
+    );
+}
+
+#[test]
+#[ignore = "needs asl! to reject definitions with a diagnostic"]
+fn a_rejected_definition_counts_as_failed_with_its_diagnostic() {
+    for precheck in [true, false] {
+        let mut config = config("rejected", "asl-conformance-e2e-rejected");
+        config.precheck = precheck;
+        let results = runner::run(&config, &mut |line| eprintln!("{line}")).expect("a run");
+        assert_eq!(results.len(), 1);
+        let Verdict::Rejected { diagnostic } = &results[0].verdict else {
+            panic!("expected a rejection, got {:?}", results[0].verdict);
+        };
+        assert!(diagnostic.contains("Nowhere"), "{diagnostic}");
+        assert_eq!(report::summary_line(&results), "0 passed, 1 failed");
+    }
+}
