@@ -1,2 +1,6 @@
 #![forbid(unsafe_code)]
-fn main() {}
+//! `asl-lint` binary: see `asl-lint --help`.
+
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(asl_lint::main_with_process_io())
+}

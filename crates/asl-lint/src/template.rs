@@ -1,0 +1,547 @@
+//! CloudFormation and SAM templates: finding the state machine definitions
+//! inside them, in a form the model can read with spans in the template.
+//!
+//! Three shapes of definition are recovered:
+//! - a `Definition` object is analysed in place: a copy of the template with
+//!   everything but the definition blanked to spaces (newlines kept) has the
+//!   same byte offsets, so every span the model reports is already a span in
+//!   the template, for JSON and indented YAML alike;
+//! - a `DefinitionString` (a string, `Fn::Sub` or `Fn::Join`) is decoded into
+//!   a [`MappedText`] that maps each byte back to the template;
+//! - a SAM `DefinitionUri` naming a local file is analysed as that file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use asl_model::{Diagnostic, Node, NodeValue, Severity, SourceFormat, Span};
+
+use crate::mapped::MappedText;
+
+pub const STEP_FUNCTIONS_TYPE: &str = "AWS::StepFunctions::StateMachine";
+pub const SERVERLESS_TYPE: &str = "AWS::Serverless::StateMachine";
+
+/// Codes of the findings about templates themselves (not about a definition).
+pub mod codes {
+    /// A SAM `DefinitionUri` names a local file that cannot be read.
+    pub const DEFINITION_URI_UNREADABLE: &str = "CFN001";
+    /// The definition is computed at deploy time (an intrinsic function whose
+    /// text cannot be recovered) or stored in S3, so it is not checked.
+    pub const DEFINITION_NOT_RECOVERABLE: &str = "CFN002";
+    /// A `${Name}` placeholder that no `DefinitionSubstitutions` entry defines.
+    pub const UNDEFINED_SUBSTITUTION: &str = "CFN003";
+    /// A state machine resource with no definition property at all.
+    pub const MISSING_DEFINITION: &str = "CFN004";
+}
+
+/// A CloudFormation intrinsic function call in the template.
+struct Intrinsic<'a> {
+    /// `Ref`, `Fn::Sub`, … (long form).
+    name: String,
+    arg: &'a Node,
+    /// The whole call as written, including a short-form tag.
+    span: Span,
+}
+
+/// The call `node` is, if any. The model's YAML reader turns short-form tags
+/// (`!Ref X`) into the long form with the tag inside the node's span, so one
+/// shape covers JSON and YAML.
+fn intrinsic(node: &Node) -> Option<Intrinsic<'_>> {
+    match node.as_object()? {
+        [only] if only.key == "Ref" || only.key == "Condition" || only.key.starts_with("Fn::") => {
+            Some(Intrinsic {
+                name: only.key.clone(),
+                arg: &only.value,
+                span: node.span,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The placeholder text standing for an intrinsic's value: `${Name}` for
+/// `Ref Name`, `${Res.Attr}` for `GetAtt`, `${Fn::Name}` otherwise. The
+/// model accepts `${…}` in `Resource` as opaque, which is exactly right for
+/// values only known at deploy time.
+fn placeholder_name(call: &Intrinsic<'_>) -> String {
+    match (call.name.as_str(), &call.arg.value) {
+        ("Ref", NodeValue::String(name)) => name.clone(),
+        ("Fn::GetAtt", NodeValue::String(path)) => path.clone(),
+        ("Fn::GetAtt", NodeValue::Array(parts)) => parts
+            .iter()
+            .filter_map(Node::as_str)
+            .collect::<Vec<_>>()
+            .join("."),
+        (name, _) => name.to_owned(),
+    }
+}
+
+/// What `DefinitionSubstitutions` defines.
+#[derive(Clone, Debug, Default)]
+pub struct Substitutions {
+    /// Name → literal replacement text when the value is a plain scalar
+    /// (`None` for values computed by intrinsic functions).
+    pub values: BTreeMap<String, Option<String>>,
+}
+
+impl Substitutions {
+    fn read(node: Option<&Node>) -> Substitutions {
+        let mut values = BTreeMap::new();
+        for member in node.and_then(Node::as_object).unwrap_or(&[]) {
+            let literal = match &member.value.value {
+                NodeValue::Number(n) => Some(n.text().to_owned()),
+                NodeValue::Bool(b) => Some(b.to_string()),
+                NodeValue::String(s) => serde_json::to_string(s).ok(),
+                _ => None,
+            };
+            values.insert(member.key.clone(), literal);
+        }
+        Substitutions { values }
+    }
+}
+
+/// How one state machine's definition is read.
+#[derive(Debug)]
+pub enum Unit {
+    /// The template with all but the definition blanked: same offsets.
+    InPlace {
+        text: String,
+        format: SourceFormat,
+        /// The definition's span, where placeholders are looked for.
+        region: Span,
+        /// Intrinsic calls replaced by placeholders (not looked into).
+        replaced: Vec<Span>,
+    },
+    /// Decoded `DefinitionString` text with its map back to the template.
+    Mapped {
+        text: MappedText,
+        /// `Fn::Sub` resolves every `${…}` itself, so only plain strings and
+        /// `Fn::Join` parts are checked against `DefinitionSubstitutions`.
+        check_placeholders: bool,
+    },
+    /// A SAM `DefinitionUri` local file.
+    External { path: PathBuf, reference: Span },
+}
+
+#[derive(Debug)]
+pub struct StateMachine {
+    pub logical_id: String,
+    /// The resource declares an Express machine (`StateMachineType` or SAM `Type`).
+    pub express: bool,
+    pub unit: Unit,
+    pub substitutions: Substitutions,
+}
+
+/// The state machines of a template and findings about the template itself.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub machines: Vec<StateMachine>,
+    pub findings: Vec<Diagnostic>,
+}
+
+/// Whether a parsed document is a CloudFormation/SAM template.
+pub fn is_template(root: &Node) -> bool {
+    root.get("Resources").is_some_and(Node::is_object)
+}
+
+/// Finds every state machine resource of a template. `base_dir` is where
+/// relative `DefinitionUri` paths start.
+pub fn extract(
+    source: &str,
+    format: SourceFormat,
+    root: &Node,
+    base_dir: &Path,
+) -> Extracted {
+    let mut out = Extracted::default();
+    let Some(resources) = root.get("Resources").and_then(Node::as_object) else {
+        return out;
+    };
+    for resource in resources {
+        let kind = resource.value.get("Type").and_then(Node::as_str);
+        let serverless = match kind {
+            Some(STEP_FUNCTIONS_TYPE) => false,
+            Some(SERVERLESS_TYPE) => true,
+            _ => continue,
+        };
+        let logical_id = resource.key.clone();
+        let properties = resource.value.get("Properties");
+        let substitutions = Substitutions::read(
+            properties.and_then(|p| p.get("DefinitionSubstitutions")),
+        );
+        let member = |key: &str| properties.and_then(|p| p.member(key));
+        let unit = if let Some(definition) = member("Definition") {
+            Some(in_place(source, format, &definition.value))
+        } else if let Some(string) = member("DefinitionString").filter(|_| !serverless) {
+            definition_string(source, format, &string.value, &logical_id, &mut out.findings)
+        } else if let Some(uri) = member("DefinitionUri").filter(|_| serverless) {
+            definition_uri(&uri.value, base_dir, &logical_id, &mut out.findings)
+        } else if let Some(s3) = member("DefinitionS3Location").filter(|_| !serverless) {
+            out.findings.push(
+                Diagnostic::note(
+                    codes::DEFINITION_NOT_RECOVERABLE,
+                    format!("the definition of `{logical_id}` is stored in S3 and is not checked"),
+                    s3.key_span,
+                )
+                .with_help("keep the definition in the repository and check that file too"),
+            );
+            None
+        } else {
+            let wanted = if serverless {
+                "`Definition` or `DefinitionUri`"
+            } else {
+                "`Definition`, `DefinitionString` or `DefinitionS3Location`"
+            };
+            out.findings.push(
+                Diagnostic::error(
+                    codes::MISSING_DEFINITION,
+                    format!("state machine `{logical_id}` has no definition"),
+                    resource.key_span,
+                )
+                .with_label("this resource")
+                .with_help(format!("add {wanted} to its `Properties`")),
+            );
+            None
+        };
+        let type_key = if serverless { "Type" } else { "StateMachineType" };
+        let express = properties
+            .and_then(|p| p.get(type_key))
+            .and_then(Node::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("EXPRESS"));
+        if let Some(unit) = unit {
+            out.machines.push(StateMachine {
+                logical_id,
+                express,
+                unit,
+                substitutions,
+            });
+        }
+    }
+    out
+}
+
+/// A copy of `source` in which only `definition` remains, with intrinsic
+/// calls inside it replaced by `"${…}"` placeholders of the same length.
+fn in_place(source: &str, format: SourceFormat, definition: &Node) -> Unit {
+    let region = definition.span;
+    let mut bytes: Vec<u8> = source
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            if (region.start..region.end).contains(&i) || b == b'\n' || b == b'\r' {
+                b
+            } else {
+                b' '
+            }
+        })
+        .collect();
+    let mut replaced = Vec::new();
+    // Explicit stack: definitions can be deep.
+    let mut stack = vec![definition];
+    while let Some(node) = stack.pop() {
+        if let Some(call) = intrinsic(node) {
+            blank_with(&mut bytes, call.span, &placeholder_name(&call));
+            replaced.push(call.span);
+            continue;
+        }
+        match &node.value {
+            NodeValue::Array(items) => stack.extend(items.iter()),
+            NodeValue::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
+            _ => {}
+        }
+    }
+    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Unit::InPlace {
+        text,
+        format,
+        region,
+        replaced,
+    }
+}
+
+/// Overwrites `span` with `"${name}"` on its first line and spaces after
+/// (newlines kept, so YAML lines stay where they were).
+fn blank_with(bytes: &mut [u8], span: Span, name: &str) {
+    let Some(slot) = bytes.get_mut(span.range()) else {
+        return;
+    };
+    let first_line = slot.iter().position(|b| *b == b'\n' || *b == b'\r').unwrap_or(slot.len());
+    let room = first_line.saturating_sub(5);
+    let name: String = if name.len() <= room {
+        name.to_owned()
+    } else {
+        name.chars().filter(char::is_ascii).take(room).collect()
+    };
+    let placeholder = format!("\"${{{name}}}\"");
+    for (i, b) in slot.iter_mut().enumerate() {
+        if *b == b'\n' || *b == b'\r' {
+            continue;
+        }
+        *b = placeholder.as_bytes().get(i).copied().unwrap_or(b' ');
+    }
+}
+
+fn definition_string(
+    source: &str,
+    format: SourceFormat,
+    node: &Node,
+    logical_id: &str,
+    findings: &mut Vec<Diagnostic>,
+) -> Option<Unit> {
+    let escapes = |literal: &Node| match format {
+        SourceFormat::Json => true,
+        SourceFormat::Yaml => source
+            .get(literal.span.range())
+            .is_some_and(|raw| raw.trim_start().starts_with('"')),
+    };
+    let not_recoverable = |findings: &mut Vec<Diagnostic>, span: Span, why: &str| {
+        findings.push(
+            Diagnostic::warning(
+                codes::DEFINITION_NOT_RECOVERABLE,
+                format!("the definition of `{logical_id}` is not checked: {why}"),
+                span,
+            )
+            .with_label("computed when the stack is deployed"),
+        );
+    };
+    let mut text = MappedText::new(node.span);
+    if let NodeValue::String(value) = &node.value {
+        text.push_decoded(value, source, node.span, escapes(node));
+        return Some(Unit::Mapped {
+            text,
+            check_placeholders: true,
+        });
+    }
+    let Some(call) = intrinsic(node) else {
+        not_recoverable(findings, node.span, "`DefinitionString` is neither a string nor an intrinsic function");
+        return None;
+    };
+    match call.name.as_str() {
+        "Fn::Sub" => {
+            // `Fn::Sub: text` or `Fn::Sub: [text, {variables}]`.
+            let body = match &call.arg.value {
+                NodeValue::String(_) => call.arg,
+                NodeValue::Array(items) => match items.first() {
+                    Some(first) if first.as_str().is_some() => first,
+                    _ => {
+                        not_recoverable(findings, call.span, "`Fn::Sub` text is not a string");
+                        return None;
+                    }
+                },
+                _ => {
+                    not_recoverable(findings, call.span, "`Fn::Sub` text is not a string");
+                    return None;
+                }
+            };
+            text.push_decoded(body.as_str().unwrap_or(""), source, body.span, escapes(body));
+            Some(Unit::Mapped {
+                text,
+                check_placeholders: false,
+            })
+        }
+        "Fn::Join" => {
+            let items = call.arg.as_array().unwrap_or(&[]);
+            let (Some(delimiter), Some(parts)) = (
+                items.first().filter(|d| d.as_str().is_some()),
+                items.get(1).and_then(Node::as_array),
+            ) else {
+                not_recoverable(findings, call.span, "`Fn::Join` is not `[delimiter, [parts]]`");
+                return None;
+            };
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    text.push_decoded(
+                        delimiter.as_str().unwrap_or(""),
+                        source,
+                        delimiter.span,
+                        escapes(delimiter),
+                    );
+                }
+                if let Some(value) = part.as_str() {
+                    text.push_decoded(value, source, part.span, escapes(part));
+                    continue;
+                }
+                match intrinsic(part) {
+                    Some(inner) if inner.name == "Fn::Sub" && inner.arg.as_str().is_some() => {
+                        let body = inner.arg;
+                        text.push_decoded(body.as_str().unwrap_or(""), source, body.span, escapes(body));
+                    }
+                    Some(inner)
+                        if matches!(
+                            inner.name.as_str(),
+                            "Ref" | "Fn::GetAtt" | "Fn::ImportValue" | "Fn::FindInMap" | "Fn::Select"
+                        ) =>
+                    {
+                        text.push_synthetic(&format!("${{{}}}", placeholder_name(&inner)), inner.span);
+                    }
+                    _ => {
+                        not_recoverable(findings, part.span, "a part of `Fn::Join` is computed");
+                        return None;
+                    }
+                }
+            }
+            Some(Unit::Mapped {
+                text,
+                check_placeholders: true,
+            })
+        }
+        other => {
+            not_recoverable(
+                findings,
+                call.span,
+                &format!("`{other}` yields the text only at deploy time"),
+            );
+            None
+        }
+    }
+}
+
+fn definition_uri(
+    node: &Node,
+    base_dir: &Path,
+    logical_id: &str,
+    findings: &mut Vec<Diagnostic>,
+) -> Option<Unit> {
+    let Some(uri) = node.as_str() else {
+        findings.push(Diagnostic::note(
+            codes::DEFINITION_NOT_RECOVERABLE,
+            format!("the definition of `{logical_id}` is stored in S3 and is not checked"),
+            node.span,
+        ));
+        return None;
+    };
+    if uri.starts_with("s3://") {
+        findings.push(Diagnostic::note(
+            codes::DEFINITION_NOT_RECOVERABLE,
+            format!("the definition of `{logical_id}` is stored in S3 and is not checked"),
+            node.span,
+        ));
+        return None;
+    }
+    let path = base_dir.join(uri);
+    if !path.is_file() {
+        findings.push(
+            Diagnostic::error(
+                codes::DEFINITION_URI_UNREADABLE,
+                format!("`DefinitionUri` of `{logical_id}` names no file: {}", path.display()),
+                node.span,
+            )
+            .with_label("no such file")
+            .with_note("a local `DefinitionUri` is relative to the template's directory"),
+        );
+        return None;
+    }
+    Some(Unit::External {
+        path,
+        reference: node.span,
+    })
+}
+
+/// Every `${Name}` in `text` with its span (`${!Literal}` is an escape, not
+/// a placeholder).
+pub fn placeholders(text: &str) -> Vec<(Span, &str)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(offset) = text.get(from..).and_then(|rest| rest.find("${")) {
+        let start = from + offset;
+        let Some(close) = text.get(start + 2..).and_then(|rest| rest.find('}')) else {
+            break;
+        };
+        let end = start + 2 + close + 1;
+        let name = text.get(start + 2..end - 1).unwrap_or("");
+        let plausible = !name.is_empty()
+            && !name.starts_with('!')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.:-".contains(c));
+        if plausible {
+            found.push((Span::new(start, end), name));
+        }
+        from = start + 2;
+    }
+    found
+}
+
+/// The `CFN003` finding for a placeholder no substitution defines.
+pub fn undefined_placeholder(name: &str, span: Span, logical_id: &str, known: &Substitutions) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(
+        codes::UNDEFINED_SUBSTITUTION,
+        Severity::Warning,
+        format!("`${{{name}}}` is not defined in the `DefinitionSubstitutions` of `{logical_id}`"),
+        span,
+    )
+    .with_label("left as written in the deployed definition");
+    if let Some(close) = asl_model::diagnostic::did_you_mean(name, known.values.keys().map(String::as_str)) {
+        diagnostic = diagnostic.with_help(format!("did you mean `${{{close}}}`?"));
+    } else {
+        diagnostic = diagnostic.with_help(format!(
+            "add `{name}` to `DefinitionSubstitutions`, or use `Fn::Sub` on `DefinitionString`"
+        ));
+    }
+    diagnostic
+}
+
+/// Replaces `${…}` placeholders that stand where a JSON value is expected
+/// (not inside a string) by their literal substitution, or by `1` when the
+/// value is unknown, so that the text parses. Strings keep their
+/// placeholders, which the model treats as opaque.
+pub fn neutralize_bare_placeholders(text: &mut MappedText, known: &Substitutions) {
+    let bare: Vec<(Span, String)> = {
+        let source = text.text();
+        let (mut in_string, mut escaped) = (false, false);
+        let mut cursor = 0;
+        let mut bare = Vec::new();
+        for (span, name) in placeholders(source) {
+            // Advance the JSON string state up to this placeholder.
+            for b in source.as_bytes().get(cursor..span.start).unwrap_or(&[]) {
+                match (in_string, escaped, b) {
+                    (true, true, _) => escaped = false,
+                    (true, false, b'\\') => escaped = true,
+                    (true, false, b'"') => in_string = false,
+                    (false, _, b'"') => in_string = true,
+                    _ => {}
+                }
+            }
+            cursor = span.start;
+            if !in_string {
+                let value = known.values.get(name).cloned().flatten();
+                bare.push((span, value.unwrap_or_else(|| "1".to_owned())));
+            }
+        }
+        bare
+    };
+    // Right to left, so earlier spans stay valid.
+    for (span, value) in bare.into_iter().rev() {
+        text.replace(span, &value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_skip_escapes_and_non_names() {
+        let found = placeholders("a ${One} ${!Two} ${a b} ${AWS::Region}");
+        let names: Vec<&str> = found.iter().map(|(_, n)| *n).collect();
+        assert_eq!(names, ["One", "AWS::Region"]);
+    }
+
+    #[test]
+    fn blank_with_keeps_newlines_and_length() {
+        let mut bytes = b"{\"Ref\":\n \"Fn\"}".to_vec();
+        let len = bytes.len();
+        blank_with(&mut bytes, Span::new(0, len), "Fn");
+        assert_eq!(bytes.len(), len);
+        assert_eq!(String::from_utf8_lossy(&bytes), "\"${Fn}\"\n      ");
+    }
+
+    #[test]
+    fn bare_placeholders_get_their_literal_value() {
+        let mut known = Substitutions::default();
+        known.values.insert("Wait".into(), Some("30".into()));
+        let source = "{\"Seconds\": ${Wait}, \"Resource\": \"${Fn}\", \"N\": ${Other}}";
+        let mut text = MappedText::new(Span::new(0, source.len()));
+        text.push_decoded(source, source, Span::new(0, source.len()), false);
+        neutralize_bare_placeholders(&mut text, &known);
+        assert_eq!(text.text(), "{\"Seconds\": 30, \"Resource\": \"${Fn}\", \"N\": 1}");
+    }
+}
