@@ -3,6 +3,7 @@
 //! diagnostics, catalog and rules.
 
 // --- modules owned by the "source/tree/catalog" side (see docs/architecture.md) ---
+pub mod catalog;
 pub mod diagnostic;
 pub mod json;
 pub mod source;

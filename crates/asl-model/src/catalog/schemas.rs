@@ -1,0 +1,249 @@
+//! Request shapes: JSON Schemas for the `Parameters` / `Arguments` of
+//! integrations, shipped as data files in `crates/asl-model/schemas/` and
+//! extensible by users for their own resources.
+//!
+//! Schemas are keyed by resource: `service:api` for optimized integrations
+//! (`lambda:invoke`), `aws-sdk:service:action` for SDK integrations, and the
+//! full `Resource` string for anything else (a Lambda function or activity
+//! ARN). They are compiled on first use.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use serde_json::Value;
+
+/// The request shapes shipped with the crate: (key, schema text).
+pub static BUILTIN_SCHEMAS: &[(&str, &str)] = &[
+    (
+        "apigateway:invoke",
+        include_str!("../../schemas/apigateway.invoke.json"),
+    ),
+    (
+        "athena:startQueryExecution",
+        include_str!("../../schemas/athena.startQueryExecution.json"),
+    ),
+    (
+        "batch:submitJob",
+        include_str!("../../schemas/batch.submitJob.json"),
+    ),
+    (
+        "codebuild:startBuild",
+        include_str!("../../schemas/codebuild.startBuild.json"),
+    ),
+    (
+        "dynamodb:deleteItem",
+        include_str!("../../schemas/dynamodb.deleteItem.json"),
+    ),
+    (
+        "dynamodb:getItem",
+        include_str!("../../schemas/dynamodb.getItem.json"),
+    ),
+    (
+        "dynamodb:putItem",
+        include_str!("../../schemas/dynamodb.putItem.json"),
+    ),
+    (
+        "dynamodb:updateItem",
+        include_str!("../../schemas/dynamodb.updateItem.json"),
+    ),
+    (
+        "ecs:runTask",
+        include_str!("../../schemas/ecs.runTask.json"),
+    ),
+    (
+        "events:putEvents",
+        include_str!("../../schemas/events.putEvents.json"),
+    ),
+    (
+        "glue:startJobRun",
+        include_str!("../../schemas/glue.startJobRun.json"),
+    ),
+    (
+        "http:invoke",
+        include_str!("../../schemas/http.invoke.json"),
+    ),
+    (
+        "lambda:invoke",
+        include_str!("../../schemas/lambda.invoke.json"),
+    ),
+    (
+        "sns:publish",
+        include_str!("../../schemas/sns.publish.json"),
+    ),
+    (
+        "sqs:sendMessage",
+        include_str!("../../schemas/sqs.sendMessage.json"),
+    ),
+    (
+        "states:startExecution",
+        include_str!("../../schemas/states.startExecution.json"),
+    ),
+];
+
+/// A compiled request shape: the schema as JSON plus its validator.
+pub struct RequestSchema {
+    pub key: String,
+    pub schema: Value,
+    pub validator: jsonschema::Validator,
+}
+
+impl RequestSchema {
+    /// Compiles `schema`. Errors name the problem in the schema itself.
+    pub fn compile(key: impl Into<String>, schema: Value) -> Result<RequestSchema, String> {
+        let key = key.into();
+        let validator = jsonschema::validator_for(&schema)
+            .map_err(|e| format!("request schema for `{key}` is invalid: {e}"))?;
+        Ok(RequestSchema {
+            key,
+            schema,
+            validator,
+        })
+    }
+}
+
+impl fmt::Debug for RequestSchema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestSchema")
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Compiled built-in schemas, each compiled on first use.
+fn builtin(index: usize) -> Option<&'static RequestSchema> {
+    static COMPILED: OnceLock<Vec<OnceLock<Option<RequestSchema>>>> = OnceLock::new();
+    let slots = COMPILED.get_or_init(|| BUILTIN_SCHEMAS.iter().map(|_| OnceLock::new()).collect());
+    let slot = slots.get(index)?;
+    slot.get_or_init(|| {
+        let (key, text) = BUILTIN_SCHEMAS.get(index)?;
+        let schema: Value = serde_json::from_str(text).ok()?;
+        RequestSchema::compile(*key, schema).ok()
+    })
+    .as_ref()
+}
+
+/// Where request shapes are looked up: the built-in ones plus any the user
+/// adds. Cheap to clone (user schemas are shared).
+#[derive(Clone, Default)]
+pub struct SchemaRegistry {
+    user: BTreeMap<String, Arc<RequestSchema>>,
+    /// Leave the shipped schemas out (only the user's apply).
+    pub without_builtins: bool,
+}
+
+impl SchemaRegistry {
+    /// The shipped schemas only.
+    pub fn new() -> SchemaRegistry {
+        SchemaRegistry::default()
+    }
+
+    /// Adds (or replaces) the schema for `key`, e.g. `"aws-sdk:s3:putObject"`
+    /// or a full Lambda function ARN. A user schema wins over a built-in one.
+    pub fn add(&mut self, key: impl Into<String>, schema: Value) -> Result<(), String> {
+        let key = key.into();
+        let compiled = RequestSchema::compile(key.clone(), schema)?;
+        self.user.insert(key, Arc::new(compiled));
+        Ok(())
+    }
+
+    /// Adds a schema given as JSON text.
+    pub fn add_json(&mut self, key: impl Into<String>, text: &str) -> Result<(), String> {
+        let key = key.into();
+        let schema: Value = serde_json::from_str(text)
+            .map_err(|e| format!("request schema for `{key}` is not valid JSON: {e}"))?;
+        self.add(key, schema)
+    }
+
+    /// The schema for `key`, the user's first.
+    pub fn get(&self, key: &str) -> Option<&RequestSchema> {
+        if let Some(schema) = self.user.get(key) {
+            return Some(schema);
+        }
+        if self.without_builtins {
+            return None;
+        }
+        let index = BUILTIN_SCHEMAS.iter().position(|(k, _)| *k == key)?;
+        builtin(index)
+    }
+
+    /// Keys of the user-added schemas.
+    pub fn user_keys(&self) -> impl Iterator<Item = &str> {
+        self.user.keys().map(String::as_str)
+    }
+}
+
+impl fmt::Debug for SchemaRegistry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SchemaRegistry")
+            .field("user", &self.user.keys().collect::<Vec<_>>())
+            .field("without_builtins", &self.without_builtins)
+            .finish()
+    }
+}
+
+impl PartialEq for SchemaRegistry {
+    fn eq(&self, other: &SchemaRegistry) -> bool {
+        self.without_builtins == other.without_builtins
+            && self.user.len() == other.user.len()
+            && self
+                .user
+                .iter()
+                .zip(&other.user)
+                .all(|((ka, a), (kb, b))| ka == kb && a.schema == b.schema)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_schema_compiles() {
+        for (index, (key, _)) in BUILTIN_SCHEMAS.iter().enumerate() {
+            assert!(
+                builtin(index).is_some(),
+                "schema for {key} does not compile"
+            );
+        }
+    }
+
+    #[test]
+    fn builtin_keys_are_optimized_integrations() {
+        for (key, _) in BUILTIN_SCHEMAS {
+            let (service, api) = key.split_once(':').expect("service:api");
+            assert!(
+                crate::catalog::lookup_integration(service, api).is_some(),
+                "{key} is not in the integration table"
+            );
+        }
+    }
+
+    #[test]
+    fn user_schema_overrides_builtin() {
+        let mut registry = SchemaRegistry::new();
+        registry
+            .add_json("lambda:invoke", r#"{"required": ["Custom"]}"#)
+            .expect("valid schema");
+        let schema = registry.get("lambda:invoke").expect("present");
+        assert_eq!(schema.schema["required"][0], "Custom");
+    }
+
+    #[test]
+    fn invalid_user_schema_is_refused() {
+        let mut registry = SchemaRegistry::new();
+        let err = registry
+            .add_json("x", r#"{"type": 12}"#)
+            .expect_err("invalid schema");
+        assert!(err.contains("`x`"));
+    }
+
+    #[test]
+    fn builtins_can_be_left_out() {
+        let registry = SchemaRegistry {
+            without_builtins: true,
+            ..SchemaRegistry::default()
+        };
+        assert!(registry.get("lambda:invoke").is_none());
+    }
+}
