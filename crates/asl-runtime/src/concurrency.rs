@@ -1,0 +1,376 @@
+//! Map and Parallel: nested machines run concurrently as tokio tasks.
+//!
+//! Iterations and branches each get a child [`StateContext`] (their own variable scope, the same
+//! execution). Results come back in item (branch) order whatever order they finish in. The first
+//! failure that is not tolerated cancels every other running iteration or branch (their tasks are
+//! aborted, which also closes their open task tokens) and fails the state with the iteration's own
+//! error name.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde_json::{Value, json};
+use tokio::task::JoinSet;
+use tracing::Instrument;
+
+use crate::context::StateContext;
+use crate::error::{StatesError, error_output, names};
+use crate::history::{EventType, StateKind};
+use crate::retry::{FailureKind, RetryCounters};
+use crate::spec::{MapSpec, Number, ParallelSpec};
+use crate::state::{StateOutcome, catch_or_fail, effective_input, finish_result, retry_after};
+
+/// The future of one Parallel branch (or any boxed nested machine).
+pub type BranchFuture = Pin<Box<dyn Future<Output = Result<Value, StatesError>> + Send + 'static>>;
+
+/// Runs an inline Map state: InputPath → ItemsPath (must be an array) → per item ItemSelector
+/// (which alone sees `$$.Map.Item.Index` / `Value`) → `iteration` for every item, at most
+/// `MaxConcurrency` at a time (0 or absent = all at once) → results in item order →
+/// ResultSelector → ResultPath → OutputPath, Assign; Retry (re-runs every iteration) and Catch.
+pub async fn run_map<F, Fut>(
+    ctx: &mut StateContext,
+    spec: &MapSpec,
+    input: Value,
+    iteration: F,
+) -> StateOutcome
+where
+    F: Fn(StateContext, Value) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<Value, StatesError>> + Send + 'static,
+{
+    let span = tracing::debug_span!("state", name = spec.name, kind = "Map");
+    async move {
+        ctx.enter(spec.name, StateKind::Map, &input);
+        let mut counters = RetryCounters::new(spec.retry.len());
+        loop {
+            let attempt = map_attempt(ctx, spec, &input, &iteration).await;
+            let result = attempt.and_then(|results| {
+                finish_result(
+                    ctx,
+                    input.clone(),
+                    results,
+                    spec.result_selector.as_ref(),
+                    spec.assign.as_ref(),
+                    &spec.result_path,
+                    spec.output_path.as_ref(),
+                )
+            });
+            match result {
+                Ok(output) => {
+                    ctx.record(EventType::MapStateSucceeded, json!({"name": spec.name}));
+                    ctx.exit(StateKind::Map, &output);
+                    return StateOutcome::Next(output);
+                }
+                Err(err) => {
+                    ctx.record(
+                        EventType::MapStateFailed,
+                        json!({"name": spec.name, "error": err.error, "cause": err.cause}),
+                    );
+                    let failure = (err, FailureKind::Other);
+                    if retry_after(ctx, &spec.retry, &mut counters, &failure).await {
+                        continue;
+                    }
+                    return catch_or_fail(ctx, &spec.catch, input, failure);
+                }
+            }
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+async fn map_attempt<F, Fut>(
+    ctx: &mut StateContext,
+    spec: &MapSpec,
+    input: &Value,
+    iteration: &F,
+) -> Result<Value, StatesError>
+where
+    F: Fn(StateContext, Value) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<Value, StatesError>> + Send + 'static,
+{
+    let effective = effective_input(ctx, spec.input_path.as_ref(), input)?;
+    let items = match &spec.items_path {
+        Some(p) if !p.is_identity() => p.select(&effective, &ctx.env(), "ItemsPath")?,
+        _ => effective.clone(),
+    };
+    let Value::Array(items) = items else {
+        let path = spec.items_path.as_ref().map_or("$", |p| p.text());
+        return Err(StatesError::runtime(format!(
+            "Reference path \"{path}\" must point to array."
+        )));
+    };
+    let limit = match &spec.max_concurrency {
+        Some(n) => count(ctx, n, &effective, "MaxConcurrencyPath")?,
+        None => 0,
+    };
+    let tolerance = Tolerance {
+        count: match &spec.tolerated_failure_count {
+            Some(n) => Some(count(ctx, n, &effective, "ToleratedFailureCountPath")?),
+            None => None,
+        },
+        percentage: match &spec.tolerated_failure_percentage {
+            Some(n) => Some(percentage(ctx, n, &effective)?),
+            None => None,
+        },
+    };
+    let mut inputs = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        let selected = match &spec.item_selector {
+            Some(template) => {
+                ctx.set_map_item(Some((index, &item)));
+                let selected = template.evaluate(&effective, &ctx.env());
+                ctx.set_map_item(None);
+                selected?
+            }
+            None => item,
+        };
+        inputs.push(selected);
+    }
+    ctx.record(
+        EventType::MapStateStarted,
+        json!({"name": spec.name, "length": inputs.len()}),
+    );
+    let results = run_all(
+        ctx,
+        inputs,
+        limit,
+        tolerance,
+        Kind::Map,
+        |_, child, value| iteration(child, value),
+    )
+    .await?;
+    Ok(Value::Array(results))
+}
+
+/// Runs a Parallel state: InputPath → Parameters → the same input to every branch, all at once
+/// → results in branch order → ResultSelector → ResultPath → OutputPath, Assign; Retry
+/// (re-runs every branch) and Catch. `branch(i, ctx, input)` starts branch `i` of
+/// `spec.branches`.
+pub async fn run_parallel<F>(
+    ctx: &mut StateContext,
+    spec: &ParallelSpec,
+    input: Value,
+    branch: F,
+) -> StateOutcome
+where
+    F: Fn(usize, StateContext, Value) -> BranchFuture + Send + Sync,
+{
+    let span = tracing::debug_span!("state", name = spec.name, kind = "Parallel");
+    async move {
+        ctx.enter(spec.name, StateKind::Parallel, &input);
+        let mut counters = RetryCounters::new(spec.retry.len());
+        loop {
+            let attempt = parallel_attempt(ctx, spec, &input, &branch).await;
+            let result = attempt.and_then(|results| {
+                finish_result(
+                    ctx,
+                    input.clone(),
+                    results,
+                    spec.result_selector.as_ref(),
+                    spec.assign.as_ref(),
+                    &spec.result_path,
+                    spec.output_path.as_ref(),
+                )
+            });
+            match result {
+                Ok(output) => {
+                    ctx.record(
+                        EventType::ParallelStateSucceeded,
+                        json!({"name": spec.name}),
+                    );
+                    ctx.exit(StateKind::Parallel, &output);
+                    return StateOutcome::Next(output);
+                }
+                Err(err) => {
+                    ctx.record(
+                        EventType::ParallelStateFailed,
+                        json!({"name": spec.name, "error": err.error, "cause": err.cause}),
+                    );
+                    let failure = (err, FailureKind::Other);
+                    if retry_after(ctx, &spec.retry, &mut counters, &failure).await {
+                        continue;
+                    }
+                    return catch_or_fail(ctx, &spec.catch, input, failure);
+                }
+            }
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+async fn parallel_attempt<F>(
+    ctx: &mut StateContext,
+    spec: &ParallelSpec,
+    input: &Value,
+    branch: &F,
+) -> Result<Value, StatesError>
+where
+    F: Fn(usize, StateContext, Value) -> BranchFuture + Send + Sync,
+{
+    let effective = effective_input(ctx, spec.input_path.as_ref(), input)?;
+    let branch_input = match &spec.parameters {
+        Some(t) => t.evaluate(&effective, &ctx.env())?,
+        None => effective,
+    };
+    ctx.record(EventType::ParallelStateStarted, json!({"name": spec.name}));
+    let inputs = vec![branch_input; spec.branches];
+    let results = run_all(ctx, inputs, 0, Tolerance::default(), Kind::Parallel, branch).await?;
+    Ok(Value::Array(results))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Map,
+    Parallel,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Tolerance {
+    count: Option<u64>,
+    percentage: Option<f64>,
+}
+
+impl Tolerance {
+    fn is_set(&self) -> bool {
+        self.count.is_some() || self.percentage.is_some()
+    }
+
+    /// Whether `failed` failures out of `total` are still tolerated.
+    fn tolerates(&self, failed: usize, total: usize) -> bool {
+        if !self.is_set() {
+            return false;
+        }
+        let within_count = self.count.is_none_or(|c| failed as u64 <= c);
+        let within_pct = self
+            .percentage
+            .is_none_or(|p| total == 0 || (failed as f64) * 100.0 / (total as f64) <= p);
+        // With only one threshold given the other does not apply; with both, breaching either fails.
+        within_count && within_pct
+    }
+}
+
+/// Runs one nested machine per input, at most `limit` at once (0 = unbounded); results in input
+/// order. Failure: the first untolerated one cancels the rest.
+async fn run_all<F, Fut>(
+    ctx: &StateContext,
+    inputs: Vec<Value>,
+    limit: u64,
+    tolerance: Tolerance,
+    kind: Kind,
+    start: F,
+) -> Result<Vec<Value>, StatesError>
+where
+    F: Fn(usize, StateContext, Value) -> Fut,
+    Fut: Future<Output = Result<Value, StatesError>> + Send + 'static,
+{
+    let total = inputs.len();
+    let limit = if limit == 0 {
+        total
+    } else {
+        usize::try_from(limit).unwrap_or(usize::MAX)
+    };
+    let mut results: Vec<Value> = vec![Value::Null; total];
+    let mut failed = 0usize;
+    let mut queue = inputs.into_iter().enumerate();
+    let mut running: JoinSet<(usize, Result<Value, StatesError>)> = JoinSet::new();
+    let mut spawn_next = |running: &mut JoinSet<_>| {
+        if let Some((index, input)) = queue.next() {
+            if kind == Kind::Map {
+                ctx.record(EventType::MapIterationStarted, json!({"index": index}));
+            }
+            let future = start(index, ctx.child(), input);
+            running
+                .spawn(async move { (index, future.await) }.instrument(tracing::Span::current()));
+            true
+        } else {
+            false
+        }
+    };
+    for _ in 0..limit.max(1) {
+        if !spawn_next(&mut running) {
+            break;
+        }
+    }
+    while let Some(joined) = running.join_next().await {
+        let (index, outcome) = match joined {
+            Ok(pair) => pair,
+            Err(join_error) => {
+                running.abort_all();
+                return Err(StatesError::runtime(format!(
+                    "an iteration or branch ended abnormally: {join_error}"
+                )));
+            }
+        };
+        match outcome {
+            Ok(value) => {
+                if kind == Kind::Map {
+                    ctx.record(EventType::MapIterationSucceeded, json!({"index": index}));
+                }
+                if let Some(slot) = results.get_mut(index) {
+                    *slot = value;
+                }
+            }
+            Err(err) => {
+                failed += 1;
+                if kind == Kind::Map {
+                    ctx.record(
+                        EventType::MapIterationFailed,
+                        json!({"index": index, "error": err.error, "cause": err.cause}),
+                    );
+                }
+                if !tolerance.tolerates(failed, total) {
+                    running.abort_all();
+                    if tolerance.is_set() {
+                        return Err(StatesError::new(
+                            names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                            "The specified tolerated failure threshold was exceeded",
+                        ));
+                    }
+                    return Err(err);
+                }
+                if let Some(slot) = results.get_mut(index) {
+                    *slot = error_output(&err);
+                }
+            }
+        }
+        spawn_next(&mut running);
+    }
+    Ok(results)
+}
+
+/// A `MaxConcurrency` or `ToleratedFailureCount` value: a non-negative integer.
+fn count(
+    ctx: &StateContext,
+    n: &Number,
+    effective: &Value,
+    field: &str,
+) -> Result<u64, StatesError> {
+    let value = match n {
+        Number::Fixed(f) => json!(f),
+        Number::Path(p) => p.select(effective, &ctx.env(), field)?,
+    };
+    match value.as_f64() {
+        Some(f) if f >= 0.0 && f.fract() == 0.0 => Ok(f as u64),
+        Some(f) if f < 0.0 => Err(StatesError::runtime(format!(
+            "The {field} field cannot be negative: {value}"
+        ))),
+        _ => Err(StatesError::runtime(format!(
+            "The {field} field is not a valid integer: {value}"
+        ))),
+    }
+}
+
+/// A `ToleratedFailurePercentage` value: a number from 0 to 100.
+fn percentage(ctx: &StateContext, n: &Number, effective: &Value) -> Result<f64, StatesError> {
+    let value = match n {
+        Number::Fixed(f) => json!(f),
+        Number::Path(p) => p.select(effective, &ctx.env(), "ToleratedFailurePercentagePath")?,
+    };
+    match value.as_f64() {
+        Some(f) if (0.0..=100.0).contains(&f) => Ok(f),
+        _ => Err(StatesError::runtime(format!(
+            "The ToleratedFailurePercentagePath field must be between 0 and 100: {value}"
+        ))),
+    }
+}

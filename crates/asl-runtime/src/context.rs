@@ -1,0 +1,261 @@
+//! The execution-wide pieces every state driver works with: the context object (`$$`), the
+//! variable scope, the history, the clock and the task-token registry.
+
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use serde_json::{Map, Value, json};
+
+use crate::clock::{Clock, format_timestamp};
+use crate::execution::ExecutionShared;
+use crate::history::{EventType, HistoryEvent, StateKind};
+use crate::path::Env;
+use crate::token::TaskTokens;
+use crate::variables::Variables;
+
+/// What a state driver needs from its execution. One per execution, and one per Map iteration
+/// and Parallel branch (with its own variable scope).
+pub struct StateContext {
+    pub(crate) exec: Arc<ExecutionShared>,
+    /// The variables visible here (this scope and its ancestors).
+    pub variables: Variables,
+    /// The context object; its `State` member is refreshed when a driver starts work.
+    context: Value,
+    state_name: &'static str,
+    entered_at: SystemTime,
+    retry_count: u32,
+    fresh: bool,
+}
+
+impl std::fmt::Debug for StateContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StateContext")
+            .field("execution", &self.exec.arn)
+            .field("state", &self.state_name)
+            .field("retry_count", &self.retry_count)
+            .finish()
+    }
+}
+
+impl StateContext {
+    pub(crate) fn new(exec: Arc<ExecutionShared>, context: Value, variables: Variables) -> Self {
+        let entered_at = exec.runtime.clock.now();
+        StateContext {
+            exec,
+            variables,
+            context,
+            state_name: "",
+            entered_at,
+            retry_count: 0,
+            fresh: false,
+        }
+    }
+
+    /// A context for a Map iteration or Parallel branch: same execution, a child variable scope.
+    pub fn child(&self) -> StateContext {
+        StateContext {
+            exec: Arc::clone(&self.exec),
+            variables: self.variables.child(),
+            context: self.context.clone(),
+            state_name: self.state_name,
+            entered_at: self.entered_at,
+            retry_count: 0,
+            fresh: false,
+        }
+    }
+
+    /// The path environment (`$$` and variables) for the current state.
+    pub fn env(&self) -> Env<'_> {
+        Env::new(&self.context, &self.variables)
+    }
+
+    /// The context object of the current state, with `State.EnteredTime/Name/RetryCount` current.
+    pub fn context_object(&mut self) -> &Value {
+        self.refresh();
+        &self.context
+    }
+
+    /// The clock of the runtime.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.exec.runtime.clock
+    }
+
+    /// The task-token handle of the runtime.
+    pub fn task_tokens(&self) -> &TaskTokens {
+        &self.exec.runtime.tokens
+    }
+
+    /// The name of the state being run.
+    pub fn state_name(&self) -> &'static str {
+        self.state_name
+    }
+
+    /// Retries of the current state so far (`$$.State.RetryCount`).
+    pub fn retry_count(&self) -> u32 {
+        self.retry_count
+    }
+
+    /// The execution's ARN (`$$.Execution.Id`).
+    pub fn execution_id(&self) -> &str {
+        &self.exec.arn
+    }
+
+    /// Starts a state: resets the retry count, stamps the entered time and records
+    /// `…StateEntered`.
+    pub(crate) fn enter(&mut self, name: &'static str, kind: StateKind, input: &Value) {
+        self.state_name = name;
+        self.entered_at = self.exec.runtime.clock.now();
+        self.retry_count = 0;
+        self.fresh = false;
+        if self.exec.records_history() {
+            self.record(
+                EventType::StateEntered(kind),
+                json!({"name": name, "input": input}),
+            );
+        }
+        self.refresh();
+    }
+
+    /// Records `…StateExited` with the state's output.
+    pub(crate) fn exit(&self, kind: StateKind, output: &Value) {
+        if self.exec.records_history() {
+            self.record(
+                EventType::StateExited(kind),
+                json!({"name": self.state_name, "output": output}),
+            );
+        }
+    }
+
+    pub(crate) fn set_retry_count(&mut self, count: u32) {
+        self.retry_count = count;
+        self.fresh = false;
+        self.refresh();
+    }
+
+    /// Appends an event to the history (when the execution records one).
+    pub fn record(&self, event_type: EventType, details: Value) {
+        self.exec.record(event_type, details);
+    }
+
+    /// Whether history events are kept (building their details costs time).
+    pub fn records_history(&self) -> bool {
+        self.exec.records_history()
+    }
+
+    /// Brings `$$.State` up to date.
+    pub(crate) fn refresh(&mut self) {
+        if self.fresh {
+            return;
+        }
+        let state = json!({
+            "EnteredTime": format_timestamp(self.entered_at),
+            "Name": self.state_name,
+            "RetryCount": self.retry_count,
+        });
+        if let Value::Object(map) = &mut self.context {
+            map.insert("State".to_owned(), state);
+            map.remove("Task");
+            map.remove("Map");
+        }
+        self.fresh = true;
+    }
+
+    /// The context object with `Task.Token` set, for a callback or run-a-job call.
+    pub(crate) fn with_task_token(&mut self, token: &str) -> Value {
+        self.refresh();
+        let mut context = self.context.clone();
+        if let Value::Object(map) = &mut context {
+            map.insert("Task".to_owned(), json!({ "Token": token }));
+        }
+        context
+    }
+
+    /// Temporarily sets `$$.Map.Item` (only an ItemSelector sees it).
+    pub(crate) fn set_map_item(&mut self, item: Option<(usize, &Value)>) {
+        if let Value::Object(map) = &mut self.context {
+            match item {
+                Some((index, value)) => {
+                    map.insert(
+                        "Map".to_owned(),
+                        json!({"Item": {"Index": index, "Value": value}}),
+                    );
+                }
+                None => {
+                    map.remove("Map");
+                }
+            }
+        }
+    }
+
+    /// Swaps in a context object that has a `Task` member (for evaluating `Parameters`).
+    pub(crate) fn swap_context(&mut self, context: Value) -> Value {
+        std::mem::replace(&mut self.context, context)
+    }
+}
+
+/// The `Execution` and `StateMachine` members of the context object.
+pub(crate) struct ContextBase {
+    pub execution_id: String,
+    pub execution_name: String,
+    pub input: Value,
+    pub role_arn: String,
+    pub start_time: SystemTime,
+    pub machine_id: String,
+    pub machine_name: String,
+}
+
+impl ContextBase {
+    pub(crate) fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        map.insert(
+            "Execution".to_owned(),
+            json!({
+                "Id": self.execution_id,
+                "Input": self.input,
+                "Name": self.execution_name,
+                "RoleArn": self.role_arn,
+                "StartTime": format_timestamp(self.start_time),
+                "RedriveCount": 0,
+            }),
+        );
+        map.insert(
+            "StateMachine".to_owned(),
+            json!({"Id": self.machine_id, "Name": self.machine_name}),
+        );
+        Value::Object(map)
+    }
+}
+
+/// The history of an execution, shared by its drivers.
+pub(crate) struct History {
+    events: Mutex<Vec<HistoryEvent>>,
+}
+
+impl History {
+    pub(crate) fn new() -> Self {
+        History {
+            events: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn push(&self, timestamp: SystemTime, event_type: EventType, details: Value) {
+        let mut events = match self.events.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        let id = events.len() as u64 + 1;
+        events.push(HistoryEvent {
+            id,
+            timestamp,
+            event_type,
+            details,
+        });
+    }
+
+    pub(crate) fn snapshot(&self) -> Vec<HistoryEvent> {
+        match self.events.lock() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+}

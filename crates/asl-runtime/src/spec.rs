@@ -1,0 +1,255 @@
+//! Per-state specifications: the fields of each state that the runtime's drivers need, with every
+//! path and template compiled once. Generated code writes these as struct literals (inside a
+//! `LazyLock`), from values the model validated at build time.
+//!
+//! Conventions shared by all specs:
+//! * `input_path` / `output_path`: `Some(path)`; `Path::parse("$")` when the field is absent
+//!   (the driver skips identity paths); `None` when the definition says `null` (the value becomes
+//!   `{}`).
+//! * `result_path`: a [`ResultPathSpec`] (`Default` when absent or `$`, `Discard` for `null`).
+//! * Templates (`parameters`, `result_selector`, `item_selector`) and `assign` are `None` when the
+//!   field is absent.
+
+use crate::dataflow::ResultPathSpec;
+use crate::error::StatesError;
+use crate::integration::Pattern;
+use crate::path::Path;
+use crate::template::Template;
+use crate::variables::Assign;
+
+/// A number of seconds given literally (`TimeoutSeconds`) or by a reference path
+/// (`TimeoutSecondsPath`, read from the effective input when the state starts).
+#[derive(Debug, Clone)]
+pub enum Seconds {
+    /// A literal number of seconds.
+    Fixed(u64),
+    /// A path whose value must be a non-negative integer.
+    Path(Path),
+}
+
+/// AWS's default `TimeoutSeconds` and `HeartbeatSeconds` for a Task (the spec's 60 is not what AWS does).
+pub const DEFAULT_TASK_TIMEOUT_SECONDS: u64 = 99_999_999;
+
+/// `JitterStrategy` of a retrier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Jitter {
+    /// `NONE` (the default): wait exactly the computed interval.
+    #[default]
+    None,
+    /// `FULL`: wait a uniformly random time in `[0, computed interval]`.
+    Full,
+}
+
+/// One entry of a state's `Retry`.
+#[derive(Debug, Clone)]
+pub struct Retrier {
+    /// `ErrorEquals`.
+    pub error_equals: &'static [&'static str],
+    /// `IntervalSeconds` (default 1).
+    pub interval_seconds: u64,
+    /// `MaxAttempts` (default 3; 0 = never retry).
+    pub max_attempts: u64,
+    /// `BackoffRate` (default 2.0).
+    pub backoff_rate: f64,
+    /// `MaxDelaySeconds` (default: uncapped).
+    pub max_delay_seconds: Option<u64>,
+    /// `JitterStrategy` (default `NONE`).
+    pub jitter: Jitter,
+}
+
+impl Retrier {
+    /// A retrier with AWS's defaults for everything but `ErrorEquals`.
+    pub const fn new(error_equals: &'static [&'static str]) -> Self {
+        Retrier {
+            error_equals,
+            interval_seconds: 1,
+            max_attempts: 3,
+            backoff_rate: 2.0,
+            max_delay_seconds: None,
+            jitter: Jitter::None,
+        }
+    }
+}
+
+/// One entry of a state's `Catch`. The generated code maps the catcher's index to its `Next`.
+#[derive(Debug, Clone)]
+pub struct Catcher {
+    /// `ErrorEquals`.
+    pub error_equals: &'static [&'static str],
+    /// `ResultPath` for the error output, merged into the raw state input (`None` = `null`).
+    pub result_path: ResultPathSpec,
+    /// `Assign`, evaluated with `$` = the error output.
+    pub assign: Option<Assign>,
+}
+
+/// A Task state.
+#[derive(Debug, Clone)]
+pub struct TaskSpec {
+    /// The state's name.
+    pub name: &'static str,
+    /// `Resource`, as written.
+    pub resource: &'static str,
+    /// The integration pattern (from the resource suffix).
+    pub pattern: Pattern,
+    pub input_path: Option<Path>,
+    /// `Parameters`: the payload sent to the resource (the effective input when absent).
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
+    pub result_path: ResultPathSpec,
+    pub output_path: Option<Path>,
+    pub assign: Option<Assign>,
+    /// `TimeoutSeconds` / `TimeoutSecondsPath` (`Fixed(DEFAULT_TASK_TIMEOUT_SECONDS)` when absent).
+    pub timeout: Seconds,
+    /// `HeartbeatSeconds` / `HeartbeatSecondsPath`.
+    pub heartbeat: Option<Seconds>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+    /// `Credentials`, evaluated and passed in the context of the call (not interpreted here).
+    pub credentials: Option<Template>,
+}
+
+/// A Pass state.
+#[derive(Debug, Clone)]
+pub struct PassSpec {
+    pub name: &'static str,
+    pub input_path: Option<Path>,
+    pub parameters: Option<Template>,
+    /// `Result`: a literal, never evaluated.
+    pub result: Option<serde_json::Value>,
+    pub result_path: ResultPathSpec,
+    pub output_path: Option<Path>,
+    pub assign: Option<Assign>,
+}
+
+/// How long a Wait state waits.
+#[derive(Debug, Clone)]
+pub enum WaitFor {
+    /// `Seconds`.
+    Seconds(u64),
+    /// `SecondsPath`.
+    SecondsPath(Path),
+    /// `Timestamp`, as an RFC 3339 text validated at build time.
+    Timestamp(&'static str),
+    /// `TimestampPath`.
+    TimestampPath(Path),
+}
+
+/// A Wait state.
+#[derive(Debug, Clone)]
+pub struct WaitSpec {
+    pub name: &'static str,
+    pub input_path: Option<Path>,
+    pub wait: WaitFor,
+    pub output_path: Option<Path>,
+    pub assign: Option<Assign>,
+}
+
+/// `Error`/`ErrorPath` or `Cause`/`CausePath` of a Fail state.
+#[derive(Debug, Clone)]
+pub enum FailField {
+    /// A literal string (`Error`, `Cause`).
+    Literal(&'static str),
+    /// `ErrorPath`/`CausePath`: a path or an intrinsic call, compiled as the one-entry template
+    /// `{"value.$": …}` (see [`FailField::dynamic`]).
+    Dynamic(Template),
+}
+
+impl FailField {
+    /// Compiles an `ErrorPath`/`CausePath` value (a path or an intrinsic function call).
+    pub fn dynamic(text: &str) -> Result<FailField, StatesError> {
+        let mut template = serde_json::Map::new();
+        template.insert(
+            FAIL_FIELD_KEY.to_owned(),
+            serde_json::Value::String(text.to_owned()),
+        );
+        Ok(FailField::Dynamic(Template::compile(
+            &serde_json::Value::Object(template),
+        )?))
+    }
+}
+
+/// The key of the one-entry template of [`FailField::Dynamic`].
+pub(crate) const FAIL_FIELD_KEY: &str = "value.$";
+
+/// A Fail state.
+#[derive(Debug, Clone)]
+pub struct FailSpec {
+    pub name: &'static str,
+    pub error: Option<FailField>,
+    pub cause: Option<FailField>,
+}
+
+/// A Succeed state.
+#[derive(Debug, Clone)]
+pub struct SucceedSpec {
+    pub name: &'static str,
+    pub input_path: Option<Path>,
+    pub output_path: Option<Path>,
+}
+
+/// A Choice state: only its data flow; the rules are generated code.
+#[derive(Debug, Clone)]
+pub struct ChoiceSpec {
+    pub name: &'static str,
+    pub input_path: Option<Path>,
+    pub output_path: Option<Path>,
+    /// The state-level `Assign` (used when no rule matched and `Default` is taken).
+    pub assign: Option<Assign>,
+}
+
+/// A count or percentage given literally or by a path (`MaxConcurrency`, `ToleratedFailure*`).
+#[derive(Debug, Clone)]
+pub enum Number {
+    /// A literal.
+    Fixed(f64),
+    /// A reference path read from the effective input.
+    Path(Path),
+}
+
+/// An inline Map state.
+#[derive(Debug, Clone)]
+pub struct MapSpec {
+    pub name: &'static str,
+    pub input_path: Option<Path>,
+    /// `ItemsPath` (`$` when absent).
+    pub items_path: Option<Path>,
+    /// `ItemSelector` (or the deprecated `Parameters`); may read `$$.Map.Item.Index/Value`.
+    pub item_selector: Option<Template>,
+    /// `MaxConcurrency` / `MaxConcurrencyPath` (`None` or 0 = unbounded).
+    pub max_concurrency: Option<Number>,
+    /// `ToleratedFailureCount` / `…Path`.
+    pub tolerated_failure_count: Option<Number>,
+    /// `ToleratedFailurePercentage` / `…Path`.
+    pub tolerated_failure_percentage: Option<Number>,
+    pub result_selector: Option<Template>,
+    pub result_path: ResultPathSpec,
+    pub output_path: Option<Path>,
+    pub assign: Option<Assign>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+}
+
+/// A Parallel state.
+#[derive(Debug, Clone)]
+pub struct ParallelSpec {
+    pub name: &'static str,
+    /// Number of `Branches`.
+    pub branches: usize,
+    pub input_path: Option<Path>,
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
+    pub result_path: ResultPathSpec,
+    pub output_path: Option<Path>,
+    pub assign: Option<Assign>,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+}
+
+/// The top level of a state machine.
+#[derive(Debug, Clone)]
+pub struct MachineSpec {
+    /// The state machine's name (`$$.StateMachine.Name`; also the mock-config key).
+    pub name: &'static str,
+    /// The execution's `TimeoutSeconds` (uncatchable `States.Timeout` when exceeded).
+    pub timeout_seconds: Option<u64>,
+}
