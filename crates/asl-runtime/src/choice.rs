@@ -351,3 +351,166 @@ fn push_last(pieces: &mut [String], c: char) {
 pub fn string_matches(v: &Value, pattern: &StringPattern) -> bool {
     v.as_str().is_some_and(|s| pattern.matches(s))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::names;
+    use serde_json::json;
+
+    fn pattern(p: &str) -> StringPattern {
+        StringPattern::compile(p).unwrap()
+    }
+
+    #[test]
+    fn numeric_comparisons_with_mismatched_types_are_false() {
+        for v in [
+            json!("1"),
+            json!(null),
+            json!(true),
+            json!([1]),
+            json!({"a": 1}),
+        ] {
+            assert!(!numeric_equals(&v, 1.0));
+            assert!(!numeric_less_than(&v, 5.0));
+        }
+    }
+
+    #[test]
+    fn integer_zero_equals_float_zero() {
+        assert!(numeric_equals(&json!(0), 0.0));
+        assert!(numeric_equals_path(&json!(0), &json!(0.0)));
+    }
+
+    #[test]
+    fn numeric_orderings() {
+        assert!(numeric_less_than(&json!(1), 1.5));
+        assert!(numeric_less_than_equals(&json!(2), 2.0));
+        assert!(numeric_greater_than(&json!(-1), -2.0));
+        assert!(numeric_greater_than_equals(&json!(3.5), 3.5));
+        assert!(!numeric_greater_than(&json!(3.5), 3.5));
+    }
+
+    #[test]
+    fn string_comparisons_are_by_code_point_without_case_folding() {
+        assert!(string_less_than(&json!("B"), "a"));
+        assert!(!string_equals(&json!("abc"), "ABC"));
+        assert!(string_greater_than(&json!("é"), "z"));
+        assert!(string_less_than_equals(&json!("a"), "a"));
+        assert!(string_greater_than_equals(&json!("b"), "a"));
+    }
+
+    #[test]
+    fn string_comparisons_with_non_strings_are_false() {
+        assert!(!string_equals(&json!(1), "1"));
+        assert!(!string_less_than(&json!(null), "a"));
+    }
+
+    #[test]
+    fn boolean_equals_requires_a_boolean() {
+        assert!(boolean_equals(&json!(true), true));
+        assert!(!boolean_equals(&json!("true"), true));
+    }
+
+    #[test]
+    fn path_forms_require_both_sides_to_have_the_type() {
+        assert!(string_equals_path(&json!("a"), &json!("a")));
+        assert!(!string_equals_path(&json!("1"), &json!(1)));
+        assert!(boolean_equals_path(&json!(false), &json!(false)));
+        assert!(numeric_greater_than_path(&json!(2), &json!(1)));
+    }
+
+    #[test]
+    fn timestamps_compare_as_instants_across_offsets() {
+        let t = parse_timestamp("2024-01-01T00:00:00Z").unwrap();
+        assert!(timestamp_equals(&json!("2024-01-01T02:00:00+02:00"), &t));
+        assert!(timestamp_less_than(&json!("2023-12-31T23:59:59Z"), &t));
+        assert!(timestamp_greater_than_equals(
+            &json!("2024-01-01T00:00:00.001Z"),
+            &t
+        ));
+        assert!(timestamp_equals_path(
+            &json!("2024-01-01T00:00:00Z"),
+            &json!("2024-01-01T01:00:00+01:00")
+        ));
+    }
+
+    #[test]
+    fn timestamp_comparison_with_a_non_timestamp_is_false() {
+        let t = parse_timestamp("2024-01-01T00:00:00Z").unwrap();
+        assert!(!timestamp_equals(&json!("yesterday"), &t));
+        assert!(!timestamp_less_than(&json!(0), &t));
+    }
+
+    #[test]
+    fn type_tests() {
+        assert!(is_null(&json!(null)));
+        assert!(!is_null(&json!(0)));
+        assert!(is_numeric(&json!(1.5)));
+        assert!(!is_numeric(&json!("1")));
+        assert!(is_string(&json!("2024-01-01T00:00:00Z")));
+        assert!(is_boolean(&json!(false)));
+        assert!(is_timestamp(&json!("2024-01-01T00:00:00Z")));
+        assert!(!is_timestamp(&json!("2024-01-01")));
+    }
+
+    #[test]
+    fn is_present_treats_null_as_present() {
+        let p = Path::parse("$.a").unwrap();
+        assert!(is_present(&p, &json!({"a": null}), &Env::empty()));
+        assert!(!is_present(&p, &json!({}), &Env::empty()));
+    }
+
+    #[test]
+    fn a_missing_variable_is_a_runtime_error() {
+        let p = Path::parse("$.a").unwrap();
+        let err = variable(&p, &json!({}), &Env::empty()).unwrap_err();
+        assert!(err.is(names::RUNTIME));
+        assert!(!err.is_catchable());
+    }
+
+    #[test]
+    fn star_matches_any_run_of_characters() {
+        let p = pattern("log-*.txt");
+        assert!(p.matches("log-.txt"));
+        assert!(p.matches("log-2024-01.txt"));
+        assert!(!p.matches("log-1.txt.bak"));
+        assert!(!p.matches("xlog-1.txt"));
+    }
+
+    #[test]
+    fn several_stars() {
+        let p = pattern("*a*b*");
+        assert!(p.matches("ab"));
+        assert!(p.matches("xxaxxbxx"));
+        assert!(!p.matches("ba"));
+        assert!(pattern("*").matches(""));
+        assert!(pattern("a*a").matches("aa"));
+        assert!(!pattern("a*a").matches("a"));
+    }
+
+    #[test]
+    fn escaped_star_and_backslash_are_literal() {
+        let p = pattern(r"a\*b");
+        assert!(p.matches("a*b"));
+        assert!(!p.matches("axxb"));
+        assert!(pattern(r"c:\\dir\\*").matches(r"c:\dir\file"));
+    }
+
+    #[test]
+    fn other_characters_are_not_special() {
+        assert!(pattern("a.b?[c]").matches("a.b?[c]"));
+        assert!(!pattern("a.b").matches("axb"));
+    }
+
+    #[test]
+    fn a_dangling_backslash_is_an_error() {
+        assert!(StringPattern::compile("abc\\").is_err());
+    }
+
+    #[test]
+    fn string_matches_is_false_for_non_strings() {
+        assert!(!string_matches(&json!(1), &pattern("*")));
+        assert!(string_matches(&json!("x"), &pattern("*")));
+    }
+}

@@ -256,6 +256,10 @@ pub fn call_function(f: Function, args: Vec<Value>) -> Result<Value, StatesError
             if trimmed.is_empty() {
                 return Ok(Value::Null);
             }
+            // A JVM parser reads `-0` as the integer 0 (serde_json would keep a float -0.0).
+            if trimmed == "-0" {
+                return Ok(Value::from(0));
+            }
             serde_json::from_str(trimmed)
                 .map_err(|e| fail(f, format!("the string is not valid JSON ({e})")))
         }
@@ -693,4 +697,376 @@ fn uuid_v4() -> Result<String, StatesError> {
         &h[16..20],
         &h[20..32]
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::names;
+    use crate::variables::Variables;
+    use serde_json::json;
+
+    fn run(call: &str, input: Value) -> Result<Value, StatesError> {
+        Intrinsic::parse(call)?.evaluate(&input, &Env::empty(), "f.$")
+    }
+
+    fn ok(call: &str) -> Value {
+        run(call, json!({})).unwrap()
+    }
+
+    fn failure(call: &str) -> StatesError {
+        run(call, json!({})).unwrap_err()
+    }
+
+    #[test]
+    fn every_function_is_known_by_name() {
+        assert_eq!(Function::ALL.len(), 18);
+        for f in Function::ALL {
+            assert_eq!(Function::from_name(f.name()), Some(f));
+        }
+    }
+
+    #[test]
+    fn format_fills_placeholders_in_order() {
+        assert_eq!(ok("States.Format('{} and {}', 'a', 2)"), json!("a and 2"));
+    }
+
+    #[test]
+    fn format_renders_null_bool_and_decimals_plainly() {
+        assert_eq!(
+            ok("States.Format('{}|{}|{}', null, true, 1.1)"),
+            json!("null|true|1.1")
+        );
+    }
+
+    #[test]
+    fn format_renders_objects_java_style() {
+        let out = run(
+            "States.Format('v={}', $.o)",
+            json!({"o": {"Arg1": 1, "Arg2": [], "s": "x"}}),
+        )
+        .unwrap();
+        assert_eq!(out, json!("v={Arg1=1, Arg2=[], s=x}"));
+    }
+
+    #[test]
+    fn format_inserts_json_text_strings_verbatim() {
+        let out = run("States.Format('[{}]', $.s)", json!({"s": "{\"a\": 1}"})).unwrap();
+        assert_eq!(out, json!("[{\"a\": 1}]"));
+    }
+
+    #[test]
+    fn format_with_wrong_argument_count_fails() {
+        let err = failure("States.Format('{} {}', 1)");
+        assert!(err.is(names::INTRINSIC_FAILURE));
+        assert!(err.cause.unwrap().contains("States.Format"));
+    }
+
+    #[test]
+    fn string_to_json_parses() {
+        let out = run("States.StringToJson($.s)", json!({"s": "{\"a\":[1,2]}"})).unwrap();
+        assert_eq!(out, json!({"a": [1, 2]}));
+    }
+
+    #[test]
+    fn string_to_json_of_blank_text_is_null() {
+        assert_eq!(ok("States.StringToJson('')"), json!(null));
+        assert_eq!(ok("States.StringToJson(' ')"), json!(null));
+    }
+
+    #[test]
+    fn string_to_json_of_minus_zero_is_zero() {
+        assert_eq!(ok("States.StringToJson('-0')").to_string(), "0");
+    }
+
+    #[test]
+    fn string_to_json_of_invalid_text_fails() {
+        assert!(failure("States.StringToJson('{oops')").is(names::INTRINSIC_FAILURE));
+    }
+
+    #[test]
+    fn json_to_string_is_compact() {
+        let out = run(
+            "States.JsonToString($.o)",
+            json!({"o": {"Arg1": 1, "Arg2": []}}),
+        )
+        .unwrap();
+        assert_eq!(out, json!("{\"Arg1\":1,\"Arg2\":[]}"));
+        let out = run("States.JsonToString($.s)", json!({"s": "hi"})).unwrap();
+        assert_eq!(out, json!("\"hi\""));
+    }
+
+    #[test]
+    fn array_collects_arguments() {
+        assert_eq!(ok("States.Array(1, 'a', null)"), json!([1, "a", null]));
+        assert_eq!(ok("States.Array()"), json!([]));
+    }
+
+    #[test]
+    fn array_partition_chunks_with_a_short_last_chunk() {
+        let out = run(
+            "States.ArrayPartition($.a, 2)",
+            json!({"a": [1, 2, 3, 4, 5]}),
+        )
+        .unwrap();
+        assert_eq!(out, json!([[1, 2], [3, 4], [5]]));
+        let out = run("States.ArrayPartition($.a, 3)", json!({"a": []})).unwrap();
+        assert_eq!(out, json!([]));
+    }
+
+    #[test]
+    fn array_partition_rounds_a_fractional_size() {
+        let out = run("States.ArrayPartition($.a, 1.5)", json!({"a": [1, 2, 3]})).unwrap();
+        assert_eq!(out, json!([[1, 2], [3]]));
+    }
+
+    #[test]
+    fn array_partition_rejects_a_zero_size() {
+        let err = run("States.ArrayPartition($.a, 0)", json!({"a": [1]})).unwrap_err();
+        assert!(err.is(names::INTRINSIC_FAILURE));
+    }
+
+    #[test]
+    fn array_contains_uses_deep_equality() {
+        let input = json!({"a": [1, {"k": [1, 2]}], "v": {"k": [1, 2]}});
+        assert_eq!(
+            run("States.ArrayContains($.a, $.v)", input).unwrap(),
+            json!(true)
+        );
+        let input = json!({"a": [1, 2]});
+        assert_eq!(
+            run("States.ArrayContains($.a, 3)", input).unwrap(),
+            json!(false)
+        );
+    }
+
+    #[test]
+    fn array_range_includes_the_end_when_hit() {
+        assert_eq!(ok("States.ArrayRange(0, 10, 3)"), json!([0, 3, 6, 9]));
+        assert_eq!(ok("States.ArrayRange(1, 9, 9)"), json!([1]));
+        assert_eq!(ok("States.ArrayRange(0, 4, 2)"), json!([0, 2, 4]));
+        assert_eq!(ok("States.ArrayRange(5, 1, -2)"), json!([5, 3, 1]));
+    }
+
+    #[test]
+    fn array_range_is_limited_to_1000_items() {
+        assert_eq!(
+            ok("States.ArrayRange(1, 1000, 1)").as_array().map(Vec::len),
+            Some(1000)
+        );
+        assert!(failure("States.ArrayRange(0, 1000, 1)").is(names::INTRINSIC_FAILURE));
+    }
+
+    #[test]
+    fn array_range_rejects_a_zero_step() {
+        assert!(failure("States.ArrayRange(0, 10, 0)").is(names::INTRINSIC_FAILURE));
+    }
+
+    #[test]
+    fn array_get_item_returns_the_element() {
+        let out = run("States.ArrayGetItem($.a, 1)", json!({"a": ["x", "y"]})).unwrap();
+        assert_eq!(out, json!("y"));
+    }
+
+    #[test]
+    fn array_get_item_out_of_range_fails() {
+        let err = run("States.ArrayGetItem($.a, 2)", json!({"a": ["x", "y"]})).unwrap_err();
+        assert!(err.is(names::INTRINSIC_FAILURE));
+    }
+
+    #[test]
+    fn array_length_counts_items() {
+        assert_eq!(
+            run("States.ArrayLength($.a)", json!({"a": [1, 2, 3]})).unwrap(),
+            json!(3)
+        );
+    }
+
+    #[test]
+    fn array_unique_keeps_first_occurrences() {
+        let input = json!({"a": [1, 2, 1, {"k": 1}, {"k": 1}, "1"]});
+        assert_eq!(
+            run("States.ArrayUnique($.a)", input).unwrap(),
+            json!([1, 2, {"k": 1}, "1"])
+        );
+    }
+
+    #[test]
+    fn base64_round_trip() {
+        assert_eq!(
+            ok("States.Base64Encode('Data to encode')"),
+            json!("RGF0YSB0byBlbmNvZGU=")
+        );
+        assert_eq!(
+            ok("States.Base64Decode('RGF0YSB0byBlbmNvZGU=')"),
+            json!("Data to encode")
+        );
+        assert_eq!(ok("States.Base64Encode('')"), json!(""));
+        assert_eq!(ok("States.Base64Decode('')"), json!(""));
+    }
+
+    #[test]
+    fn base64_input_over_10000_characters_fails() {
+        let input = json!({"s": "a".repeat(10_001)});
+        let err = run("States.Base64Encode($.s)", input).unwrap_err();
+        assert!(err.is(names::INTRINSIC_FAILURE));
+    }
+
+    #[test]
+    fn base64_decode_of_invalid_text_fails() {
+        assert!(failure("States.Base64Decode('%%%')").is(names::INTRINSIC_FAILURE));
+    }
+
+    #[test]
+    fn hash_supports_all_five_algorithms_in_lowercase_hex() {
+        assert_eq!(
+            ok("States.Hash('input data', 'SHA-1')"),
+            json!("aaff4a450a104cd177d28d18d74485e8cae074b7")
+        );
+        assert_eq!(
+            ok("States.Hash('', 'MD5')"),
+            json!("d41d8cd98f00b204e9800998ecf8427e")
+        );
+        assert_eq!(
+            ok("States.Hash('', 'SHA-256')"),
+            json!("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        );
+        assert_eq!(
+            ok("States.Hash('', 'SHA-384')").as_str().map(str::len),
+            Some(96)
+        );
+        assert_eq!(
+            ok("States.Hash('', 'SHA-512')").as_str().map(str::len),
+            Some(128)
+        );
+    }
+
+    #[test]
+    fn hash_rejects_an_unknown_algorithm() {
+        assert!(failure("States.Hash('x', 'sha-1')").is(names::INTRINSIC_FAILURE));
+    }
+
+    #[test]
+    fn json_merge_is_shallow_and_second_wins() {
+        let input = json!({"a": {"x": 1, "n": {"p": 1}}, "b": {"y": 2, "n": {"q": 2}}});
+        assert_eq!(
+            run("States.JsonMerge($.a, $.b, false)", input).unwrap(),
+            json!({"x": 1, "n": {"q": 2}, "y": 2})
+        );
+    }
+
+    #[test]
+    fn json_merge_refuses_deep_merging() {
+        let input = json!({"a": {}, "b": {}});
+        let err = run("States.JsonMerge($.a, $.b, true)", input).unwrap_err();
+        assert!(err.is(names::INTRINSIC_FAILURE));
+    }
+
+    #[test]
+    fn math_random_stays_in_range_with_end_exclusive() {
+        for _ in 0..200 {
+            let v = ok("States.MathRandom(1, 3)").as_i64().unwrap();
+            assert!((1..3).contains(&v));
+        }
+    }
+
+    #[test]
+    fn math_random_with_a_seed_is_reproducible() {
+        let a = ok("States.MathRandom(0, 1000000, 42)");
+        let b = ok("States.MathRandom(0, 1000000, 42)");
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn math_random_seed_follows_java_util_random() {
+        // A fresh java.util.Random(42) answers nextInt(10) == 0 and nextInt(100) == 30.
+        assert_eq!(ok("States.MathRandom(0, 10, 42)"), json!(0));
+        assert_eq!(ok("States.MathRandom(0, 100, 42)"), json!(30));
+        assert_eq!(ok("States.MathRandom(5, 105, 42)"), json!(35));
+    }
+
+    #[test]
+    fn math_add_rounds_each_argument_half_toward_positive_infinity() {
+        assert_eq!(ok("States.MathAdd(1.5, 1.51)"), json!(4));
+        assert_eq!(ok("States.MathAdd(2.5, 0)"), json!(3));
+        assert_eq!(ok("States.MathAdd(-1.5, 0)"), json!(-1));
+        assert_eq!(ok("States.MathAdd(-2.5, 0)"), json!(-2));
+        assert_eq!(ok("States.MathAdd(-1.51, 0)"), json!(-2));
+    }
+
+    #[test]
+    fn math_add_rejects_arguments_outside_32_bits() {
+        assert!(failure("States.MathAdd(2147483648, 0)").is(names::INTRINSIC_FAILURE));
+        assert_eq!(ok("States.MathAdd(2147483647, 1)"), json!(2147483648i64));
+    }
+
+    #[test]
+    fn math_add_rejects_strings() {
+        assert!(failure("States.MathAdd('1', 2)").is(names::INTRINSIC_FAILURE));
+    }
+
+    #[test]
+    fn string_split_treats_each_delimiter_character_as_a_separator() {
+        assert_eq!(
+            ok("States.StringSplit('This.is+a,test=string', '.+,=')"),
+            json!(["This", "is", "a", "test", "string"])
+        );
+    }
+
+    #[test]
+    fn string_split_drops_empty_tokens() {
+        assert_eq!(ok("States.StringSplit(',,,,', ',')"), json!([]));
+        assert_eq!(ok("States.StringSplit(' , ', ',')"), json!([" ", " "]));
+    }
+
+    #[test]
+    fn uuid_is_a_random_version_4_uuid() {
+        let a = ok("States.UUID()");
+        let s = a.as_str().unwrap();
+        assert_eq!(s.len(), 36);
+        assert_eq!(s.as_bytes()[14], b'4');
+        assert!(matches!(s.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
+        assert_ne!(a, ok("States.UUID()"));
+    }
+
+    #[test]
+    fn nested_calls_are_evaluated_inside_out() {
+        let input = json!({"n": 2});
+        assert_eq!(
+            run(
+                "States.ArrayLength(States.ArrayRange(1, States.MathAdd($.n, 3), 1))",
+                input
+            )
+            .unwrap(),
+            json!(5)
+        );
+    }
+
+    #[test]
+    fn arguments_may_read_variables_and_context() {
+        let mut vars = Variables::new();
+        vars.set("greeting", json!("hi"));
+        let ctx = json!({"Execution": {"Name": "e1"}});
+        let env = Env::new(&ctx, &vars);
+        let call =
+            Intrinsic::parse("States.Format('{} {}', $greeting, $$.Execution.Name)").unwrap();
+        assert_eq!(
+            call.evaluate(&json!({}), &env, "f.$").unwrap(),
+            json!("hi e1")
+        );
+    }
+
+    #[test]
+    fn a_path_argument_miss_is_a_runtime_error() {
+        let err = run("States.ArrayLength($.missing)", json!({})).unwrap_err();
+        assert!(err.is(names::RUNTIME));
+    }
+
+    #[test]
+    fn wrong_argument_type_names_the_function() {
+        let err = run("States.ArrayLength($.s)", json!({"s": "x"})).unwrap_err();
+        assert!(err.is(names::INTRINSIC_FAILURE));
+        let cause = err.cause.unwrap();
+        assert!(cause.contains("States.ArrayLength"), "{cause}");
+    }
 }

@@ -1039,3 +1039,338 @@ impl ReferencePath {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::names;
+    use serde_json::json;
+
+    fn eval(path: &str, input: &Value) -> Result<Value, StatesError> {
+        Path::parse(path)
+            .unwrap()
+            .select(input, &Env::empty(), "InputPath")
+    }
+
+    fn store() -> Value {
+        json!({
+            "store": {
+                "book": [
+                    {"title": "A", "price": 8, "isbn": "1"},
+                    {"title": "B", "price": 12},
+                    {"title": "C", "price": 9, "isbn": "3"}
+                ],
+                "bicycle": {"price": 20}
+            }
+        })
+    }
+
+    #[test]
+    fn dollar_alone_is_the_whole_input() {
+        assert_eq!(eval("$", &store()).unwrap(), store());
+    }
+
+    #[test]
+    fn definite_path_returns_the_node_itself() {
+        assert_eq!(eval("$.store.book[1].title", &store()).unwrap(), json!("B"));
+    }
+
+    #[test]
+    fn single_index_returns_the_element_not_a_list() {
+        assert_eq!(
+            eval("$.store.book[0]", &store()).unwrap(),
+            json!({"title": "A", "price": 8, "isbn": "1"})
+        );
+    }
+
+    #[test]
+    fn negative_index_counts_from_the_end() {
+        assert_eq!(
+            eval("$.store.book[-1].title", &store()).unwrap(),
+            json!("C")
+        );
+    }
+
+    #[test]
+    fn bracket_names_reach_keys_with_spaces() {
+        assert_eq!(eval("$['a b']", &json!({"a b": 1})).unwrap(), json!(1));
+    }
+
+    #[test]
+    fn null_node_is_found_not_missed() {
+        assert_eq!(eval("$.a", &json!({"a": null})).unwrap(), json!(null));
+    }
+
+    #[test]
+    fn definite_leaf_miss_is_runtime_no_results() {
+        let err = eval("$.nope", &json!({})).unwrap_err();
+        assert!(err.is(names::RUNTIME));
+        assert_eq!(
+            err.cause.as_deref(),
+            Some("Invalid path '$.nope' : No results for path: $['nope']")
+        );
+    }
+
+    #[test]
+    fn definite_inner_miss_names_the_missing_property() {
+        let err = eval("$.no.such.path", &json!({})).unwrap_err();
+        assert_eq!(
+            err.cause.as_deref(),
+            Some("Invalid path '$.no.such.path' : Missing property in path $['no']")
+        );
+    }
+
+    #[test]
+    fn index_out_of_range_is_a_miss() {
+        assert!(eval("$.a[5]", &json!({"a": [1]})).is_err());
+    }
+
+    #[test]
+    fn property_of_a_string_is_a_miss() {
+        let err = eval("$.a.b", &json!({"a": "text"})).unwrap_err();
+        assert!(err.is(names::RUNTIME));
+    }
+
+    #[test]
+    fn template_field_miss_quotes_field_and_input() {
+        let p = Path::parse("$.x").unwrap();
+        let err = p
+            .select(&json!({"y": 1}), &Env::empty(), "value.$")
+            .unwrap_err();
+        assert_eq!(
+            err.cause.as_deref(),
+            Some(
+                "The JSONPath '$.x' specified for the field 'value.$' could not be found in the input '{\"y\":1}'"
+            )
+        );
+    }
+
+    #[test]
+    fn wildcard_collects_into_an_array() {
+        assert_eq!(
+            eval("$.store.book[*].title", &store()).unwrap(),
+            json!(["A", "B", "C"])
+        );
+    }
+
+    #[test]
+    fn wildcard_skips_elements_missing_the_property() {
+        assert_eq!(
+            eval("$.store.book[*].isbn", &store()).unwrap(),
+            json!(["1", "3"])
+        );
+    }
+
+    #[test]
+    fn indefinite_path_over_a_missing_array_is_empty() {
+        assert_eq!(eval("$.items[1:].value", &json!({})).unwrap(), json!([]));
+        assert_eq!(eval("$.items[*]", &json!({})).unwrap(), json!([]));
+    }
+
+    #[test]
+    fn slices_follow_start_end_semantics() {
+        let input = json!({"a": [0, 1, 2, 3, 4]});
+        assert_eq!(eval("$.a[1:3]", &input).unwrap(), json!([1, 2]));
+        assert_eq!(eval("$.a[:2]", &input).unwrap(), json!([0, 1]));
+        assert_eq!(eval("$.a[-2:]", &input).unwrap(), json!([3, 4]));
+        assert_eq!(eval("$.a[::2]", &input).unwrap(), json!([0, 2, 4]));
+    }
+
+    #[test]
+    fn unions_of_indexes_and_names() {
+        let input = json!({"a": [10, 20, 30], "x": 1, "y": 2});
+        assert_eq!(eval("$.a[0,2]", &input).unwrap(), json!([10, 30]));
+        assert_eq!(eval("$['x','y']", &input).unwrap(), json!([1, 2]));
+    }
+
+    #[test]
+    fn deep_scan_finds_every_match_in_document_order() {
+        assert_eq!(eval("$..price", &store()).unwrap(), json!([8, 12, 9, 20]));
+    }
+
+    #[test]
+    fn filter_compares_numbers() {
+        assert_eq!(
+            eval("$.store.book[?(@.price < 10)].title", &store()).unwrap(),
+            json!(["A", "C"])
+        );
+    }
+
+    #[test]
+    fn filter_compares_strings() {
+        let input = json!({"p": [{"Name": "/a", "Value": 1}, {"Name": "/b", "Value": 2}]});
+        assert_eq!(
+            eval("$.p[?(@.Name == '/b')].Value", &input).unwrap(),
+            json!([2])
+        );
+    }
+
+    #[test]
+    fn filter_existence_test() {
+        assert_eq!(
+            eval("$.store.book[?(@.isbn)].title", &store()).unwrap(),
+            json!(["A", "C"])
+        );
+    }
+
+    #[test]
+    fn filter_with_and_or_not() {
+        assert_eq!(
+            eval(
+                "$.store.book[?(@.price > 8 && @.price < 12)].title",
+                &store()
+            )
+            .unwrap(),
+            json!(["C"])
+        );
+        assert_eq!(
+            eval(
+                "$.store.book[?(@.price == 8 || @.title == 'B')].title",
+                &store()
+            )
+            .unwrap(),
+            json!(["A", "B"])
+        );
+    }
+
+    #[test]
+    fn filter_in_and_size_operators() {
+        assert_eq!(
+            eval("$.store.book[?(@.title in ['A','C'])].price", &store()).unwrap(),
+            json!([8, 9])
+        );
+        assert_eq!(
+            eval("$.store.book[?(@.title size 1)].price", &store()).unwrap(),
+            json!([8, 12, 9])
+        );
+    }
+
+    #[test]
+    fn filter_can_compare_with_the_root() {
+        let input = json!({"limit": 10, "xs": [5, 15]});
+        assert_eq!(eval("$.xs[?(@ < $.limit)]", &input).unwrap(), json!([5]));
+    }
+
+    #[test]
+    fn length_function_on_a_definite_array() {
+        assert_eq!(eval("$.store.book.length()", &store()).unwrap(), json!(3));
+    }
+
+    #[test]
+    fn aggregate_functions_on_matches() {
+        assert_eq!(
+            eval("$.store.book[*].price.sum()", &store()).unwrap(),
+            json!(29.0)
+        );
+        assert_eq!(
+            eval("$.store.book[*].price.max()", &store()).unwrap(),
+            json!(12.0)
+        );
+    }
+
+    #[test]
+    fn context_root_reads_the_context_object() {
+        let ctx = json!({"Execution": {"Name": "run-1"}});
+        let vars = Variables::new();
+        let env = Env::new(&ctx, &vars);
+        let p = Path::parse("$$.Execution.Name").unwrap();
+        assert_eq!(p.select(&json!({}), &env, "x.$").unwrap(), json!("run-1"));
+    }
+
+    #[test]
+    fn context_miss_is_runtime() {
+        let ctx = json!({"Execution": {}});
+        let vars = Variables::new();
+        let env = Env::new(&ctx, &vars);
+        let p = Path::parse("$$.Execution.Input.nope").unwrap();
+        assert!(
+            p.select(&json!({}), &env, "x.$")
+                .unwrap_err()
+                .is(names::RUNTIME)
+        );
+    }
+
+    #[test]
+    fn variable_root_reads_a_variable() {
+        let mut vars = Variables::new();
+        vars.set("order", json!({"id": 7}));
+        let ctx = json!({});
+        let env = Env::new(&ctx, &vars);
+        let p = Path::parse("$order.id").unwrap();
+        assert_eq!(p.select(&json!({}), &env, "x.$").unwrap(), json!(7));
+    }
+
+    #[test]
+    fn undefined_variable_is_runtime() {
+        let p = Path::parse("$nobody").unwrap();
+        let err = p.select(&json!({}), &Env::empty(), "x.$").unwrap_err();
+        assert!(err.is(names::RUNTIME));
+        assert!(err.cause.unwrap().contains("$nobody"));
+    }
+
+    #[test]
+    fn lookup_borrows_definite_matches() {
+        let input = store();
+        let p = Path::parse("$.store.bicycle").unwrap();
+        assert!(matches!(
+            p.lookup(&input, &Env::empty()),
+            Ok(Cow::Borrowed(_))
+        ));
+    }
+
+    #[test]
+    fn is_present_distinguishes_missing_from_null() {
+        let p = Path::parse("$.a").unwrap();
+        assert!(p.is_present(&json!({"a": null}), &Env::empty()));
+        assert!(!p.is_present(&json!({}), &Env::empty()));
+    }
+
+    #[test]
+    fn reference_path_dollar_replaces_the_target() {
+        let r = ReferencePath::parse("$").unwrap();
+        assert_eq!(r.set(json!({"a": 1}), json!(2)).unwrap(), json!(2));
+    }
+
+    #[test]
+    fn reference_path_creates_intermediate_objects() {
+        let r = ReferencePath::parse("$.a.b.c").unwrap();
+        assert_eq!(
+            r.set(json!({"z": 0}), json!(1)).unwrap(),
+            json!({"z": 0, "a": {"b": {"c": 1}}})
+        );
+    }
+
+    #[test]
+    fn reference_path_overwrites_an_existing_field() {
+        let r = ReferencePath::parse("$.a").unwrap();
+        assert_eq!(
+            r.set(json!({"a": [1]}), json!("x")).unwrap(),
+            json!({"a": "x"})
+        );
+    }
+
+    #[test]
+    fn reference_path_sets_an_existing_array_element() {
+        let r = ReferencePath::parse("$.a[1]").unwrap();
+        assert_eq!(
+            r.set(json!({"a": [1, 2]}), json!(9)).unwrap(),
+            json!({"a": [1, 9]})
+        );
+    }
+
+    #[test]
+    fn reference_path_into_a_non_object_fails_with_runtime() {
+        let r = ReferencePath::parse("$.a.b").unwrap();
+        let err = r.set(json!({"a": "text"}), json!(1)).unwrap_err();
+        assert!(err.is(names::RUNTIME));
+        let err = r
+            .set(json!("whole input is a string"), json!(1))
+            .unwrap_err();
+        assert!(err.is(names::RUNTIME));
+    }
+
+    #[test]
+    fn reference_path_rejects_wildcards() {
+        assert!(ReferencePath::parse("$.a[*]").is_err());
+    }
+}

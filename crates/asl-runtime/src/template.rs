@@ -139,3 +139,118 @@ fn eval_node(node: &Node, input: &Value, env: &Env<'_>) -> Result<Value, StatesE
         Node::Intrinsic { call, field } => call.evaluate(input, env, field),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::names;
+    use crate::variables::Variables;
+    use serde_json::json;
+
+    fn render(template: Value, input: Value) -> Result<Value, StatesError> {
+        Template::compile(&template)?.evaluate(&input, &Env::empty())
+    }
+
+    #[test]
+    fn dollar_keys_are_evaluated_and_renamed() {
+        let out = render(
+            json!({"id.$": "$.order.id", "kind": "fixed"}),
+            json!({"order": {"id": 5}}),
+        )
+        .unwrap();
+        assert_eq!(out, json!({"id": 5, "kind": "fixed"}));
+    }
+
+    #[test]
+    fn plain_keys_with_dollar_values_stay_literal() {
+        let out = render(json!({"name": "$customerName"}), json!({})).unwrap();
+        assert_eq!(out, json!({"name": "$customerName"}));
+    }
+
+    #[test]
+    fn nested_objects_and_arrays_of_objects_are_evaluated() {
+        let out = render(
+            json!({"outer": {"inner.$": "$.a"}, "list": [{"x.$": "$.b"}, 3]}),
+            json!({"a": 1, "b": 2}),
+        )
+        .unwrap();
+        assert_eq!(out, json!({"outer": {"inner": 1}, "list": [{"x": 2}, 3]}));
+    }
+
+    #[test]
+    fn key_order_is_preserved() {
+        let out = render(json!({"z": 1, "a.$": "$.v", "m": 2}), json!({"v": 0})).unwrap();
+        let keys: Vec<&str> = out
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["z", "a", "m"]);
+    }
+
+    #[test]
+    fn intrinsic_values_are_called() {
+        let out = render(
+            json!({"msg.$": "States.Format('Hello {}', $.name)"}),
+            json!({"name": "Ada"}),
+        )
+        .unwrap();
+        assert_eq!(out, json!({"msg": "Hello Ada"}));
+    }
+
+    #[test]
+    fn indefinite_paths_give_arrays() {
+        let out = render(
+            json!({"ids.$": "$.items[*].id"}),
+            json!({"items": [{"id": 1}, {"id": 2}]}),
+        )
+        .unwrap();
+        assert_eq!(out, json!({"ids": [1, 2]}));
+    }
+
+    #[test]
+    fn context_and_variable_paths() {
+        let mut vars = Variables::new();
+        vars.set("limit", json!(10));
+        let ctx = json!({"State": {"Name": "S1"}});
+        let env = Env::new(&ctx, &vars);
+        let t = Template::compile(&json!({"s.$": "$$.State.Name", "l.$": "$limit"})).unwrap();
+        assert_eq!(
+            t.evaluate(&json!({}), &env).unwrap(),
+            json!({"s": "S1", "l": 10})
+        );
+    }
+
+    #[test]
+    fn a_miss_is_runtime_naming_the_field() {
+        let err = render(json!({"value.$": "$.no_such"}), json!({"x": 0})).unwrap_err();
+        assert!(err.is(names::RUNTIME));
+        assert_eq!(
+            err.cause.as_deref(),
+            Some(
+                "The JSONPath '$.no_such' specified for the field 'value.$' could not be found in the input '{\"x\":0}'"
+            )
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_after_stripping_are_rejected() {
+        assert!(Template::compile(&json!({"a": 1, "a.$": "$.b"})).is_err());
+    }
+
+    #[test]
+    fn non_string_dollar_value_is_rejected() {
+        assert!(Template::compile(&json!({"a.$": 3})).is_err());
+    }
+
+    #[test]
+    fn template_without_dollar_keys_is_literal() {
+        let t = Template::compile(&json!({"a": [1, {"b": 2}]})).unwrap();
+        assert!(t.is_literal());
+        assert_eq!(
+            t.evaluate(&json!(null), &Env::empty()).unwrap(),
+            json!({"a": [1, {"b": 2}]})
+        );
+    }
+}
