@@ -11,6 +11,7 @@ pub mod case;
 pub mod cli;
 pub mod compare;
 pub mod exec;
+#[cfg(feature = "precheck")]
 pub mod precheck;
 pub mod report;
 pub mod runner;
