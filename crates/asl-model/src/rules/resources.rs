@@ -1,0 +1,557 @@
+//! Task `Resource` rules checked against the integration catalog:
+//! unknown optimized integrations, pattern suffixes an API does not support,
+//! `.sync` on AWS SDK integrations, Express-workflow restrictions, and
+//! CloudFormation `${…}` placeholders when the caller forbids them.
+//!
+//! The rules read the spanned tree (not the typed model) so that they can
+//! point at keys as well as values, and so that they also work on a
+//! definition whose other parts failed to build.
+
+use asl_syntax::resource::{IntegrationPattern, Resource, parse_resource};
+
+use crate::catalog::integrations::{
+    SDK_EXCLUDED_ACTIONS, is_optimized_service, lookup_integration, optimized_services,
+    service_apis,
+};
+use crate::diagnostic::{Diagnostic, codes, did_you_mean};
+use crate::source::Span;
+use crate::tree::{Member, Node};
+
+/// What the resource rules need to know about the caller's situation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ResourceOptions {
+    /// The machine is an Express workflow.
+    pub express: bool,
+    /// Report CloudFormation `${…}` placeholders instead of accepting them.
+    pub forbid_cfn_placeholders: bool,
+}
+
+/// One Task state found in the tree.
+pub struct TaskSite<'a> {
+    /// The state's name as a member of its `States` object.
+    pub state: &'a Member,
+    /// The `Resource` member, when present.
+    pub resource: Option<&'a Member>,
+    /// Whether the Task runs in an Express context: the machine is Express,
+    /// or the Task is inside a Distributed Map whose child executions are
+    /// `EXPRESS`.
+    pub express: bool,
+    /// Why `express` is set when it comes from a Distributed Map: the span
+    /// of its `ExecutionType` value.
+    pub express_from_map: Option<Span>,
+}
+
+/// Calls `visit` for every Task state of the definition, at any depth
+/// (Parallel branches, Map `ItemProcessor` / `Iterator`). Iterative, so deep
+/// definitions cannot overflow the stack.
+pub fn for_each_task<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&TaskSite<'a>)) {
+    // (scope node holding `States`, express, map ExecutionType span)
+    let mut scopes: Vec<(&Node, bool, Option<Span>)> = vec![(root, express, None)];
+    while let Some((scope, express, from_map)) = scopes.pop() {
+        let Some(states) = scope.get("States").and_then(Node::as_object) else {
+            continue;
+        };
+        for state in states {
+            let node = &state.value;
+            match node.get("Type").and_then(Node::as_str) {
+                Some("Task") => visit(&TaskSite {
+                    state,
+                    resource: node.member("Resource"),
+                    express,
+                    express_from_map: from_map,
+                }),
+                Some("Parallel") => {
+                    for branch in node.get("Branches").and_then(Node::as_array).unwrap_or(&[]) {
+                        scopes.push((branch, express, from_map));
+                    }
+                }
+                Some("Map") => {
+                    let processor = node.get("ItemProcessor").or_else(|| node.get("Iterator"));
+                    if let Some(processor) = processor {
+                        let execution_type = processor
+                            .get("ProcessorConfig")
+                            .and_then(|c| c.get("ExecutionType"));
+                        let child_express =
+                            execution_type.and_then(Node::as_str) == Some("EXPRESS");
+                        let (express, from_map) = if child_express && !express {
+                            (true, execution_type.map(|n| n.span))
+                        } else {
+                            (express, from_map)
+                        };
+                        scopes.push((processor, express, from_map));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Runs the resource rules over every Task of the definition.
+pub fn check_tree(root: &Node, src: &str, options: ResourceOptions, out: &mut Vec<Diagnostic>) {
+    for_each_task(root, options.express, |task| {
+        if let Some(resource) = task.resource {
+            check_resource(src, &resource.value, task, options, out);
+        }
+    });
+}
+
+/// Checks one `Resource` value. Non-string values and resources that do not
+/// parse are left to the structural rules.
+pub fn check_resource(
+    src: &str,
+    node: &Node,
+    task: &TaskSite<'_>,
+    options: ResourceOptions,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(text) = node.as_str() else {
+        return;
+    };
+    let Ok(resource) = parse_resource(text) else {
+        return;
+    };
+    let inner = |span: asl_syntax::Span| node.inner_span(src, Span::new(span.start, span.end));
+    match &resource {
+        Resource::Optimized {
+            service,
+            api,
+            pattern,
+            ..
+        } => {
+            let pattern_span = inner(pattern.span);
+            match lookup_integration(&service.value, &api.value) {
+                None => out.push(unknown_integration(
+                    &service.value,
+                    &api.value,
+                    inner(service.span),
+                    inner(api.span),
+                )),
+                Some(integration) if !integration.supports(pattern.value) => {
+                    let name = format!("{}:{}", integration.service, integration.api);
+                    let mut d = Diagnostic::error(
+                        codes::UNSUPPORTED_PATTERN,
+                        format!("`{name}` does not support `{}`", pattern.value.suffix()),
+                        pattern_span,
+                    )
+                    .with_label("unsupported integration pattern")
+                    .with_note(format!(
+                        "`{name}` supports {}",
+                        integration.describe_patterns()
+                    ));
+                    d = match pattern.value {
+                        IntegrationPattern::Callback
+                            if integration.supports(IntegrationPattern::RunJob) =>
+                        {
+                            d.with_help("use `.sync` to wait for the job, or remove the suffix")
+                        }
+                        IntegrationPattern::RunJob | IntegrationPattern::RunJobV2
+                            if integration.supports(IntegrationPattern::Callback) =>
+                        {
+                            d.with_help(
+                                "use `.waitForTaskToken` and pass `$$.Task.Token` to have the task wait, or remove the suffix",
+                            )
+                        }
+                        _ => d.with_help("remove the suffix"),
+                    };
+                    out.push(d);
+                }
+                Some(_) => express_pattern(task, pattern.value, pattern_span, out),
+            }
+        }
+        Resource::AwsSdk {
+            service,
+            action,
+            pattern,
+            ..
+        } => {
+            let pattern_span = inner(pattern.span);
+            let qualified = format!("{}:{}", service.value, action.value);
+            if SDK_EXCLUDED_ACTIONS.contains(&qualified.as_str()) {
+                out.push(
+                    Diagnostic::error(
+                        codes::UNKNOWN_INTEGRATION,
+                        format!("`aws-sdk:{qualified}` cannot be called from Step Functions"),
+                        inner(action.span),
+                    )
+                    .with_label("excluded AWS SDK action")
+                    .with_note(
+                        "Step Functions excludes a few streaming and deprecated SDK actions from the AWS SDK integration",
+                    ),
+                );
+            }
+            match pattern.value {
+                IntegrationPattern::RunJob | IntegrationPattern::RunJobV2 => {
+                    let mut d = Diagnostic::error(
+                        codes::SDK_SYNC,
+                        format!(
+                            "AWS SDK integrations do not support `{}`",
+                            pattern.value.suffix()
+                        ),
+                        pattern_span,
+                    )
+                    .with_label("not available for `aws-sdk:` resources")
+                    .with_note(
+                        "AWS SDK integrations support request-response and `.waitForTaskToken` only",
+                    );
+                    if let Some(optimized) = lookup_integration(&service.value, &action.value)
+                        .filter(|i| i.supports(pattern.value))
+                    {
+                        d = d.with_help(format!(
+                            "the optimized integration waits for the job: `arn:aws:states:::{}:{}{}`",
+                            optimized.service,
+                            optimized.api,
+                            pattern.value.suffix()
+                        ));
+                    } else {
+                        d = d.with_help("remove the suffix, or use `.waitForTaskToken`");
+                    }
+                    out.push(d);
+                }
+                other => express_pattern(task, other, pattern_span, out),
+            }
+        }
+        Resource::HttpInvoke { pattern, .. } => {
+            if pattern.value != IntegrationPattern::RequestResponse {
+                out.push(
+                    Diagnostic::error(
+                        codes::UNSUPPORTED_PATTERN,
+                        format!(
+                            "`http:invoke` does not support `{}`",
+                            pattern.value.suffix()
+                        ),
+                        inner(pattern.span),
+                    )
+                    .with_label("unsupported integration pattern")
+                    .with_note("HTTP tasks are request-response only")
+                    .with_help("remove the suffix"),
+                );
+            }
+        }
+        Resource::Activity { .. } => {
+            if task.express {
+                out.push(
+                    express_diagnostic(task, "Express workflows cannot run activities", node.span)
+                        .with_label("activity")
+                        .with_help("call the work through an integration such as `lambda:invoke`, or use a Standard workflow"),
+                );
+            }
+        }
+        Resource::LambdaFunction { .. } => {}
+        Resource::CloudFormationPlaceholder { placeholders } => {
+            if options.forbid_cfn_placeholders {
+                for placeholder in placeholders {
+                    let span = inner(*placeholder);
+                    let text = span.slice(src).unwrap_or("${…}");
+                    out.push(
+                        Diagnostic::error(
+                            codes::CFN_PLACEHOLDER,
+                            format!("CloudFormation placeholder `{text}` in `Resource`"),
+                            span,
+                        )
+                        .with_label("substituted only at deploy time")
+                        .with_help("write the resource ARN itself, or allow placeholders"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The Express restriction on `.sync` and `.waitForTaskToken`.
+fn express_pattern(
+    task: &TaskSite<'_>,
+    pattern: IntegrationPattern,
+    span: Span,
+    out: &mut Vec<Diagnostic>,
+) {
+    if !task.express || pattern == IntegrationPattern::RequestResponse {
+        return;
+    }
+    let what = match pattern {
+        IntegrationPattern::Callback => "wait for a task token",
+        _ => "wait for a job to finish",
+    };
+    out.push(
+        express_diagnostic(
+            task,
+            format!("Express workflows cannot {what} (`{}`)", pattern.suffix()),
+            span,
+        )
+        .with_label("Standard workflows only")
+        .with_note("Express workflows support request-response integrations only")
+        .with_help("remove the suffix, or use a Standard workflow"),
+    );
+}
+
+fn express_diagnostic(task: &TaskSite<'_>, message: impl Into<String>, span: Span) -> Diagnostic {
+    let d = Diagnostic::error(codes::EXPRESS_UNSUPPORTED, message, span);
+    match task.express_from_map {
+        Some(map_span) => d.with_secondary(map_span, "child executions of this Map are Express"),
+        None => d,
+    }
+}
+
+fn unknown_integration(service: &str, api: &str, service_span: Span, api_span: Span) -> Diagnostic {
+    let sdk_note = format!(
+        "APIs without an optimized integration are called through the AWS SDK integration, e.g. `arn:aws:states:::aws-sdk:{service}:{api}`"
+    );
+    if is_optimized_service(service) {
+        let mut d = Diagnostic::error(
+            codes::UNKNOWN_INTEGRATION,
+            format!("`{service}:{api}` is not an optimized integration"),
+            api_span,
+        )
+        .with_label(format!("unknown `{service}` API"));
+        let apis: Vec<&str> = service_apis(service).map(|i| i.api).collect();
+        if let Some(close) = did_you_mean(api, apis.iter().copied()) {
+            d = d.with_help(format!("did you mean `{service}:{close}`?"));
+        } else {
+            d = d.with_note(format!(
+                "optimized `{service}` APIs: {}",
+                apis.iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        d.with_note(sdk_note)
+    } else {
+        let mut d = Diagnostic::error(
+            codes::UNKNOWN_INTEGRATION,
+            format!("`{service}` has no optimized integration"),
+            service_span,
+        )
+        .with_label("unknown service");
+        if let Some(close) = did_you_mean(service, optimized_services()) {
+            d = d.with_help(format!("did you mean `{close}`?"));
+        }
+        d.with_note(sdk_note)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse_json;
+
+    fn task_machine(resource: &str) -> String {
+        format!(
+            r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "{resource}", "End": true}}}}}}"#
+        )
+    }
+
+    fn run(src: &str, options: ResourceOptions) -> Vec<Diagnostic> {
+        let root = parse_json(src).expect("valid json");
+        let mut out = Vec::new();
+        check_tree(&root, src, options, &mut out);
+        out
+    }
+
+    fn standard(src: &str) -> Vec<Diagnostic> {
+        run(src, ResourceOptions::default())
+    }
+
+    fn express(src: &str) -> Vec<Diagnostic> {
+        run(
+            src,
+            ResourceOptions {
+                express: true,
+                ..ResourceOptions::default()
+            },
+        )
+    }
+
+    fn span_of(src: &str, needle: &str) -> Span {
+        let start = src.find(needle).expect("needle present");
+        Span::new(start, start + needle.len())
+    }
+
+    #[test]
+    fn unknown_api_of_known_service_is_reported_at_the_api() {
+        let src = task_machine("arn:aws:states:::dynamodb:query");
+        let out = standard(&src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, codes::UNKNOWN_INTEGRATION);
+        assert_eq!(out[0].span, span_of(&src, "query"));
+        assert!(
+            out[0]
+                .notes
+                .iter()
+                .any(|n| n.contains("aws-sdk:dynamodb:query"))
+        );
+    }
+
+    #[test]
+    fn misspelled_api_gets_a_suggestion() {
+        let src = task_machine("arn:aws:states:::dynamodb:putItems");
+        let out = standard(&src);
+        assert_eq!(
+            out[0].help.as_deref(),
+            Some("did you mean `dynamodb:putItem`?")
+        );
+    }
+
+    #[test]
+    fn misspelled_service_is_reported_at_the_service() {
+        let src = task_machine("arn:aws:states:::lamda:invoke");
+        let out = standard(&src);
+        assert_eq!(out[0].code, codes::UNKNOWN_INTEGRATION);
+        assert_eq!(out[0].span, span_of(&src, "lamda"));
+        assert_eq!(out[0].help.as_deref(), Some("did you mean `lambda`?"));
+    }
+
+    #[test]
+    fn known_integrations_pass() {
+        for resource in [
+            "arn:aws:states:::lambda:invoke",
+            "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "arn:aws:states:::batch:submitJob.sync",
+            "arn:aws:states:::states:startExecution.sync:2",
+            "arn:aws:states:::aws-sdk:s3:getObject",
+            "arn:aws:lambda:us-east-1:123456789012:function:charge",
+            "arn:aws:states:us-east-1:123456789012:activity:review",
+        ] {
+            assert!(standard(&task_machine(resource)).is_empty(), "{resource}");
+        }
+    }
+
+    #[test]
+    fn lambda_sync_is_reported_at_the_suffix() {
+        let src = task_machine("arn:aws:states:::lambda:invoke.sync");
+        let out = standard(&src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, codes::UNSUPPORTED_PATTERN);
+        assert_eq!(out[0].span, span_of(&src, ".sync"));
+        assert!(out[0].notes[0].contains("`.waitForTaskToken`"));
+    }
+
+    #[test]
+    fn batch_callback_is_unsupported() {
+        let src = task_machine("arn:aws:states:::batch:submitJob.waitForTaskToken");
+        let out = standard(&src);
+        assert_eq!(out[0].code, codes::UNSUPPORTED_PATTERN);
+        assert_eq!(out[0].span, span_of(&src, ".waitForTaskToken"));
+        assert_eq!(
+            out[0].help.as_deref(),
+            Some("use `.sync` to wait for the job, or remove the suffix")
+        );
+    }
+
+    #[test]
+    fn sns_sync_is_unsupported() {
+        let out = standard(&task_machine("arn:aws:states:::sns:publish.sync"));
+        assert_eq!(out[0].code, codes::UNSUPPORTED_PATTERN);
+    }
+
+    #[test]
+    fn sync_2_outside_start_execution_is_unsupported() {
+        let out = standard(&task_machine("arn:aws:states:::glue:startJobRun.sync:2"));
+        assert_eq!(out[0].code, codes::UNSUPPORTED_PATTERN);
+    }
+
+    #[test]
+    fn sdk_sync_is_reported_with_the_optimized_alternative() {
+        let src = task_machine("arn:aws:states:::aws-sdk:batch:submitJob.sync");
+        let out = standard(&src);
+        assert_eq!(out[0].code, codes::SDK_SYNC);
+        assert_eq!(out[0].span, span_of(&src, ".sync"));
+        assert_eq!(
+            out[0].help.as_deref(),
+            Some(
+                "the optimized integration waits for the job: `arn:aws:states:::batch:submitJob.sync`"
+            )
+        );
+    }
+
+    #[test]
+    fn sdk_callback_is_fine() {
+        assert!(
+            standard(&task_machine(
+                "arn:aws:states:::aws-sdk:sfn:startExecution.waitForTaskToken"
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn excluded_sdk_action_is_reported() {
+        let src = task_machine("arn:aws:states:::aws-sdk:lambda:invokeAsync");
+        let out = standard(&src);
+        assert_eq!(out[0].code, codes::UNKNOWN_INTEGRATION);
+        assert_eq!(out[0].span, span_of(&src, "invokeAsync"));
+    }
+
+    #[test]
+    fn express_rejects_activities() {
+        let resource = "arn:aws:states:us-east-1:123456789012:activity:review";
+        let src = task_machine(resource);
+        let out = express(&src);
+        assert_eq!(out[0].code, codes::EXPRESS_UNSUPPORTED);
+        assert_eq!(out[0].span, span_of(&src, &format!("\"{resource}\"")));
+    }
+
+    #[test]
+    fn express_rejects_sync_and_callback_at_the_suffix() {
+        let src = task_machine("arn:aws:states:::ecs:runTask.sync");
+        let out = express(&src);
+        assert_eq!(out[0].code, codes::EXPRESS_UNSUPPORTED);
+        assert_eq!(out[0].span, span_of(&src, ".sync"));
+        let src = task_machine("arn:aws:states:::sqs:sendMessage.waitForTaskToken");
+        assert_eq!(express(&src)[0].span, span_of(&src, ".waitForTaskToken"));
+    }
+
+    #[test]
+    fn express_accepts_request_response() {
+        assert!(express(&task_machine("arn:aws:states:::lambda:invoke")).is_empty());
+    }
+
+    #[test]
+    fn express_child_executions_of_a_distributed_map_are_restricted() {
+        let src = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+              "StartAt": "T", "States": {"T": {"Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken", "End": true}}}}}}"#;
+        let out = standard(src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, codes::EXPRESS_UNSUPPORTED);
+        assert_eq!(out[0].secondary[0].0, span_of(src, "\"EXPRESS\""));
+    }
+
+    #[test]
+    fn tasks_in_parallel_branches_are_checked() {
+        let src = r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
+            "Branches": [{"StartAt": "T", "States": {"T": {"Type": "Task",
+                "Resource": "arn:aws:states:::sns:publish.sync", "End": true}}}]}}}"#;
+        assert_eq!(standard(src)[0].code, codes::UNSUPPORTED_PATTERN);
+    }
+
+    #[test]
+    fn cloudformation_placeholders_are_accepted_by_default() {
+        assert!(standard(&task_machine("${ChargeFunctionArn}")).is_empty());
+    }
+
+    #[test]
+    fn cloudformation_placeholders_can_be_forbidden() {
+        let src = task_machine("arn:aws:states:::lambda:invoke:${Alias}");
+        let out = run(
+            &src,
+            ResourceOptions {
+                forbid_cfn_placeholders: true,
+                ..ResourceOptions::default()
+            },
+        );
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, codes::CFN_PLACEHOLDER);
+        assert_eq!(out[0].span, span_of(&src, "${Alias}"));
+    }
+
+    #[test]
+    fn yaml_spans_point_at_the_suffix() {
+        let src = "StartAt: T\nStates:\n  T:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke.sync\n    End: true\n";
+        let root = crate::yaml::parse_yaml(src).expect("valid yaml");
+        let mut out = Vec::new();
+        check_tree(&root, src, ResourceOptions::default(), &mut out);
+        assert_eq!(out[0].span, span_of(src, ".sync"));
+    }
+}
