@@ -64,10 +64,7 @@ pub fn unquote(literal: &str) -> Option<String> {
     if let Some(raw) = literal.strip_prefix('r') {
         let hashes = raw.len() - raw.trim_start_matches('#').len();
         let body = raw.get(hashes..raw.len().checked_sub(hashes)?)?;
-        return body
-            .strip_prefix('"')?
-            .strip_suffix('"')
-            .map(str::to_owned);
+        return body.strip_prefix('"')?.strip_suffix('"').map(str::to_owned);
     }
     let body = literal.strip_prefix('"')?.strip_suffix('"')?;
     let mut out = String::with_capacity(body.len());

@@ -383,10 +383,17 @@ const GLUE: &str = r#"mod glue {
         std::sync::Arc::new(rt::CatchAll::new(Identity))
     }
 
+    /// SUCCEEDED with the output, else FAILED (a timed-out or aborted execution too, with its
+    /// error name, as the recorded cases know only these two).
     pub fn outcome(result: rt::ExecutionResult) -> Value {
-        match result {
-            Ok(output) => json!({ "status": "SUCCEEDED", "output": output }),
-            Err(error) => json!({ "status": "FAILED", "error": error.error, "cause": error.cause }),
+        match result.output() {
+            Some(output) => json!({ "status": "SUCCEEDED", "output": output }),
+            None => json!({
+                "status": "FAILED",
+                "error": result.error(),
+                "cause": result.cause(),
+                "execution_status": result.status(),
+            }),
         }
     }
 }"#;
