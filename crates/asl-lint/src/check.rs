@@ -37,7 +37,10 @@ impl Checked {
             files: vec![SourceFile { name, text }],
             findings: diagnostics
                 .into_iter()
-                .map(|diagnostic| Finding { file: 0, diagnostic })
+                .map(|diagnostic| Finding {
+                    file: 0,
+                    diagnostic,
+                })
                 .collect(),
         }
     }
@@ -73,10 +76,14 @@ pub fn check_text(
     if template::is_template(&root) {
         let checked = check_template(name, &text, format, &root, base_dir, settings);
         // A searched template without state machines is not ours to report on.
-        return (explicit || !checked.findings.is_empty() || checked.files.len() > 1 || has_machine(&root))
-            .then_some(checked);
+        return (explicit
+            || !checked.findings.is_empty()
+            || checked.files.len() > 1
+            || has_machine(&root))
+        .then_some(checked);
     }
-    if explicit || root.get("States").is_some() || root.get("StartAt").is_some() {
+    // A searched file needs both top-level fields to count as a definition.
+    if explicit || (root.get("States").is_some() && root.get("StartAt").is_some()) {
         let diagnostics = backend::analyze(&text, format, settings);
         return Some(Checked::single(name, text, diagnostics));
     }
@@ -132,7 +139,11 @@ fn check_template(
                     let span = span.offset_by(region.start);
                     let in_call = replaced.iter().any(|r| r.contains(span));
                     if !in_call && !subs.values.contains_key(placeholder) {
-                        push(&mut checked, 0, template::undefined_placeholder(placeholder, span, id, subs));
+                        push(
+                            &mut checked,
+                            0,
+                            template::undefined_placeholder(placeholder, span, id, subs),
+                        );
                     }
                 }
             }
@@ -143,8 +154,12 @@ fn check_template(
                 if check_placeholders {
                     for (span, placeholder) in template::placeholders(text.text()) {
                         if !text.is_synthetic(span) && !subs.values.contains_key(placeholder) {
-                            let diagnostic =
-                                template::undefined_placeholder(placeholder, text.map(span), id, subs);
+                            let diagnostic = template::undefined_placeholder(
+                                placeholder,
+                                text.map(span),
+                                id,
+                                subs,
+                            );
                             push(&mut checked, 0, diagnostic);
                         }
                     }
@@ -199,7 +214,9 @@ fn check_external(
             checked.findings.push(Finding {
                 file,
                 diagnostic: template::undefined_placeholder(placeholder, span, logical_id, subs)
-                    .with_note(format!("this file is the `DefinitionUri` of `{logical_id}`")),
+                    .with_note(format!(
+                        "this file is the `DefinitionUri` of `{logical_id}`"
+                    )),
             });
         }
     }

@@ -53,6 +53,9 @@ pub struct Args {
     pub no_config: bool,
     pub stdin_filename: Option<String>,
     pub quiet: bool,
+    /// Named files that are neither definitions nor templates are skipped
+    /// (as in a directory search) instead of checked as definitions.
+    pub skip_unrecognized: bool,
     pub action: Action,
 }
 
@@ -104,6 +107,8 @@ OPTIONS:
         --config <FILE>       read settings from FILE instead of asl-lint.toml
         --no-config           ignore asl-lint.toml
         --stdin-filename <N>  name (and format, by extension) of standard input
+        --skip-unrecognized   skip named files that are neither definitions
+                              nor templates (for pre-commit file lists)
     -q, --quiet               human format: print only the summary line
         --explain <CODE>      explain a rule, with a failing and a passing example
         --list-rules          list every rule with its code, group and level
@@ -138,6 +143,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Args, UsageErro
         no_config: false,
         stdin_filename: None,
         quiet: false,
+        skip_unrecognized: false,
         action: Action::Lint,
     };
     let mut args = args.into_iter();
@@ -156,7 +162,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Args, UsageErro
         }
         // `--name=value`, `--name value`, `-Dvalue`, `-D value`.
         let (name, inline) = match arg.split_once('=') {
-            Some((name, value)) if arg.starts_with("--") => (name.to_owned(), Some(value.to_owned())),
+            Some((name, value)) if arg.starts_with("--") => {
+                (name.to_owned(), Some(value.to_owned()))
+            }
             _ if !arg.starts_with("--") && arg.len() > 2 => {
                 let (flag, rest) = arg.split_at(2);
                 (flag.to_owned(), Some(rest.to_owned()))
@@ -216,6 +224,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Args, UsageErro
             "--forbid-placeholders" => parsed.forbid_placeholders = true,
             "--no-config" => parsed.no_config = true,
             "-q" | "--quiet" => parsed.quiet = true,
+            "--skip-unrecognized" => parsed.skip_unrecognized = true,
             "--list-rules" => parsed.action = Action::ListRules,
             "-h" | "--help" => parsed.action = Action::Help,
             "-V" | "--version" => parsed.action = Action::Version,

@@ -56,7 +56,8 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 pub fn load(path: &Path) -> Result<Loaded, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read configuration {}: {e}", path.display()))?;
-    let config = parse(&text).map_err(|e| format!("invalid configuration {}: {e}", path.display()))?;
+    let config =
+        parse(&text).map_err(|e| format!("invalid configuration {}: {e}", path.display()))?;
     Ok(Loaded {
         path: path.to_path_buf(),
         config,

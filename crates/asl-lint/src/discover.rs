@@ -23,10 +23,18 @@ const SKIPPED_DIRS: &[&str] = &["node_modules", "target", "cdk.out"];
 /// Expands inputs into files. Problems (a path that does not exist, a glob
 /// that matches nothing) are collected in `errors`, and the other inputs are
 /// still expanded.
-pub fn expand(inputs: &[String], excluded: &dyn Fn(&Path) -> bool, errors: &mut Vec<String>) -> Vec<Input> {
+pub fn expand(
+    inputs: &[String],
+    excluded: &dyn Fn(&Path) -> bool,
+    errors: &mut Vec<String>,
+) -> Vec<Input> {
     let mut out = Vec::new();
     let default = [".".to_owned()];
-    let inputs = if inputs.is_empty() { &default[..] } else { inputs };
+    let inputs = if inputs.is_empty() {
+        &default[..]
+    } else {
+        inputs
+    };
     for input in inputs {
         if input == "-" {
             out.push(Input::Stdin);
@@ -50,7 +58,12 @@ pub fn expand(inputs: &[String], excluded: &dyn Fn(&Path) -> bool, errors: &mut 
     out
 }
 
-fn expand_glob(pattern: &str, excluded: &dyn Fn(&Path) -> bool, out: &mut Vec<Input>, errors: &mut Vec<String>) {
+fn expand_glob(
+    pattern: &str,
+    excluded: &dyn Fn(&Path) -> bool,
+    out: &mut Vec<Input>,
+    errors: &mut Vec<String>,
+) {
     let paths = match glob::glob(pattern) {
         Ok(paths) => paths,
         Err(e) => {
@@ -117,13 +130,17 @@ fn walk(root: &Path, excluded: &dyn Fn(&Path) -> bool, out: &mut Vec<Input>) {
 /// Whether a searched file may hold a definition or template (its content decides).
 fn is_candidate(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".json", ".yaml", ".yml"].iter().any(|ext| lower.ends_with(ext))
+    [".json", ".yaml", ".yml"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }
 
 /// Whether a file name says it is a definition (`*.asl.json`, `*.asl.yaml`, `*.asl.yml`).
 pub fn is_definition_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".asl.json", ".asl.yaml", ".asl.yml"].iter().any(|ext| lower.ends_with(ext))
+    [".asl.json", ".asl.yaml", ".asl.yml"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }
 
 /// A path as shown in findings: forward slashes, without a leading `./`.

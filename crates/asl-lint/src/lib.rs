@@ -75,7 +75,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> u8 {
     let settings = Settings {
         express: args.express || loaded.as_ref().is_some_and(|l| l.config.express),
         forbid_placeholders: args.forbid_placeholders
-            || loaded.as_ref().is_some_and(|l| l.config.forbid_placeholders),
+            || loaded
+                .as_ref()
+                .is_some_and(|l| l.config.forbid_placeholders),
     };
 
     let mut problems = Vec::new();
@@ -103,7 +105,28 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> u8 {
         None
     };
 
-    let results = check_all(&inputs, stdin_text.as_deref(), args.stdin_filename.as_deref(), &io.cwd, settings);
+    let inputs: Vec<Input> = if args.skip_unrecognized {
+        inputs
+            .into_iter()
+            .map(|input| match input {
+                Input::File { path, display, .. } => Input::File {
+                    path,
+                    display,
+                    explicit: false,
+                },
+                other => other,
+            })
+            .collect()
+    } else {
+        inputs
+    };
+    let results = check_all(
+        &inputs,
+        stdin_text.as_deref(),
+        args.stdin_filename.as_deref(),
+        &io.cwd,
+        settings,
+    );
     let mut files: Vec<SourceFile> = Vec::new();
     let mut findings: Vec<Finding> = Vec::new();
     let mut checked = 0;
@@ -169,7 +192,10 @@ fn explain(io: &mut Io<'_>, code: &str) -> u8 {
         let hint = rules::suggest(code)
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
-        return usage_error(io, &format!("no rule has the code `{code}`{hint}; `--list-rules` lists them"));
+        return usage_error(
+            io,
+            &format!("no rule has the code `{code}`{hint}; `--list-rules` lists them"),
+        );
     };
     let text = format!(
         "{code} ({name}, group {group}, {severity} by default)\n\n{summary}\n\n{explanation}\n\n\
@@ -255,7 +281,9 @@ fn check_selector(name: &str) -> Result<(), String> {
     let hint = rules::suggest(name)
         .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default();
-    Err(format!("`{name}` is not a rule code, rule name or group{hint}"))
+    Err(format!(
+        "`{name}` is not a rule code, rule name or group{hint}"
+    ))
 }
 
 fn exclude_patterns(
@@ -266,7 +294,10 @@ fn exclude_patterns(
     let Some(loaded) = loaded else {
         return Vec::new();
     };
-    let base = loaded.path.parent().map_or_else(|| cwd.to_path_buf(), |p| cwd.join(p));
+    let base = loaded
+        .path
+        .parent()
+        .map_or_else(|| cwd.to_path_buf(), |p| cwd.join(p));
     loaded
         .config
         .exclude
@@ -274,12 +305,19 @@ fn exclude_patterns(
         .filter_map(|pattern| match glob::Pattern::new(pattern) {
             Ok(p) => Some((base.clone(), p)),
             Err(e) => {
-                problems.push(format!("{}: exclude pattern `{pattern}`: {e}", loaded.path.display()));
+                problems.push(format!(
+                    "{}: exclude pattern `{pattern}`: {e}",
+                    loaded.path.display()
+                ));
                 None
             }
         })
         .collect()
 }
+
+/// What checking one input gave: `None` for a searched file that is not a
+/// definition, an error message for a file that could not be read.
+type InputResult = Result<Option<Checked>, String>;
 
 /// Checks every input, on as many threads as there are cores; results come
 /// back in input order. An I/O error is a message naming the file.
@@ -289,15 +327,21 @@ fn check_all(
     stdin_name: Option<&str>,
     cwd: &Path,
     settings: Settings,
-) -> Vec<Result<Option<Checked>, String>> {
-    let one = |input: &Input| -> Result<Option<Checked>, String> {
+) -> Vec<InputResult> {
+    let one = |input: &Input| -> InputResult {
         match input {
             Input::Stdin => {
                 let Some(text) = stdin else {
                     return Ok(None);
                 };
                 let name = stdin_name.unwrap_or("<stdin>").to_owned();
-                Ok(check::check_text(name, text.to_owned(), true, cwd, settings))
+                Ok(check::check_text(
+                    name,
+                    text.to_owned(),
+                    true,
+                    cwd,
+                    settings,
+                ))
             }
             Input::File {
                 path,
@@ -305,10 +349,21 @@ fn check_all(
                 explicit,
             } => {
                 let bytes = std::fs::read(path).map_err(|e| format!("{display}: {e}"))?;
-                let text = String::from_utf8(bytes).map_err(|_| format!("{display}: not valid UTF-8"))?;
+                let text =
+                    String::from_utf8(bytes).map_err(|_| format!("{display}: not valid UTF-8"))?;
                 let base = path.parent().unwrap_or(Path::new("."));
-                let base = if base.as_os_str().is_empty() { Path::new(".") } else { base };
-                Ok(check::check_text(display.clone(), text, *explicit, base, settings))
+                let base = if base.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    base
+                };
+                Ok(check::check_text(
+                    display.clone(),
+                    text,
+                    *explicit,
+                    base,
+                    settings,
+                ))
             }
         }
     };
@@ -319,7 +374,7 @@ fn check_all(
         return inputs.iter().map(one).collect();
     }
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Option<Checked>, String>>>> =
+    let results: Mutex<Vec<Option<InputResult>>> =
         Mutex::new((0..inputs.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -343,7 +398,9 @@ fn check_all(
         .into_inner()
         .unwrap_or_default()
         .into_iter()
-        .map(|slot| slot.unwrap_or_else(|| Err("internal error: a file was not checked".to_owned())))
+        .map(|slot| {
+            slot.unwrap_or_else(|| Err("internal error: a file was not checked".to_owned()))
+        })
         .collect()
 }
 
@@ -372,8 +429,18 @@ fn finalize(findings: Vec<Finding>, files: &[SourceFile], policy: &Policy) -> Ve
         .collect();
     let name = |f: &Finding| files.get(f.file).map_or("", |file| file.name.as_str());
     out.sort_by(|a, b| {
-        (name(a), a.diagnostic.span.start, a.diagnostic.span.end, a.diagnostic.code)
-            .cmp(&(name(b), b.diagnostic.span.start, b.diagnostic.span.end, b.diagnostic.code))
+        (
+            name(a),
+            a.diagnostic.span.start,
+            a.diagnostic.span.end,
+            a.diagnostic.code,
+        )
+            .cmp(&(
+                name(b),
+                b.diagnostic.span.start,
+                b.diagnostic.span.end,
+                b.diagnostic.code,
+            ))
     });
     out.dedup_by(|a, b| name(a) == name(b) && a.diagnostic == b.diagnostic);
     out

@@ -44,8 +44,7 @@ impl MappedText {
         self.synthetic
             .push(Span::new(self.text.len(), self.text.len() + text.len()));
         self.text.push_str(text);
-        self.origins
-            .extend(std::iter::repeat_n(origin, text.len()));
+        self.origins.extend(std::iter::repeat_n(origin, text.len()));
     }
 
     /// Whether `span` overlaps a synthetic piece (text the template does not
@@ -75,7 +74,8 @@ impl MappedText {
             } else {
                 literal
             };
-            self.origins.extend(std::iter::repeat_n(origin, ch.len_utf8()));
+            self.origins
+                .extend(std::iter::repeat_n(origin, ch.len_utf8()));
             self.text.push(ch);
         }
     }
@@ -84,7 +84,8 @@ impl MappedText {
     /// which maps to the source of the replaced bytes.
     pub fn replace(&mut self, range: Span, with: &str) {
         let origin = self.map(range);
-        let (Some(before), Some(after)) = (self.text.get(..range.start), self.text.get(range.end..))
+        let (Some(before), Some(after)) =
+            (self.text.get(..range.start), self.text.get(range.end..))
         else {
             return;
         };
@@ -106,7 +107,9 @@ impl MappedText {
             first
         };
         match (first, last) {
-            (Some(first), Some(last)) if span.is_empty() => Span::at(first.start).join(Span::at(last.start)),
+            (Some(first), Some(last)) if span.is_empty() => {
+                Span::at(first.start).join(Span::at(last.start))
+            }
             (Some(first), Some(last)) => first.join(last),
             (Some(one), None) | (None, Some(one)) => one,
             // Past the end (an "unexpected end of input" error): the end of the last piece.
@@ -173,7 +176,12 @@ fn escape_len(rest: &str) -> usize {
         Some(b'x') if hex_run(2, 2) => 4,
         Some(b) if b.is_ascii() => 2,
         // A backslash before a multi-byte character: escape plus that character.
-        Some(_) => 1 + rest.get(1..).and_then(|r| r.chars().next()).map_or(0, char::len_utf8),
+        Some(_) => {
+            1 + rest
+                .get(1..)
+                .and_then(|r| r.chars().next())
+                .map_or(0, char::len_utf8)
+        }
         None => 1,
     }
 }

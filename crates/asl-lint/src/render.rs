@@ -78,7 +78,11 @@ impl Report<'_> {
 
 /// The `human` format: rustc-style snippets and a summary line.
 pub fn human(report: &Report<'_>, color: bool, quiet: bool) -> Vec<u8> {
-    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
     if !quiet {
         let mut files = SimpleFiles::new();
         for file in report.files {
@@ -92,7 +96,9 @@ pub fn human(report: &Report<'_>, color: bool, quiet: bool) -> Vec<u8> {
                     .with_message(d.label.clone().unwrap_or_default()),
             ];
             for (span, message) in &d.secondary {
-                labels.push(Label::secondary(finding.file, span.range()).with_message(message.clone()));
+                labels.push(
+                    Label::secondary(finding.file, span.range()).with_message(message.clone()),
+                );
             }
             let mut notes: Vec<String> = d.notes.iter().map(|n| format!("note: {n}")).collect();
             if let Some(help) = &d.help {
@@ -168,6 +174,7 @@ pub fn json(report: &Report<'_>) -> Vec<u8> {
             "warnings": report.count(Severity::Warning),
             "notes": report.count(Severity::Note),
         },
+        "files": report.files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
         "diagnostics": diagnostics,
     });
     pretty(&value)
@@ -353,7 +360,10 @@ pub fn github(report: &Report<'_>) -> Vec<u8> {
         if let Some(help) = &d.help {
             message.push_str(&format!("\nhelp: {help}"));
         }
-        out.push_str(&format!("::{command} {properties}::{}\n", escape_data(&message)));
+        out.push_str(&format!(
+            "::{command} {properties}::{}\n",
+            escape_data(&message)
+        ));
     }
     out.push_str(&report.summary());
     out.push('\n');
@@ -376,7 +386,10 @@ mod tests {
 
     #[test]
     fn sarif_uris_encode_spaces() {
-        assert_eq!(sarif_uri("my flows/a b.asl.json"), "my%20flows/a%20b.asl.json");
+        assert_eq!(
+            sarif_uri("my flows/a b.asl.json"),
+            "my%20flows/a%20b.asl.json"
+        );
     }
 
     #[test]

@@ -145,12 +145,7 @@ pub fn is_template(root: &Node) -> bool {
 
 /// Finds every state machine resource of a template. `base_dir` is where
 /// relative `DefinitionUri` paths start.
-pub fn extract(
-    source: &str,
-    format: SourceFormat,
-    root: &Node,
-    base_dir: &Path,
-) -> Extracted {
+pub fn extract(source: &str, format: SourceFormat, root: &Node, base_dir: &Path) -> Extracted {
     let mut out = Extracted::default();
     let Some(resources) = root.get("Resources").and_then(Node::as_object) else {
         return out;
@@ -164,14 +159,19 @@ pub fn extract(
         };
         let logical_id = resource.key.clone();
         let properties = resource.value.get("Properties");
-        let substitutions = Substitutions::read(
-            properties.and_then(|p| p.get("DefinitionSubstitutions")),
-        );
+        let substitutions =
+            Substitutions::read(properties.and_then(|p| p.get("DefinitionSubstitutions")));
         let member = |key: &str| properties.and_then(|p| p.member(key));
         let unit = if let Some(definition) = member("Definition") {
             Some(in_place(source, format, &definition.value))
         } else if let Some(string) = member("DefinitionString").filter(|_| !serverless) {
-            definition_string(source, format, &string.value, &logical_id, &mut out.findings)
+            definition_string(
+                source,
+                format,
+                &string.value,
+                &logical_id,
+                &mut out.findings,
+            )
         } else if let Some(uri) = member("DefinitionUri").filter(|_| serverless) {
             definition_uri(&uri.value, base_dir, &logical_id, &mut out.findings)
         } else if let Some(s3) = member("DefinitionS3Location").filter(|_| !serverless) {
@@ -201,7 +201,11 @@ pub fn extract(
             );
             None
         };
-        let type_key = if serverless { "Type" } else { "StateMachineType" };
+        let type_key = if serverless {
+            "Type"
+        } else {
+            "StateMachineType"
+        };
         let express = properties
             .and_then(|p| p.get(type_key))
             .and_then(Node::as_str)
@@ -248,7 +252,8 @@ fn in_place(source: &str, format: SourceFormat, definition: &Node) -> Unit {
             _ => {}
         }
     }
-    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Unit::InPlace {
         text,
         format,
@@ -263,7 +268,10 @@ fn blank_with(bytes: &mut [u8], span: Span, name: &str) {
     let Some(slot) = bytes.get_mut(span.range()) else {
         return;
     };
-    let first_line = slot.iter().position(|b| *b == b'\n' || *b == b'\r').unwrap_or(slot.len());
+    let first_line = slot
+        .iter()
+        .position(|b| *b == b'\n' || *b == b'\r')
+        .unwrap_or(slot.len());
     let room = first_line.saturating_sub(5);
     let name: String = if name.len() <= room {
         name.to_owned()
@@ -311,7 +319,11 @@ fn definition_string(
         });
     }
     let Some(call) = intrinsic(node) else {
-        not_recoverable(findings, node.span, "`DefinitionString` is neither a string nor an intrinsic function");
+        not_recoverable(
+            findings,
+            node.span,
+            "`DefinitionString` is neither a string nor an intrinsic function",
+        );
         return None;
     };
     match call.name.as_str() {
@@ -331,7 +343,12 @@ fn definition_string(
                     return None;
                 }
             };
-            text.push_decoded(body.as_str().unwrap_or(""), source, body.span, escapes(body));
+            text.push_decoded(
+                body.as_str().unwrap_or(""),
+                source,
+                body.span,
+                escapes(body),
+            );
             Some(Unit::Mapped {
                 text,
                 check_placeholders: false,
@@ -343,7 +360,11 @@ fn definition_string(
                 items.first().filter(|d| d.as_str().is_some()),
                 items.get(1).and_then(Node::as_array),
             ) else {
-                not_recoverable(findings, call.span, "`Fn::Join` is not `[delimiter, [parts]]`");
+                not_recoverable(
+                    findings,
+                    call.span,
+                    "`Fn::Join` is not `[delimiter, [parts]]`",
+                );
                 return None;
             };
             for (i, part) in parts.iter().enumerate() {
@@ -362,15 +383,27 @@ fn definition_string(
                 match intrinsic(part) {
                     Some(inner) if inner.name == "Fn::Sub" && inner.arg.as_str().is_some() => {
                         let body = inner.arg;
-                        text.push_decoded(body.as_str().unwrap_or(""), source, body.span, escapes(body));
+                        text.push_decoded(
+                            body.as_str().unwrap_or(""),
+                            source,
+                            body.span,
+                            escapes(body),
+                        );
                     }
                     Some(inner)
                         if matches!(
                             inner.name.as_str(),
-                            "Ref" | "Fn::GetAtt" | "Fn::ImportValue" | "Fn::FindInMap" | "Fn::Select"
+                            "Ref"
+                                | "Fn::GetAtt"
+                                | "Fn::ImportValue"
+                                | "Fn::FindInMap"
+                                | "Fn::Select"
                         ) =>
                     {
-                        text.push_synthetic(&format!("${{{}}}", placeholder_name(&inner)), inner.span);
+                        text.push_synthetic(
+                            &format!("${{{}}}", placeholder_name(&inner)),
+                            inner.span,
+                        );
                     }
                     _ => {
                         not_recoverable(findings, part.span, "a part of `Fn::Join` is computed");
@@ -421,7 +454,10 @@ fn definition_uri(
         findings.push(
             Diagnostic::error(
                 codes::DEFINITION_URI_UNREADABLE,
-                format!("`DefinitionUri` of `{logical_id}` names no file: {}", path.display()),
+                format!(
+                    "`DefinitionUri` of `{logical_id}` names no file: {}",
+                    path.display()
+                ),
                 node.span,
             )
             .with_label("no such file")
@@ -461,7 +497,12 @@ pub fn placeholders(text: &str) -> Vec<(Span, &str)> {
 }
 
 /// The `CFN003` finding for a placeholder no substitution defines.
-pub fn undefined_placeholder(name: &str, span: Span, logical_id: &str, known: &Substitutions) -> Diagnostic {
+pub fn undefined_placeholder(
+    name: &str,
+    span: Span,
+    logical_id: &str,
+    known: &Substitutions,
+) -> Diagnostic {
     let mut diagnostic = Diagnostic::new(
         codes::UNDEFINED_SUBSTITUTION,
         Severity::Warning,
@@ -469,7 +510,9 @@ pub fn undefined_placeholder(name: &str, span: Span, logical_id: &str, known: &S
         span,
     )
     .with_label("left as written in the deployed definition");
-    if let Some(close) = asl_model::diagnostic::did_you_mean(name, known.values.keys().map(String::as_str)) {
+    if let Some(close) =
+        asl_model::diagnostic::did_you_mean(name, known.values.keys().map(String::as_str))
+    {
         diagnostic = diagnostic.with_help(format!("did you mean `${{{close}}}`?"));
     } else {
         diagnostic = diagnostic.with_help(format!(
@@ -542,6 +585,9 @@ mod tests {
         let mut text = MappedText::new(Span::new(0, source.len()));
         text.push_decoded(source, source, Span::new(0, source.len()), false);
         neutralize_bare_placeholders(&mut text, &known);
-        assert_eq!(text.text(), "{\"Seconds\": 30, \"Resource\": \"${Fn}\", \"N\": 1}");
+        assert_eq!(
+            text.text(),
+            "{\"Seconds\": 30, \"Resource\": \"${Fn}\", \"N\": 1}"
+        );
     }
 }
