@@ -1,0 +1,540 @@
+//! Request-shape rules: the `Parameters` (JSONPath) or `Arguments`
+//! (JSONata) of a Task are validated with `jsonschema` against the request
+//! shape registered for its resource (see [`crate::catalog::schemas`]).
+//!
+//! Values computed at run time cannot be judged now, so a `Foo.$` key counts
+//! as providing `Foo` (whatever its type), and so does a `{% … %}` value;
+//! only members written literally are type-checked.
+
+use asl_syntax::resource::{Resource, parse_resource};
+use serde_json::{Map, Value};
+
+use crate::catalog::schemas::{RequestSchema, SchemaRegistry};
+use crate::diagnostic::{Diagnostic, codes};
+use crate::source::Span;
+use super::resources::for_each_task;
+use crate::tree::{Member, Node, NodeValue};
+
+/// Runs the request-shape rules over every Task of the definition.
+pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut Vec<Diagnostic>) {
+    let machine_jsonata = root.get("QueryLanguage").and_then(Node::as_str) == Some("JSONata");
+    for_each_task(root, false, |task| {
+        let Some(resource) = task.resource else {
+            return;
+        };
+        let Some(text) = resource.value.as_str() else {
+            return;
+        };
+        let Some((name, schema)) = schema_for(text, registry) else {
+            return;
+        };
+        let state = &task.state.value;
+        let jsonata = match state.get("QueryLanguage").and_then(Node::as_str) {
+            Some(lang) => lang == "JSONata",
+            None => machine_jsonata,
+        };
+        let field = if jsonata { "Arguments" } else { "Parameters" };
+        match state.member(field) {
+            Some(request) => check_request(&name, field, request, schema, out),
+            None => missing_request(&name, field, resource, schema, out),
+        }
+    });
+    let _ = src;
+}
+
+/// The schema that applies to a `Resource` string: one registered for the
+/// exact string first, then by integration (`service:api`,
+/// `aws-sdk:service:action`). Returns the name used in messages.
+pub fn schema_for<'r>(
+    resource: &str,
+    registry: &'r SchemaRegistry,
+) -> Option<(String, &'r RequestSchema)> {
+    if let Some(schema) = registry.get(resource) {
+        return Some((resource.to_owned(), schema));
+    }
+    let key = match parse_resource(resource).ok()? {
+        Resource::Optimized { service, api, .. } => format!("{}:{}", service.value, api.value),
+        Resource::AwsSdk {
+            service, action, ..
+        } => format!("aws-sdk:{}:{}", service.value, action.value),
+        Resource::HttpInvoke { .. } => "http:invoke".to_owned(),
+        _ => return None,
+    };
+    let schema = registry.get(&key)?;
+    Some((key, schema))
+}
+
+/// A Task with a request shape but neither `Parameters` nor `Arguments`.
+fn missing_request(
+    name: &str,
+    field: &str,
+    resource: &Member,
+    schema: &RequestSchema,
+    out: &mut Vec<Diagnostic>,
+) {
+    let required = required_names(&schema.schema);
+    if required.is_empty() {
+        return;
+    }
+    out.push(
+        Diagnostic::error(
+            codes::MISSING_REQUEST_MEMBER,
+            format!("`{name}` needs `{field}` with {}", list(&required)),
+            resource.value.span,
+        )
+        .with_label(format!("this integration has no `{field}`"))
+        .with_help(format!(
+            "add `\"{field}\": {{ {} }}`",
+            required
+                .iter()
+                .map(|r| format!("\"{r}\": …"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    );
+}
+
+/// Validates one `Parameters` / `Arguments` member against `schema`.
+pub fn check_request(
+    name: &str,
+    field: &str,
+    request: &Member,
+    schema: &RequestSchema,
+    out: &mut Vec<Diagnostic>,
+) {
+    // A whole-value JSONata expression (or any non-object) is decided at run
+    // time, or is a structural error reported elsewhere.
+    if !request.value.is_object() {
+        return;
+    }
+    let mut dynamic = Vec::new();
+    let instance = instance_of(&request.value, &mut String::new(), &mut dynamic);
+    for error in schema.validator.iter_errors(&instance) {
+        let pointer = error.instance_path().as_str().to_owned();
+        if dynamic
+            .iter()
+            .any(|d| pointer == *d || pointer.starts_with(&format!("{d}/")))
+        {
+            continue;
+        }
+        let at = node_at(&request.value, &pointer);
+        let place = place_name(field, &request.value, &pointer);
+        let object_span = if pointer.is_empty() {
+            request.key_span
+        } else {
+            at.map_or(request.key_span, |(key_span, _)| key_span)
+        };
+        let d = match error.kind() {
+            jsonschema::error::ValidationErrorKind::Required { property } => {
+                let property = property.as_str().unwrap_or("?");
+                Diagnostic::error(
+                    codes::MISSING_REQUEST_MEMBER,
+                    format!("`{name}` needs `{property}` in `{place}`"),
+                    object_span,
+                )
+                .with_label(format!("`{property}` is missing"))
+                .with_help(format!(
+                    "add `\"{property}\": …` (or `\"{property}.$\": \"$.…\"` to take it from the input)"
+                ))
+            }
+            jsonschema::error::ValidationErrorKind::AnyOf { .. }
+            | jsonschema::error::ValidationErrorKind::OneOfNotValid { .. } => {
+                let options = alternatives(&schema.schema, error.schema_path().as_str());
+                if options.is_empty() {
+                    Diagnostic::error(
+                        codes::INVALID_REQUEST_MEMBER,
+                        format!("`{place}` does not match the request shape of `{name}`"),
+                        object_span,
+                    )
+                } else {
+                    Diagnostic::error(
+                        codes::MISSING_REQUEST_MEMBER,
+                        format!("`{name}` needs one of {} in `{place}`", list(&options)),
+                        object_span,
+                    )
+                    .with_label("none of them is given")
+                }
+            }
+            _ => {
+                let span = at.map_or(request.value.span, |(_, value_span)| value_span);
+                Diagnostic::error(
+                    codes::INVALID_REQUEST_MEMBER,
+                    format!("invalid `{place}` for `{name}`: {error}"),
+                    span,
+                )
+                .with_label("does not fit the request shape")
+            }
+        };
+        out.push(d.with_note(format!(
+            "checked against the request shape registered for `{name}`"
+        )));
+    }
+}
+
+/// Builds the JSON instance to validate: `Foo.$` becomes `Foo`, and every
+/// run-time value becomes `null`, its JSON pointer recorded in `dynamic` so
+/// errors about it are ignored.
+fn instance_of(node: &Node, pointer: &mut String, dynamic: &mut Vec<String>) -> Value {
+    match &node.value {
+        NodeValue::Object(members) => {
+            let mut map = Map::new();
+            for m in members {
+                let (key, is_dynamic) = match m.key.strip_suffix(".$") {
+                    Some(stripped) => (stripped, true),
+                    None => (m.key.as_str(), false),
+                };
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                let value = if is_dynamic || is_jsonata(&m.value) {
+                    dynamic.push(pointer.clone());
+                    Value::Null
+                } else {
+                    instance_of(&m.value, pointer, dynamic)
+                };
+                pointer.truncate(len);
+                map.insert(key.to_owned(), value);
+            }
+            Value::Object(map)
+        }
+        NodeValue::Array(items) => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    let value = if is_jsonata(item) {
+                        dynamic.push(pointer.clone());
+                        Value::Null
+                    } else {
+                        instance_of(item, pointer, dynamic)
+                    };
+                    pointer.truncate(len);
+                    value
+                })
+                .collect(),
+        ),
+        _ => node.to_json_value(),
+    }
+}
+
+fn is_jsonata(node: &Node) -> bool {
+    node.as_str()
+        .is_some_and(|s| s.starts_with("{%") && s.ends_with("%}") && s.len() >= 4)
+}
+
+fn pointer_segments(pointer: &str) -> impl Iterator<Item = String> + '_ {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+}
+
+/// (key span, value span) of the node a JSON pointer names; object keys match
+/// with or without `.$`.
+fn node_at(root: &Node, pointer: &str) -> Option<(Span, Span)> {
+    let mut node = root;
+    let mut key_span = None;
+    for segment in pointer_segments(pointer) {
+        match &node.value {
+            NodeValue::Object(members) => {
+                let m = members
+                    .iter()
+                    .find(|m| m.key == segment || m.key.strip_suffix(".$") == Some(&segment))?;
+                key_span = Some(m.key_span);
+                node = &m.value;
+            }
+            NodeValue::Array(items) => {
+                node = items.get(segment.parse::<usize>().ok()?)?;
+                key_span = Some(node.span);
+            }
+            _ => return None,
+        }
+    }
+    Some((key_span.unwrap_or(node.span), node.span))
+}
+
+/// `Parameters.Entries[0].Detail` for a JSON pointer inside the request.
+fn place_name(field: &str, root: &Node, pointer: &str) -> String {
+    let mut out = field.to_owned();
+    let mut node = Some(root);
+    for segment in pointer_segments(pointer) {
+        match node.map(|n| &n.value) {
+            Some(NodeValue::Array(items)) => {
+                out.push_str(&format!("[{segment}]"));
+                node = segment.parse::<usize>().ok().and_then(|i| items.get(i));
+            }
+            _ => {
+                out.push('.');
+                out.push_str(&segment);
+                node =
+                    node.and_then(|n| n.get(&segment).or_else(|| n.get(&format!("{segment}.$"))));
+            }
+        }
+    }
+    out
+}
+
+/// The member names of an `anyOf` / `oneOf` whose branches are each just
+/// `{"required": [...]}`; empty when the branches say more than that.
+fn alternatives(schema: &Value, schema_path: &str) -> Vec<String> {
+    let Some(Value::Array(branches)) = schema.pointer(schema_path) else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for branch in branches {
+        match branch.get("required").and_then(Value::as_array) {
+            Some(required) => {
+                names.extend(required.iter().filter_map(Value::as_str).map(str::to_owned))
+            }
+            None => return Vec::new(),
+        }
+    }
+    names
+}
+
+fn required_names(schema: &Value) -> Vec<String> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse_json;
+
+    fn machine(resource: &str, parameters: &str) -> String {
+        format!(
+            r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "{resource}", "Parameters": {parameters}, "End": true}}}}}}"#
+        )
+    }
+
+    fn check_with(src: &str, registry: &SchemaRegistry) -> Vec<Diagnostic> {
+        let root = parse_json(src).expect("valid json");
+        let mut out = Vec::new();
+        check_tree(&root, src, registry, &mut out);
+        out
+    }
+
+    fn check(src: &str) -> Vec<Diagnostic> {
+        check_with(src, &SchemaRegistry::new())
+    }
+
+    fn span_of(src: &str, needle: &str) -> Span {
+        let start = src.find(needle).expect("needle present");
+        Span::new(start, start + needle.len())
+    }
+
+    #[test]
+    fn lambda_invoke_without_function_name_is_reported_on_the_parameters_key() {
+        let src = machine("arn:aws:states:::lambda:invoke", r#"{"Payload.$": "$"}"#);
+        let out = check(&src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, codes::MISSING_REQUEST_MEMBER);
+        assert_eq!(
+            out[0].message,
+            "`lambda:invoke` needs `FunctionName` in `Parameters`"
+        );
+        assert_eq!(out[0].span, span_of(&src, "\"Parameters\""));
+    }
+
+    #[test]
+    fn lambda_invoke_with_function_name_passes() {
+        let src = machine(
+            "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            r#"{"FunctionName": "f", "Payload": {"token.$": "$$.Task.Token"}}"#,
+        );
+        assert!(check(&src).is_empty());
+    }
+
+    #[test]
+    fn dynamic_key_counts_as_the_member() {
+        let src = machine(
+            "arn:aws:states:::sqs:sendMessage",
+            r#"{"QueueUrl.$": "$.queue", "MessageBody.$": "$"}"#,
+        );
+        assert!(check(&src).is_empty());
+    }
+
+    #[test]
+    fn sqs_without_queue_url_names_the_member() {
+        let src = machine(
+            "arn:aws:states:::sqs:sendMessage",
+            r#"{"MessageBody": "hi"}"#,
+        );
+        let out = check(&src);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("`QueueUrl`"));
+    }
+
+    #[test]
+    fn batch_reports_each_missing_member() {
+        let src = machine(
+            "arn:aws:states:::batch:submitJob.sync",
+            r#"{"JobName": "j"}"#,
+        );
+        let mut missing: Vec<String> = check(&src).into_iter().map(|d| d.message).collect();
+        missing.sort();
+        assert_eq!(
+            missing,
+            [
+                "`batch:submitJob` needs `JobDefinition` in `Parameters`",
+                "`batch:submitJob` needs `JobQueue` in `Parameters`",
+            ]
+        );
+    }
+
+    #[test]
+    fn sns_needs_a_target() {
+        let src = machine("arn:aws:states:::sns:publish", r#"{"Message": "hello"}"#);
+        let out = check(&src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, codes::MISSING_REQUEST_MEMBER);
+        assert_eq!(
+            out[0].message,
+            "`sns:publish` needs one of `TopicArn`, `TargetArn`, `PhoneNumber` in `Parameters`"
+        );
+    }
+
+    #[test]
+    fn sns_with_phone_number_passes() {
+        let src = machine(
+            "arn:aws:states:::sns:publish",
+            r#"{"Message": {"a": 1}, "PhoneNumber": "+15555550100"}"#,
+        );
+        assert!(check(&src).is_empty());
+    }
+
+    #[test]
+    fn literal_of_the_wrong_type_is_reported_at_the_value() {
+        let src = machine(
+            "arn:aws:states:::sqs:sendMessage",
+            r#"{"QueueUrl": "q", "MessageBody": "m", "DelaySeconds": "soon"}"#,
+        );
+        let out = check(&src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, codes::INVALID_REQUEST_MEMBER);
+        assert_eq!(out[0].span, span_of(&src, "\"soon\""));
+        assert!(
+            out[0]
+                .message
+                .starts_with("invalid `Parameters.DelaySeconds` for `sqs:sendMessage`")
+        );
+    }
+
+    #[test]
+    fn dynamic_value_is_not_type_checked() {
+        let src = machine(
+            "arn:aws:states:::sqs:sendMessage",
+            r#"{"QueueUrl": "q", "MessageBody": "m", "DelaySeconds.$": "$.delay"}"#,
+        );
+        assert!(check(&src).is_empty());
+    }
+
+    #[test]
+    fn nested_errors_name_their_place() {
+        let src = machine("arn:aws:states:::events:putEvents", r#"{"Entries": []}"#);
+        let out = check(&src);
+        assert_eq!(out.len(), 1);
+        assert!(
+            out[0]
+                .message
+                .starts_with("invalid `Parameters.Entries` for `events:putEvents`")
+        );
+        assert_eq!(out[0].span, span_of(&src, "[]"));
+    }
+
+    #[test]
+    fn task_without_parameters_is_reported_on_the_resource() {
+        let src = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync", "End": true}}}"#;
+        let out = check(src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            out[0].message,
+            "`glue:startJobRun` needs `Parameters` with `JobName`"
+        );
+        assert_eq!(
+            out[0].span,
+            span_of(src, "\"arn:aws:states:::glue:startJobRun.sync\"")
+        );
+    }
+
+    #[test]
+    fn jsonata_arguments_are_checked_and_expressions_count_as_given() {
+        let src = r#"{"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": {"Type": "Task",
+            "Resource": "arn:aws:states:::dynamodb:getItem",
+            "Arguments": {"TableName": "{% $table %}"}, "End": true}}}"#;
+        let out = check(src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            out[0].message,
+            "`dynamodb:getItem` needs `Key` in `Arguments`"
+        );
+        assert_eq!(out[0].span, span_of(src, "\"Arguments\""));
+    }
+
+    #[test]
+    fn whole_jsonata_arguments_are_not_judged() {
+        let src = r#"{"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": {"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke", "Arguments": "{% $states.input %}", "End": true}}}"#;
+        assert!(check(src).is_empty());
+    }
+
+    #[test]
+    fn resources_without_a_schema_are_not_checked() {
+        let src = machine(
+            "arn:aws:lambda:us-east-1:123456789012:function:f",
+            r#"{"anything": 1}"#,
+        );
+        assert!(check(&src).is_empty());
+    }
+
+    #[test]
+    fn user_schemas_apply_to_their_resource() {
+        let resource = "arn:aws:lambda:us-east-1:123456789012:function:charge";
+        let mut registry = SchemaRegistry::new();
+        registry
+            .add_json(resource, r#"{"type": "object", "required": ["Amount"]}"#)
+            .expect("valid schema");
+        let src = machine(resource, r#"{"Currency": "EUR"}"#);
+        let out = check_with(&src, &registry);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].message.contains("`Amount`"));
+        let src = machine(resource, r#"{"Amount.$": "$.amount"}"#);
+        assert!(check_with(&src, &registry).is_empty());
+    }
+
+    #[test]
+    fn user_schemas_can_cover_sdk_actions() {
+        let mut registry = SchemaRegistry::new();
+        registry
+            .add_json("aws-sdk:s3:getObject", r#"{"required": ["Bucket", "Key"]}"#)
+            .expect("valid schema");
+        let src = machine(
+            "arn:aws:states:::aws-sdk:s3:getObject",
+            r#"{"Bucket": "b"}"#,
+        );
+        let out = check_with(&src, &registry);
+        assert_eq!(
+            out[0].message,
+            "`aws-sdk:s3:getObject` needs `Key` in `Parameters`"
+        );
+    }
+}
