@@ -130,6 +130,9 @@ impl Function {
 pub struct Intrinsic {
     function: Function,
     args: Vec<Arg>,
+    /// For `States.Format` with a literal template whose source text is known: the template
+    /// split into text and `{}` slots, so escaped braces (`\{}`) stay text.
+    format: Option<Vec<FormatPiece>>,
 }
 
 #[derive(Clone, Debug)]
@@ -137,6 +140,12 @@ enum Arg {
     Literal(Value),
     Path(Path),
     Call(Box<Intrinsic>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum FormatPiece {
+    Text(String),
+    Slot,
 }
 
 impl Intrinsic {
@@ -148,11 +157,22 @@ impl Intrinsic {
                 e.message
             ))
         })?;
-        Self::from_syntax(&call)
+        Self::compile(&call, Some(text))
     }
 
     /// Compiles a parsed call, checking the function name and argument count.
     pub fn from_syntax(call: &IntrinsicCall) -> Result<Intrinsic, StatesError> {
+        Self::compile(call, None)
+    }
+
+    /// Like [`Intrinsic::from_syntax`], given the text the call was parsed from (its spans
+    /// index into it): messages quote paths as written, and a literal `States.Format` template
+    /// keeps escaped braces (`\{`, `\}`) apart from `{}` placeholders.
+    pub fn from_syntax_in(call: &IntrinsicCall, source: &str) -> Result<Intrinsic, StatesError> {
+        Self::compile(call, Some(source))
+    }
+
+    fn compile(call: &IntrinsicCall, source: Option<&str>) -> Result<Intrinsic, StatesError> {
         let function = Function::from_name(&call.name).ok_or_else(|| {
             StatesError::runtime(format!(
                 "The intrinsic function '{}' does not exist",
@@ -167,6 +187,7 @@ impl Intrinsic {
                 function.name()
             )));
         }
+        let written = |span: asl_syntax::Span| source.and_then(|s| s.get(span.start..span.end));
         let args = call
             .args
             .iter()
@@ -178,12 +199,29 @@ impl Intrinsic {
                     }
                     Argument::Bool { value, .. } => Arg::Literal(Value::Bool(*value)),
                     Argument::Null { .. } => Arg::Literal(Value::Null),
-                    Argument::Path(p) => Arg::Path(Path::from_syntax(p)?),
-                    Argument::Call(c) => Arg::Call(Box::new(Intrinsic::from_syntax(c)?)),
+                    Argument::Path(p) => {
+                        let path = Path::from_syntax(p)?;
+                        Arg::Path(match written(p.span) {
+                            Some(text) => path.with_text(text),
+                            None => path,
+                        })
+                    }
+                    Argument::Call(c) => Arg::Call(Box::new(Intrinsic::compile(c, source)?)),
                 })
             })
             .collect::<Result<Vec<_>, StatesError>>()?;
-        Ok(Intrinsic { function, args })
+        let format = match (function, call.args.first()) {
+            (Function::Format, Some(Argument::String { span, .. })) => written(*span)
+                .and_then(|quoted| quoted.strip_prefix('\''))
+                .and_then(|quoted| quoted.strip_suffix('\''))
+                .map(parse_written_format),
+            _ => None,
+        };
+        Ok(Intrinsic {
+            function,
+            args,
+            format,
+        })
     }
 
     /// The function called.
@@ -199,16 +237,82 @@ impl Intrinsic {
         env: &Env<'_>,
         field: &str,
     ) -> Result<Value, StatesError> {
+        let skip = usize::from(self.format.is_some());
         let mut values = Vec::with_capacity(self.args.len());
-        for arg in &self.args {
+        for arg in self.args.iter().skip(skip) {
             values.push(match arg {
                 Arg::Literal(v) => v.clone(),
                 Arg::Path(p) => p.select(input, env, field)?,
                 Arg::Call(c) => c.evaluate(input, env, field)?,
             });
         }
-        call_function(self.function, values)
+        match &self.format {
+            Some(pieces) => format_pieces(pieces, &values),
+            None => call_function(self.function, values),
+        }
     }
+}
+
+/// Splits a `States.Format` template as written in the definition (escapes still in place).
+fn parse_written_format(raw: &str) -> Vec<FormatPiece> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(escaped) = chars.next() {
+                    text.push(escaped);
+                }
+            }
+            '{' if chars.peek() == Some(&'}') => {
+                chars.next();
+                pieces.push(FormatPiece::Text(std::mem::take(&mut text)));
+                pieces.push(FormatPiece::Slot);
+            }
+            other => text.push(other),
+        }
+    }
+    pieces.push(FormatPiece::Text(text));
+    pieces
+}
+
+/// Splits a template that arrived at run time: every `{}` is a placeholder.
+fn parse_runtime_format(template: &str) -> Vec<FormatPiece> {
+    let mut pieces = Vec::new();
+    for (i, text) in template.split("{}").enumerate() {
+        if i > 0 {
+            pieces.push(FormatPiece::Slot);
+        }
+        pieces.push(FormatPiece::Text(text.to_owned()));
+    }
+    pieces
+}
+
+fn format_pieces(pieces: &[FormatPiece], values: &[Value]) -> Result<Value, StatesError> {
+    let slots = pieces.iter().filter(|p| **p == FormatPiece::Slot).count();
+    if slots != values.len() {
+        return Err(fail(
+            Function::Format,
+            format!(
+                "the template has {slots} placeholder(s) but {} value(s) were given",
+                values.len()
+            ),
+        ));
+    }
+    let mut out = String::new();
+    let mut next = values.iter();
+    for piece in pieces {
+        match piece {
+            FormatPiece::Text(t) => out.push_str(t),
+            FormatPiece::Slot => {
+                if let Some(v) = next.next() {
+                    render_java(&mut out, v);
+                }
+            }
+        }
+    }
+    Ok(Value::String(out))
 }
 
 /// Calls a function by name on already evaluated arguments.
@@ -493,27 +597,7 @@ fn check_length(f: Function, s: &str) -> Result<(), StatesError> {
 
 fn format(f: Function, args: Vec<Value>) -> Result<Value, StatesError> {
     let template = string_arg(f, &args, 0)?;
-    let values = &args[1..];
-    let placeholders = template.matches("{}").count();
-    if placeholders != values.len() {
-        return Err(fail(
-            f,
-            format!(
-                "the template has {placeholders} placeholder(s) but {} value(s) were given",
-                values.len()
-            ),
-        ));
-    }
-    let mut out = String::with_capacity(template.len());
-    let mut pieces = template.split("{}");
-    if let Some(first) = pieces.next() {
-        out.push_str(first);
-    }
-    for (piece, value) in pieces.zip(values) {
-        render_java(&mut out, value);
-        out.push_str(piece);
-    }
-    Ok(Value::String(out))
+    format_pieces(&parse_runtime_format(template), &args[1..])
 }
 
 /// Renders a value the way Java's `toString` of a parsed JSON value does: strings bare, objects
@@ -760,6 +844,17 @@ mod tests {
         let err = failure("States.Format('{} {}', 1)");
         assert!(err.is(names::INTRINSIC_FAILURE));
         assert!(err.cause.unwrap().contains("States.Format"));
+    }
+
+    #[test]
+    fn format_keeps_escaped_braces_as_text() {
+        assert_eq!(ok(r"States.Format('\{\} is {}', 'x')"), json!("{} is x"));
+    }
+
+    #[test]
+    fn format_of_a_template_from_a_path_fills_every_pair_of_braces() {
+        let out = run("States.Format($.t, 1)", json!({"t": "n={}"})).unwrap();
+        assert_eq!(out, json!("n=1"));
     }
 
     #[test]

@@ -113,7 +113,7 @@ fn compile_dynamic(key: &str, value: &Value) -> Result<Node, StatesError> {
             field,
         },
         PayloadValue::Intrinsic(call) => Node::Intrinsic {
-            call: Intrinsic::from_syntax(&call)?,
+            call: Intrinsic::from_syntax_in(&call, text)?,
             field,
         },
     })
