@@ -1,0 +1,2372 @@
+//! Building the typed model from the spanned tree.
+//!
+//! Structural problems (unknown or misplaced fields, wrong types, missing or
+//! conflicting fields, bad values, unparsable paths) are reported here as
+//! diagnostics; the builder never stops at the first one and never panics.
+//! Wherever a field cannot be read, the model gets a conservative stand-in so
+//! the semantic rules can still run on the rest.
+
+use asl_syntax::intrinsic::{PayloadValue, parse_payload_value};
+use asl_syntax::path::{parse_path, parse_reference_path};
+use asl_syntax::timestamp::parse_timestamp;
+
+use super::expr::jsonata_body;
+use super::*;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::rules::codes;
+use crate::tree::{Member, NodeValue};
+
+/// Largest value AWS accepts for most second counts and retry numbers.
+pub const MAX_SECONDS: u64 = 99_999_999;
+/// Largest `MaxDelaySeconds` (one year and a day).
+pub const MAX_DELAY_SECONDS: u64 = 31_622_400;
+
+const STATE_TYPES: [&str; 8] = [
+    "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
+];
+
+/// Fields every state may have.
+const COMMON: &[&str] = &["Type", "Comment", "QueryLanguage"];
+
+/// The fields (besides [`COMMON`]) a state of `kind` may have in `lang`.
+fn state_fields(kind: &str, lang: QueryLanguage) -> &'static [&'static str] {
+    use QueryLanguage::{JsonPath as P, Jsonata as A};
+    match (kind, lang) {
+        ("Task", P) => &[
+            "InputPath",
+            "OutputPath",
+            "Parameters",
+            "ResultSelector",
+            "ResultPath",
+            "Assign",
+            "Next",
+            "End",
+            "Retry",
+            "Catch",
+            "Resource",
+            "TimeoutSeconds",
+            "TimeoutSecondsPath",
+            "HeartbeatSeconds",
+            "HeartbeatSecondsPath",
+            "Credentials",
+        ],
+        ("Task", A) => &[
+            "Output",
+            "Arguments",
+            "Assign",
+            "Next",
+            "End",
+            "Retry",
+            "Catch",
+            "Resource",
+            "TimeoutSeconds",
+            "HeartbeatSeconds",
+            "Credentials",
+        ],
+        ("Pass", P) => &[
+            "InputPath",
+            "OutputPath",
+            "Parameters",
+            "ResultPath",
+            "Result",
+            "Assign",
+            "Next",
+            "End",
+        ],
+        ("Pass", A) => &["Output", "Assign", "Next", "End"],
+        ("Wait", P) => &[
+            "InputPath",
+            "OutputPath",
+            "Assign",
+            "Next",
+            "End",
+            "Seconds",
+            "SecondsPath",
+            "Timestamp",
+            "TimestampPath",
+        ],
+        ("Wait", A) => &["Output", "Assign", "Next", "End", "Seconds", "Timestamp"],
+        ("Choice", P) => &["InputPath", "OutputPath", "Choices", "Default", "Assign"],
+        ("Choice", A) => &["Output", "Choices", "Default", "Assign"],
+        ("Succeed", P) => &["InputPath", "OutputPath"],
+        ("Succeed", A) => &["Output"],
+        ("Fail", P) => &["Error", "ErrorPath", "Cause", "CausePath"],
+        ("Fail", A) => &["Error", "Cause"],
+        ("Parallel", P) => &[
+            "InputPath",
+            "OutputPath",
+            "Parameters",
+            "ResultSelector",
+            "ResultPath",
+            "Assign",
+            "Next",
+            "End",
+            "Retry",
+            "Catch",
+            "Branches",
+        ],
+        ("Parallel", A) => &[
+            "Output",
+            "Arguments",
+            "Assign",
+            "Next",
+            "End",
+            "Retry",
+            "Catch",
+            "Branches",
+        ],
+        ("Map", P) => &[
+            "InputPath",
+            "OutputPath",
+            "ItemsPath",
+            "ItemSelector",
+            "Parameters",
+            "ItemProcessor",
+            "Iterator",
+            "ItemReader",
+            "ItemBatcher",
+            "ResultWriter",
+            "MaxConcurrency",
+            "MaxConcurrencyPath",
+            "ToleratedFailurePercentage",
+            "ToleratedFailurePercentagePath",
+            "ToleratedFailureCount",
+            "ToleratedFailureCountPath",
+            "Label",
+            "ResultSelector",
+            "ResultPath",
+            "Assign",
+            "Next",
+            "End",
+            "Retry",
+            "Catch",
+        ],
+        ("Map", A) => &[
+            "Output",
+            "Items",
+            "ItemSelector",
+            "ItemProcessor",
+            "ItemReader",
+            "ItemBatcher",
+            "ResultWriter",
+            "MaxConcurrency",
+            "ToleratedFailurePercentage",
+            "ToleratedFailureCount",
+            "Label",
+            "Assign",
+            "Next",
+            "End",
+            "Retry",
+            "Catch",
+        ],
+        _ => &[],
+    }
+}
+
+fn is_known_state_field(key: &str) -> bool {
+    COMMON.contains(&key)
+        || STATE_TYPES.iter().any(|k| {
+            state_fields(k, QueryLanguage::JsonPath).contains(&key)
+                || state_fields(k, QueryLanguage::Jsonata).contains(&key)
+        })
+}
+
+/// What to use instead of a field of the other query language.
+fn language_counterpart(key: &str, lang: QueryLanguage) -> Option<&'static str> {
+    match lang {
+        QueryLanguage::Jsonata => match key {
+            "Parameters" => Some("use `Arguments` (or `ItemSelector` in a Map state)"),
+            "ResultSelector" | "OutputPath" | "ResultPath" | "InputPath" => Some(
+                "use `Output` (and `Arguments`) with `$states.input`/`$states.result` expressions",
+            ),
+            "ItemsPath" => Some("use `Items`"),
+            "Result" => Some("use `Output`"),
+            k if k.ends_with("Path") => Some("write the value as a `{% … %}` expression instead"),
+            _ => None,
+        },
+        QueryLanguage::JsonPath => match key {
+            "Arguments" => Some("use `Parameters`, or set `\"QueryLanguage\": \"JSONata\"`"),
+            "Output" => {
+                Some("use `ResultSelector`/`OutputPath`, or set `\"QueryLanguage\": \"JSONata\"`")
+            }
+            "Items" => Some("use `ItemsPath`, or set `\"QueryLanguage\": \"JSONata\"`"),
+            _ => None,
+        },
+    }
+}
+
+fn plural_fields(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Builds the model of a whole definition from its tree.
+pub fn build_machine(root: &Node, src: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
+    let mut b = Builder {
+        src,
+        diags: Vec::new(),
+        top_language: QueryLanguage::JsonPath,
+    };
+    let machine = b.machine(root, MachineKind::Top);
+    (machine, b.diags)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum MachineKind {
+    Top,
+    Branch,
+    Processor,
+}
+
+struct Builder<'s> {
+    src: &'s str,
+    diags: Vec<Diagnostic>,
+    top_language: QueryLanguage,
+}
+
+impl Builder<'_> {
+    // ----- reporting helpers -------------------------------------------------
+
+    fn error(&mut self, code: &'static str, message: impl Into<String>, span: Span) {
+        self.diags.push(Diagnostic::error(code, message, span));
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn wrong_type(&mut self, field: &str, expected: &str, node: &Node) {
+        self.push(
+            Diagnostic::error(
+                codes::WRONG_TYPE,
+                format!(
+                    "`{field}` must be {expected}, found {} {}",
+                    article(node.kind()),
+                    node.kind()
+                ),
+                node.span,
+            )
+            .with_label(format!("expected {expected}")),
+        );
+    }
+
+    fn missing(&mut self, what: &str, field: &str, span: Span) {
+        self.push(
+            Diagnostic::error(
+                codes::MISSING_FIELD,
+                format!("{what} is missing the required field `{field}`"),
+                span,
+            )
+            .with_label(format!("`{field}` is required here")),
+        );
+    }
+
+    /// Reports members of a plain object that are not in `allowed`.
+    fn check_known(&mut self, node: &Node, allowed: &[&str], what: &str) {
+        let Some(members) = node.as_object() else {
+            return;
+        };
+        for m in members {
+            if !allowed.contains(&m.key.as_str()) {
+                self.unknown_field(m, allowed, what);
+            }
+        }
+    }
+
+    fn unknown_field(&mut self, m: &Member, allowed: &[&str], what: &str) {
+        let mut d = Diagnostic::error(
+            codes::UNKNOWN_FIELD,
+            format!("unknown field `{}` in {what}", m.key),
+            m.key_span,
+        )
+        .with_label("not a field of the States Language here");
+        if let Some(s) = did_you_mean(&m.key, allowed.iter().copied()) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        } else if !allowed.is_empty() {
+            d = d.with_note(format!("allowed fields: {}", plural_fields(allowed)));
+        }
+        self.push(d);
+    }
+
+    /// Reports that two (or more) mutually exclusive fields are present.
+    fn exclusive(&mut self, node: &Node, fields: &[&str]) -> bool {
+        let present: Vec<&Member> = fields.iter().filter_map(|f| node.member(f)).collect();
+        if present.len() < 2 {
+            return false;
+        }
+        let (first, rest) = (present[0], &present[1..]);
+        for m in rest {
+            self.push(
+                Diagnostic::error(
+                    codes::EXCLUSIVE_FIELDS,
+                    format!("`{}` and `{}` cannot both be present", first.key, m.key),
+                    m.key_span,
+                )
+                .with_label(format!("conflicts with `{}`", first.key))
+                .with_secondary(first.key_span, format!("`{}` given here", first.key))
+                .with_help(format!("keep only one of {}", plural_fields(fields))),
+            );
+        }
+        true
+    }
+
+    // ----- string and sub-language helpers ------------------------------------
+
+    /// Where the content of a string node starts in the source, when the
+    /// source spells it without escapes (so inner offsets map one to one).
+    fn content_base(&self, node: &Node, content: &str) -> Option<usize> {
+        let raw = self.src.get(node.span.range())?;
+        if raw == content {
+            return Some(node.span.start);
+        }
+        let quoted = raw.len() == content.len() + 2
+            && ((raw.starts_with('"') && raw.ends_with('"'))
+                || (raw.starts_with('\'') && raw.ends_with('\'')));
+        (quoted && raw.get(1..raw.len() - 1) == Some(content)).then_some(node.span.start + 1)
+    }
+
+    /// Maps a span inside a string's content to the source; falls back to the
+    /// whole string when the source used escapes.
+    fn inner_span(&self, node: &Node, content: &str, inner: asl_syntax::Span) -> Span {
+        match self.content_base(node, content) {
+            Some(base) => {
+                let start = inner.start.min(content.len());
+                let end = inner.end.min(content.len()).max(start);
+                Span::new(base + start, base + end)
+            }
+            None => node.span,
+        }
+    }
+
+    fn string<'n>(&mut self, node: &'n Node, field: &str) -> Option<&'n str> {
+        match node.as_str() {
+            Some(s) => Some(s),
+            None => {
+                self.wrong_type(field, "a string", node);
+                None
+            }
+        }
+    }
+
+    fn spanned_string(&mut self, node: &Node, field: &str) -> Option<Spanned<String>> {
+        self.string(node, field)
+            .map(|s| Spanned::new(s.to_owned(), node.span))
+    }
+
+    fn opt_string(&mut self, obj: &Node, field: &str) -> Option<Spanned<String>> {
+        let node = obj.get(field)?;
+        self.spanned_string(node, field)
+    }
+
+    /// A string field whose value must be one of `values`.
+    fn opt_enum(&mut self, obj: &Node, field: &str, values: &[&str]) -> Option<Spanned<String>> {
+        let s = self.opt_string(obj, field)?;
+        if values.contains(&s.value.as_str()) {
+            return Some(s);
+        }
+        let mut d = Diagnostic::error(
+            codes::INVALID_VALUE,
+            format!("`{}` is not a valid `{field}`", s.value),
+            s.span,
+        )
+        .with_note(format!("expected one of {}", plural_fields(values)));
+        if let Some(x) = did_you_mean(&s.value, values.iter().copied()) {
+            d = d.with_help(format!("did you mean `{x}`?"));
+        }
+        self.push(d);
+        None
+    }
+
+    fn jsonata(&self, node: &Node) -> Option<JsonataExpr> {
+        let body = jsonata_body(node.as_str()?)?;
+        Some(JsonataExpr {
+            body: body.to_owned(),
+            span: node.span,
+        })
+    }
+
+    /// A JSONPath in a field: `reference` demands a reference path.
+    fn path(&mut self, node: &Node, field: &str, reference: bool) -> Option<JsonPath> {
+        let text = self.string(node, field)?;
+        let parsed = if reference {
+            match parse_reference_path(text) {
+                Ok(p) => Ok(p),
+                Err(e) => {
+                    if parse_path(text).is_ok() {
+                        let span = self.inner_span(node, text, e.span);
+                        self.push(
+                            Diagnostic::error(
+                                codes::REFERENCE_PATH_REQUIRED,
+                                format!("`{field}` must be a reference path: {}", e.message),
+                                span,
+                            )
+                            .with_note(
+                                "a reference path names a single node: only `.name`, `['name']` and `[index]` steps",
+                            ),
+                        );
+                        return None;
+                    }
+                    Err(e)
+                }
+            }
+        } else {
+            parse_path(text)
+        };
+        match parsed {
+            Ok(path) => {
+                let jp = JsonPath {
+                    text: text.to_owned(),
+                    span: node.span,
+                    path,
+                };
+                self.check_context(&jp.path, node, text);
+                Some(jp)
+            }
+            Err(e) => {
+                let span = self.inner_span(node, text, e.span);
+                self.push(
+                    Diagnostic::error(
+                        codes::INVALID_PATH,
+                        format!("`{field}` is not a valid JSONPath: {}", e.message),
+                        span,
+                    )
+                    .with_label(e.message),
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks `$$.` paths (also inside filters and intrinsic arguments) name
+    /// fields the context object has.
+    fn check_context(&mut self, path: &asl_syntax::path::JsonPath, node: &Node, text: &str) {
+        if path.root == PathRoot::Context
+            && let Err(e) = asl_syntax::context::check_context_path(path)
+        {
+            let span = self.inner_span(node, text, e.span);
+            self.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_CONTEXT_FIELD,
+                    format!("the context object has no such field: {}", e.message),
+                    span,
+                )
+                .with_note("context fields: Execution.{Id,Input,Name,RoleArn,StartTime,RedriveCount,RedriveTime}, State.{EnteredTime,Name,RetryCount}, StateMachine.{Id,Name}, Task.Token, Map.Item.{Index,Value,Key,Source}"),
+            );
+        }
+        if let PathRoot::Variable(name) = &path.root {
+            self.check_variable_name_read(name, node, text, path.span);
+        }
+    }
+
+    fn check_variable_name_read(
+        &mut self,
+        name: &str,
+        node: &Node,
+        text: &str,
+        inner: asl_syntax::Span,
+    ) {
+        if name == "states" {
+            let span = self.inner_span(node, text, inner);
+            self.push(
+                Diagnostic::error(
+                    codes::INVALID_VARIABLE_NAME,
+                    "`$states` is reserved for JSONata and cannot be read from JSONPath",
+                    span,
+                )
+                .with_help("use `$` for the state input and `$$` for the context object"),
+            );
+        }
+    }
+
+    /// A `.$` value (or Fail `ErrorPath`/`CausePath`): a path or an intrinsic
+    /// call.
+    fn dynamic(&mut self, node: &Node, field: &str) -> Option<Dynamic> {
+        let Some(text) = node.as_str() else {
+            self.push(
+                Diagnostic::error(
+                    codes::DYNAMIC_VALUE_TYPE,
+                    format!(
+                        "the value of `{field}` must be a string holding a path or an intrinsic function call, found {} {}",
+                        article(node.kind()),
+                        node.kind()
+                    ),
+                    node.span,
+                )
+                .with_help("drop the `.$` suffix from the key to use the value literally"),
+            );
+            return None;
+        };
+        match parse_payload_value(text) {
+            Ok(expr) => {
+                match &expr {
+                    PayloadValue::Path(p) => self.check_context(p, node, text),
+                    PayloadValue::Intrinsic(call) => self.check_call(call, node, text),
+                }
+                Some(Dynamic {
+                    text: text.to_owned(),
+                    span: node.span,
+                    expr,
+                })
+            }
+            Err(e) => {
+                let span = self.inner_span(node, text, e.span);
+                let is_path = text.trim_start().starts_with('$');
+                let (code, what) = if is_path {
+                    (codes::INVALID_PATH, "not a valid JSONPath")
+                } else {
+                    (
+                        codes::INVALID_INTRINSIC,
+                        "not a valid JSONPath or intrinsic function call",
+                    )
+                };
+                self.push(
+                    Diagnostic::error(
+                        code,
+                        format!("the value of `{field}` is {what}: {}", e.message),
+                        span,
+                    )
+                    .with_label(e.message),
+                );
+                None
+            }
+        }
+    }
+
+    fn check_call(&mut self, call: &asl_syntax::intrinsic::IntrinsicCall, node: &Node, text: &str) {
+        let mut found = Vec::new();
+        crate::rules::intrinsics::check_call(call, &mut found);
+        for (code, message, inner, help) in found {
+            let span = self.inner_span(node, text, inner);
+            let mut d = Diagnostic::error(code, message, span);
+            if let Some(h) = help {
+                d = d.with_help(h);
+            }
+            self.push(d);
+        }
+        // Paths inside arguments.
+        let mut paths = Vec::new();
+        collect_call_paths(call, &mut paths);
+        for p in paths {
+            self.check_context(p, node, text);
+        }
+    }
+
+    /// A whole number within `min..=max`, or (JSONata) a `{% %}` expression.
+    #[allow(clippy::too_many_arguments)]
+    fn count(
+        &mut self,
+        node: &Node,
+        field: &str,
+        lang: QueryLanguage,
+        min: u64,
+        max: u64,
+        code: &'static str,
+    ) -> Option<Count> {
+        if lang == QueryLanguage::Jsonata
+            && let Some(e) = self.jsonata(node)
+        {
+            return Some(Count::Jsonata(e));
+        }
+        let Some(n) = node.as_number() else {
+            let expected = if lang == QueryLanguage::Jsonata {
+                "an integer or a `{% … %}` expression"
+            } else {
+                "an integer"
+            };
+            self.wrong_type(field, expected, node);
+            return None;
+        };
+        match n.as_u64() {
+            Some(v) if v >= min && v <= max => Some(Count::Fixed(Spanned::new(v, node.span))),
+            _ => {
+                let range = if max == u64::MAX {
+                    format!("an integer of at least {min}")
+                } else {
+                    format!("an integer from {min} to {max}")
+                };
+                self.push(
+                    Diagnostic::error(
+                        code,
+                        format!("`{field}` must be {range}, found `{}`", n.text()),
+                        node.span,
+                    )
+                    .with_label("out of range"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `X` / `XPath` pair (JSONPath) or `X` alone (JSONata).
+    #[allow(clippy::too_many_arguments)]
+    fn count_or_path(
+        &mut self,
+        obj: &Node,
+        field: &str,
+        lang: QueryLanguage,
+        min: u64,
+        max: u64,
+        code: &'static str,
+    ) -> Option<Count> {
+        let path_field = format!("{field}Path");
+        self.exclusive(obj, &[field, &path_field]);
+        if let Some(node) = obj.get(field) {
+            return self.count(node, field, lang, min, max, code);
+        }
+        if lang == QueryLanguage::JsonPath
+            && let Some(node) = obj.get(&path_field)
+        {
+            return self.path(node, &path_field, true).map(Count::Path);
+        }
+        None
+    }
+
+    fn template(&mut self, node: &Node, field: &str, lang: QueryLanguage) -> Template {
+        match &node.value {
+            NodeValue::Object(members) => {
+                let mut out = Vec::with_capacity(members.len());
+                for m in members {
+                    let dynamic_key = lang == QueryLanguage::JsonPath && m.key.ends_with(".$");
+                    if dynamic_key {
+                        let stripped = &m.key[..m.key.len() - 2];
+                        if let Some(other) = members.iter().find(|o| o.key == stripped) {
+                            self.push(
+                                Diagnostic::error(
+                                    codes::TEMPLATE_KEY_CLASH,
+                                    format!(
+                                        "`{}` and `{}` both produce the field `{stripped}`",
+                                        m.key, other.key
+                                    ),
+                                    m.key_span,
+                                )
+                                .with_secondary(other.key_span, "the same field without `.$`")
+                                .with_help("keep only one of the two keys"),
+                            );
+                        }
+                        let key = Spanned::new(stripped.to_owned(), m.key_span);
+                        let value = match self.dynamic(&m.value, &m.key) {
+                            Some(d) => Template::Dynamic(d),
+                            None => Template::Literal(m.value.clone()),
+                        };
+                        out.push(TemplateMember {
+                            key,
+                            dynamic: true,
+                            value,
+                        });
+                    } else {
+                        if lang == QueryLanguage::Jsonata && m.key.ends_with(".$") {
+                            self.push(
+                                Diagnostic::error(
+                                    codes::JSONATA_MISUSE,
+                                    format!(
+                                        "`{}`: keys ending in `.$` are not evaluated in JSONata states",
+                                        m.key
+                                    ),
+                                    m.key_span,
+                                )
+                                .with_help("drop `.$` and write the value as a `{% … %}` expression"),
+                            );
+                        }
+                        let value = self.template(&m.value, field, lang);
+                        out.push(TemplateMember {
+                            key: Spanned::new(m.key.clone(), m.key_span),
+                            dynamic: false,
+                            value,
+                        });
+                    }
+                }
+                Template::Object {
+                    span: node.span,
+                    members: out,
+                }
+            }
+            NodeValue::Array(items) => Template::Array {
+                span: node.span,
+                items: items
+                    .iter()
+                    .map(|i| self.template(i, field, lang))
+                    .collect(),
+            },
+            NodeValue::String(_) if lang == QueryLanguage::Jsonata => match self.jsonata(node) {
+                Some(e) => Template::Jsonata(e),
+                None => Template::Literal(node.clone()),
+            },
+            _ => Template::Literal(node.clone()),
+        }
+    }
+
+    fn object_template(
+        &mut self,
+        node: &Node,
+        field: &str,
+        lang: QueryLanguage,
+    ) -> Option<Template> {
+        if lang == QueryLanguage::Jsonata
+            && let Some(e) = self.jsonata(node)
+        {
+            return Some(Template::Jsonata(e));
+        }
+        if !node.is_object() {
+            self.wrong_type(field, "an object", node);
+            return None;
+        }
+        Some(self.template(node, field, lang))
+    }
+
+    fn assign(&mut self, node: &Node, lang: QueryLanguage) -> Option<Template> {
+        if lang == QueryLanguage::Jsonata
+            && let Some(e) = self.jsonata(node)
+        {
+            return Some(Template::Jsonata(e));
+        }
+        let members = match node.as_object() {
+            Some(m) => m,
+            None => {
+                self.wrong_type("Assign", "an object", node);
+                return None;
+            }
+        };
+        for m in members {
+            let name = if lang == QueryLanguage::JsonPath {
+                m.key.strip_suffix(".$").unwrap_or(&m.key)
+            } else {
+                m.key.as_str()
+            };
+            self.check_variable_name(name, m.key_span);
+        }
+        Some(self.template(node, "Assign", lang))
+    }
+
+    fn check_variable_name(&mut self, name: &str, span: Span) {
+        if name == "states" {
+            self.push(
+                Diagnostic::error(
+                    codes::INVALID_VARIABLE_NAME,
+                    "the variable name `states` is reserved",
+                    span,
+                )
+                .with_label("reserved for `$states` in JSONata"),
+            );
+            return;
+        }
+        if let Some(problem) = variable_name_problem(name) {
+            self.push(
+                Diagnostic::error(
+                    codes::INVALID_VARIABLE_NAME,
+                    format!("`{name}` is not a valid variable name: {problem}"),
+                    span,
+                )
+                .with_note("variable names start with a letter or `_`, continue with letters, digits or `_`, and have at most 80 characters; only whole variables can be assigned"),
+            );
+        }
+    }
+
+    fn result_path(&mut self, node: &Node) -> Option<ResultPath> {
+        if node.is_null() {
+            return Some(ResultPath::Null(node.span));
+        }
+        let p = self.path(node, "ResultPath", true)?;
+        match p.root() {
+            PathRoot::Input => Some(ResultPath::Path(p)),
+            PathRoot::Context => {
+                self.push(
+                    Diagnostic::error(
+                        codes::RESULT_PATH_ROOT,
+                        "`ResultPath` cannot write into the context object",
+                        p.span,
+                    )
+                    .with_help("start the path with `$` (the state input)"),
+                );
+                None
+            }
+            _ => {
+                self.push(
+                    Diagnostic::error(
+                        codes::RESULT_PATH_ROOT,
+                        "`ResultPath` cannot write to a variable",
+                        p.span,
+                    )
+                    .with_help("use `Assign` to set variables; `ResultPath` starts with `$`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn io_path(&mut self, node: &Node, field: &str) -> Option<IoPath> {
+        if node.is_null() {
+            return Some(IoPath::Null(node.span));
+        }
+        self.path(node, field, false).map(IoPath::Path)
+    }
+
+    // ----- machines ------------------------------------------------------------
+
+    fn machine(&mut self, node: &Node, kind: MachineKind) -> Option<StateMachine> {
+        let what = match kind {
+            MachineKind::Top => "the state machine",
+            MachineKind::Branch => "a Parallel branch",
+            MachineKind::Processor => "a Map item processor",
+        };
+        if !node.is_object() {
+            let field = match kind {
+                MachineKind::Top => "the definition",
+                MachineKind::Branch => "a branch",
+                MachineKind::Processor => "ItemProcessor",
+            };
+            self.wrong_type(field, "an object", node);
+            return None;
+        }
+        let allowed: &[&str] = match kind {
+            MachineKind::Top => &[
+                "StartAt",
+                "States",
+                "Comment",
+                "Version",
+                "TimeoutSeconds",
+                "QueryLanguage",
+            ],
+            MachineKind::Branch => &["StartAt", "States", "Comment", "QueryLanguage"],
+            MachineKind::Processor => &[
+                "StartAt",
+                "States",
+                "Comment",
+                "QueryLanguage",
+                "ProcessorConfig",
+            ],
+        };
+        if let Some(members) = node.as_object() {
+            for m in members {
+                if allowed.contains(&m.key.as_str()) {
+                    continue;
+                }
+                if kind != MachineKind::Top
+                    && matches!(m.key.as_str(), "Version" | "TimeoutSeconds")
+                {
+                    self.push(
+                        Diagnostic::error(
+                            codes::FIELD_NOT_ALLOWED,
+                            format!("`{}` is only allowed at the top of the definition", m.key),
+                            m.key_span,
+                        )
+                        .with_label(format!("not allowed in {what}")),
+                    );
+                } else {
+                    self.unknown_field(m, allowed, what);
+                }
+            }
+        }
+
+        let query_language = node
+            .get("QueryLanguage")
+            .and_then(|n| self.query_language(n));
+        if kind == MachineKind::Top {
+            self.top_language = query_language
+                .as_ref()
+                .map_or(QueryLanguage::JsonPath, |q| q.value);
+        } else if let Some(q) = &query_language {
+            self.check_downgrade(q);
+        }
+        let language = query_language
+            .as_ref()
+            .map_or(self.top_language, |q| q.value);
+
+        let start_at = match node.get("StartAt") {
+            Some(n) => self.spanned_string(n, "StartAt"),
+            None => {
+                self.missing(what, "StartAt", node.span);
+                None
+            }
+        }
+        .unwrap_or_else(|| Spanned::new(String::new(), node.span));
+
+        let states = match node.get("States") {
+            Some(n) => self.states(n, language),
+            None => {
+                self.missing(what, "States", node.span);
+                States {
+                    list: Vec::new(),
+                    span: node.span,
+                }
+            }
+        };
+
+        let version = self.opt_string(node, "Version");
+        if let Some(v) = &version
+            && v.value != "1.0"
+        {
+            self.push(
+                Diagnostic::error(
+                    codes::VERSION,
+                    format!("`Version` must be \"1.0\", found \"{}\"", v.value),
+                    v.span,
+                )
+                .with_help("write `\"Version\": \"1.0\"` or leave it out"),
+            );
+        }
+        let timeout_seconds = match node.get("TimeoutSeconds") {
+            Some(n) if kind == MachineKind::Top => {
+                match self.count(
+                    n,
+                    "TimeoutSeconds",
+                    QueryLanguage::JsonPath,
+                    1,
+                    MAX_SECONDS,
+                    codes::SECONDS_RANGE,
+                ) {
+                    Some(Count::Fixed(v)) => Some(v),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let comment = self.opt_string(node, "Comment");
+        Some(StateMachine {
+            start_at,
+            states,
+            timeout_seconds,
+            query_language,
+            comment,
+            version,
+            span: node.span,
+        })
+    }
+
+    fn query_language(&mut self, node: &Node) -> Option<Spanned<QueryLanguage>> {
+        let s = self.string(node, "QueryLanguage")?;
+        let lang = match s {
+            "JSONPath" => QueryLanguage::JsonPath,
+            "JSONata" => QueryLanguage::Jsonata,
+            other => {
+                let mut d = Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!("`{other}` is not a query language"),
+                    node.span,
+                )
+                .with_note("`QueryLanguage` is `JSONPath` or `JSONata`");
+                if let Some(x) = did_you_mean(other, ["JSONPath", "JSONata"]) {
+                    d = d.with_help(format!("did you mean `{x}`?"));
+                }
+                self.push(d);
+                return None;
+            }
+        };
+        Some(Spanned::new(lang, node.span))
+    }
+
+    /// A JSONPath state or scope inside a JSONata machine is rejected by AWS.
+    fn check_downgrade(&mut self, q: &Spanned<QueryLanguage>) {
+        if self.top_language == QueryLanguage::Jsonata && q.value == QueryLanguage::JsonPath {
+            self.push(
+                Diagnostic::error(
+                    codes::JSONPATH_IN_JSONATA,
+                    "`QueryLanguage` cannot be `JSONPath` inside a machine whose `QueryLanguage` is `JSONata`",
+                    q.span,
+                )
+                .with_note("only upgrades from JSONPath to JSONata are allowed per state"),
+            );
+        }
+    }
+
+    fn states(&mut self, node: &Node, language: QueryLanguage) -> States {
+        let Some(members) = node.as_object() else {
+            self.wrong_type("States", "an object", node);
+            return States {
+                list: Vec::new(),
+                span: node.span,
+            };
+        };
+        if members.is_empty() {
+            self.push(
+                Diagnostic::error(
+                    codes::EMPTY_LIST,
+                    "`States` must contain at least one state",
+                    node.span,
+                )
+                .with_label("no states"),
+            );
+        }
+        let list = members
+            .iter()
+            .filter_map(|m| self.state(m, language))
+            .collect();
+        States {
+            list,
+            span: node.span,
+        }
+    }
+
+    // ----- states --------------------------------------------------------------
+
+    fn state(&mut self, member: &Member, machine_language: QueryLanguage) -> Option<State> {
+        let node = &member.value;
+        let name = Spanned::new(member.key.clone(), member.key_span);
+        if !node.is_object() {
+            self.wrong_type(&format!("state `{}`", member.key), "an object", node);
+            return None;
+        }
+        let query_language = node
+            .get("QueryLanguage")
+            .and_then(|n| self.query_language(n));
+        if let Some(q) = &query_language {
+            self.check_downgrade(q);
+        }
+        let language = query_language
+            .as_ref()
+            .map_or(machine_language, |q| q.value);
+        let comment = self.opt_string(node, "Comment");
+
+        let type_node = node.get("Type");
+        let type_name = match type_node {
+            None => {
+                self.missing(&format!("state `{}`", member.key), "Type", member.key_span);
+                None
+            }
+            Some(t) => match self.string(t, "Type") {
+                Some(s) if STATE_TYPES.contains(&s) => Some(s),
+                Some(s) => {
+                    let mut d = Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!("`{s}` is not a state type"),
+                        t.span,
+                    )
+                    .with_note(format!("state types: {}", plural_fields(&STATE_TYPES)));
+                    if let Some(x) = did_you_mean(s, STATE_TYPES) {
+                        d = d.with_help(format!("did you mean `{x}`?"));
+                    }
+                    self.push(d);
+                    None
+                }
+                None => None,
+            },
+        };
+        let type_span = type_node.map_or(member.key_span, |t| t.span);
+
+        let Some(type_name) = type_name else {
+            // Keep the state (so transitions to it resolve) as a stand-in
+            // that follows its `Next` if it has one.
+            let kind = match node.get("Next").and_then(|n| n.as_str()) {
+                Some(next) => StateKind::Pass(PassState {
+                    result: None,
+                    transition: Transition::Next(Spanned::new(
+                        next.to_owned(),
+                        node.get("Next").map_or(node.span, |n| n.span),
+                    )),
+                }),
+                None => StateKind::Succeed(SucceedState),
+            };
+            return Some(State {
+                name,
+                span: node.span,
+                type_span,
+                comment,
+                query_language,
+                language,
+                io: DataFlow::default(),
+                kind,
+            });
+        };
+
+        self.check_state_fields(node, type_name, language);
+        let io = self.data_flow(node, type_name, language);
+        let kind = match type_name {
+            "Task" => StateKind::Task(self.task(node, &member.key, language)),
+            "Pass" => StateKind::Pass(PassState {
+                result: if language == QueryLanguage::JsonPath {
+                    node.get("Result").cloned()
+                } else {
+                    None
+                },
+                transition: self.transition(node, &member.key),
+            }),
+            "Wait" => StateKind::Wait(self.wait(node, &member.key, language)),
+            "Choice" => StateKind::Choice(self.choice(node, &member.key, language)),
+            "Succeed" => StateKind::Succeed(SucceedState),
+            "Fail" => StateKind::Fail(self.fail(node, language)),
+            "Parallel" => StateKind::Parallel(self.parallel(node, &member.key, language)),
+            _ => StateKind::Map(self.map(node, &member.key, language)),
+        };
+        Some(State {
+            name,
+            span: node.span,
+            type_span,
+            comment,
+            query_language,
+            language,
+            io,
+            kind,
+        })
+    }
+
+    fn check_state_fields(&mut self, node: &Node, kind: &str, lang: QueryLanguage) {
+        let Some(members) = node.as_object() else {
+            return;
+        };
+        let allowed = state_fields(kind, lang);
+        let other = match lang {
+            QueryLanguage::JsonPath => QueryLanguage::Jsonata,
+            QueryLanguage::Jsonata => QueryLanguage::JsonPath,
+        };
+        for m in members {
+            let key = m.key.as_str();
+            if COMMON.contains(&key) || allowed.contains(&key) {
+                continue;
+            }
+            if state_fields(kind, other).contains(&key)
+                || (is_known_state_field(key) && language_counterpart(key, lang).is_some())
+            {
+                let mut d = Diagnostic::error(
+                    codes::WRONG_LANGUAGE_FIELD,
+                    format!("`{key}` is not available in {} states", lang.as_str()),
+                    m.key_span,
+                )
+                .with_label(format!("this state uses {}", lang.as_str()));
+                if let Some(h) = language_counterpart(key, lang) {
+                    d = d.with_help(h);
+                }
+                self.push(d);
+            } else if is_known_state_field(key) {
+                self.push(
+                    Diagnostic::error(
+                        codes::FIELD_NOT_ALLOWED,
+                        format!("`{key}` is not allowed in a {kind} state"),
+                        m.key_span,
+                    )
+                    .with_label(format!("{kind} states do not have `{key}`")),
+                );
+            } else {
+                let mut all: Vec<&str> = COMMON.to_vec();
+                all.extend_from_slice(allowed);
+                self.unknown_field(m, &all, &format!("a {kind} state"));
+            }
+        }
+    }
+
+    fn data_flow(&mut self, node: &Node, kind: &str, lang: QueryLanguage) -> DataFlow {
+        let allowed = state_fields(kind, lang);
+        let has = |f: &str| allowed.contains(&f);
+        let mut io = DataFlow::default();
+        if has("InputPath")
+            && let Some(n) = node.get("InputPath")
+        {
+            io.input_path = self.io_path(n, "InputPath");
+        }
+        if has("OutputPath")
+            && let Some(n) = node.get("OutputPath")
+        {
+            io.output_path = self.io_path(n, "OutputPath");
+        }
+        if has("ResultPath")
+            && let Some(n) = node.get("ResultPath")
+        {
+            io.result_path = self.result_path(n);
+        }
+        if has("Parameters")
+            && kind != "Map"
+            && let Some(n) = node.get("Parameters")
+        {
+            io.parameters = Some(self.template(n, "Parameters", lang));
+        }
+        if has("ResultSelector")
+            && let Some(n) = node.get("ResultSelector")
+        {
+            io.result_selector = self.object_template(n, "ResultSelector", lang);
+        }
+        if has("Assign")
+            && let Some(n) = node.get("Assign")
+        {
+            io.assign = self.assign(n, lang);
+        }
+        if has("Output")
+            && let Some(n) = node.get("Output")
+        {
+            io.output = Some(self.template(n, "Output", lang));
+        }
+        if has("Arguments")
+            && let Some(n) = node.get("Arguments")
+        {
+            io.arguments = Some(self.template(n, "Arguments", lang));
+        }
+        io
+    }
+
+    fn transition(&mut self, node: &Node, state: &str) -> Transition {
+        let next = node.member("Next");
+        let end = node.member("End");
+        let end_true = match end {
+            Some(m) => match m.value.as_bool() {
+                Some(b) => b,
+                None => {
+                    self.wrong_type("End", "`true`", &m.value);
+                    false
+                }
+            },
+            None => false,
+        };
+        match (next, end_true) {
+            (Some(n), true) => {
+                let e = end.map_or(n.key_span, |e| e.key_span);
+                self.push(
+                    Diagnostic::error(
+                        codes::NEXT_OR_END,
+                        format!("state `{state}` has both `Next` and `End`"),
+                        e,
+                    )
+                    .with_secondary(n.key_span, "`Next` given here")
+                    .with_help("a state either goes to `Next` or ends its scope; remove one"),
+                );
+                match self.spanned_string(&n.value, "Next") {
+                    Some(s) => Transition::Next(s),
+                    None => Transition::End(node.span),
+                }
+            }
+            (Some(n), false) => match self.spanned_string(&n.value, "Next") {
+                Some(s) => Transition::Next(s),
+                None => Transition::End(n.value.span),
+            },
+            (None, true) => Transition::End(end.map_or(node.span, |e| e.value.span)),
+            (None, false) => {
+                let span = end.map_or(node.span, |e| e.value.span);
+                self.push(
+                    Diagnostic::error(
+                        codes::NEXT_OR_END,
+                        format!("state `{state}` has neither `Next` nor `\"End\": true`"),
+                        span,
+                    )
+                    .with_help("add `\"Next\": \"<state>\"` or `\"End\": true`"),
+                );
+                Transition::End(span)
+            }
+        }
+    }
+
+    fn retry_catch(&mut self, node: &Node, lang: QueryLanguage) -> (Vec<Retrier>, Vec<Catcher>) {
+        let mut retry = Vec::new();
+        if let Some(r) = node.get("Retry") {
+            match r.as_array() {
+                Some(items) => {
+                    for item in items {
+                        if let Some(x) = self.retrier(item) {
+                            retry.push(x);
+                        }
+                    }
+                }
+                None => self.wrong_type("Retry", "an array of retriers", r),
+            }
+        }
+        let mut catch = Vec::new();
+        if let Some(c) = node.get("Catch") {
+            match c.as_array() {
+                Some(items) => {
+                    for item in items {
+                        if let Some(x) = self.catcher(item, lang) {
+                            catch.push(x);
+                        }
+                    }
+                }
+                None => self.wrong_type("Catch", "an array of catchers", c),
+            }
+        }
+        (retry, catch)
+    }
+
+    fn error_equals(&mut self, node: &Node, what: &str) -> (Vec<Spanned<String>>, Span) {
+        let Some(e) = node.get("ErrorEquals") else {
+            self.missing(what, "ErrorEquals", node.span);
+            // An empty span tells the rules not to report the list as empty.
+            return (Vec::new(), Span::at(node.span.start));
+        };
+        let Some(items) = e.as_array() else {
+            self.wrong_type("ErrorEquals", "an array of error names", e);
+            return (Vec::new(), Span::at(e.span.start));
+        };
+        let names = items
+            .iter()
+            .filter_map(|i| self.spanned_string(i, "ErrorEquals"))
+            .collect();
+        (names, e.span)
+    }
+
+    fn retrier(&mut self, node: &Node) -> Option<Retrier> {
+        if !node.is_object() {
+            self.wrong_type("a retrier", "an object", node);
+            return None;
+        }
+        self.check_known(
+            node,
+            &[
+                "ErrorEquals",
+                "IntervalSeconds",
+                "MaxAttempts",
+                "BackoffRate",
+                "MaxDelaySeconds",
+                "JitterStrategy",
+                "Comment",
+            ],
+            "a retrier",
+        );
+        let (error_equals, error_equals_span) = self.error_equals(node, "a retrier");
+        let num = |b: &mut Self, field: &str, min: u64, max: u64| -> Option<Spanned<u64>> {
+            let n = node.get(field)?;
+            match b.count(
+                n,
+                field,
+                QueryLanguage::JsonPath,
+                min,
+                max,
+                codes::RETRY_RANGE,
+            ) {
+                Some(Count::Fixed(v)) => Some(v),
+                _ => None,
+            }
+        };
+        let interval_seconds = num(self, "IntervalSeconds", 1, MAX_SECONDS);
+        let max_attempts = num(self, "MaxAttempts", 0, MAX_SECONDS);
+        let max_delay_seconds = num(self, "MaxDelaySeconds", 1, MAX_DELAY_SECONDS);
+        let backoff_rate = match node.get("BackoffRate") {
+            Some(n) => match n.as_f64() {
+                Some(v) if v >= 1.0 => Some(Spanned::new(v, n.span)),
+                Some(_) => {
+                    self.push(
+                        Diagnostic::error(
+                            codes::RETRY_RANGE,
+                            "`BackoffRate` must be at least 1.0",
+                            n.span,
+                        )
+                        .with_label("less than 1.0")
+                        .with_note(
+                            "the wait before retry n is IntervalSeconds × BackoffRate^(n−1)",
+                        ),
+                    );
+                    None
+                }
+                None => {
+                    self.wrong_type("BackoffRate", "a number", n);
+                    None
+                }
+            },
+            None => None,
+        };
+        let jitter_strategy = self
+            .opt_enum(node, "JitterStrategy", &["FULL", "NONE"])
+            .map(|s| {
+                let j = if s.value == "FULL" {
+                    JitterStrategy::Full
+                } else {
+                    JitterStrategy::None
+                };
+                Spanned::new(j, s.span)
+            });
+        let comment = self.opt_string(node, "Comment");
+        Some(Retrier {
+            error_equals,
+            error_equals_span,
+            interval_seconds,
+            max_attempts,
+            backoff_rate,
+            max_delay_seconds,
+            jitter_strategy,
+            comment,
+            span: node.span,
+        })
+    }
+
+    fn catcher(&mut self, node: &Node, lang: QueryLanguage) -> Option<Catcher> {
+        if !node.is_object() {
+            self.wrong_type("a catcher", "an object", node);
+            return None;
+        }
+        let allowed: &[&str] = match lang {
+            QueryLanguage::JsonPath => &["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"],
+            QueryLanguage::Jsonata => &["ErrorEquals", "Next", "Output", "Assign", "Comment"],
+        };
+        if let Some(members) = node.as_object() {
+            for m in members {
+                if allowed.contains(&m.key.as_str()) {
+                    continue;
+                }
+                if matches!(m.key.as_str(), "ResultPath" | "Output") {
+                    let mut d = Diagnostic::error(
+                        codes::WRONG_LANGUAGE_FIELD,
+                        format!("`{}` is not available in {} catchers", m.key, lang.as_str()),
+                        m.key_span,
+                    );
+                    if let Some(h) = language_counterpart(&m.key, lang) {
+                        d = d.with_help(h);
+                    }
+                    self.push(d);
+                } else {
+                    self.unknown_field(m, allowed, "a catcher");
+                }
+            }
+        }
+        let (error_equals, error_equals_span) = self.error_equals(node, "a catcher");
+        let next = match node.get("Next") {
+            Some(n) => self.spanned_string(n, "Next"),
+            None => {
+                self.missing("a catcher", "Next", node.span);
+                None
+            }
+        }
+        .unwrap_or_else(|| Spanned::new(String::new(), node.span));
+        let result_path = match (lang, node.get("ResultPath")) {
+            (QueryLanguage::JsonPath, Some(n)) => self.result_path(n),
+            _ => None,
+        };
+        let output = match (lang, node.get("Output")) {
+            (QueryLanguage::Jsonata, Some(n)) => Some(self.template(n, "Output", lang)),
+            _ => None,
+        };
+        let assign = node.get("Assign").and_then(|n| self.assign(n, lang));
+        let comment = self.opt_string(node, "Comment");
+        Some(Catcher {
+            error_equals,
+            error_equals_span,
+            next,
+            result_path,
+            assign,
+            output,
+            comment,
+            span: node.span,
+        })
+    }
+
+    fn task(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> TaskState {
+        let resource = match node.get("Resource") {
+            Some(n) => self.spanned_string(n, "Resource"),
+            None => {
+                self.missing("a Task state", "Resource", node.span);
+                None
+            }
+        }
+        .unwrap_or_else(|| Spanned::new(String::new(), node.span));
+        // Whether the Resource parses is judged by the resource rules, which
+        // know the catalog; the model keeps the parsed form when there is one.
+        let resource_uri = asl_syntax::resource::parse_resource(&resource.value).ok();
+        let credentials = node.get("Credentials").and_then(|n| {
+            let t = self.object_template(n, "Credentials", lang)?;
+            if n.is_object() && n.get("RoleArn").is_none() && n.get("RoleArn.$").is_none() {
+                self.missing("`Credentials`", "RoleArn", n.span);
+            }
+            Some(t)
+        });
+        let timeout = self.count_or_path(
+            node,
+            "TimeoutSeconds",
+            lang,
+            1,
+            MAX_SECONDS,
+            codes::SECONDS_RANGE,
+        );
+        let heartbeat = self.count_or_path(
+            node,
+            "HeartbeatSeconds",
+            lang,
+            1,
+            MAX_SECONDS,
+            codes::SECONDS_RANGE,
+        );
+        let transition = self.transition(node, state);
+        let (retry, catch) = self.retry_catch(node, lang);
+        TaskState {
+            resource,
+            resource_uri,
+            credentials,
+            timeout,
+            heartbeat,
+            transition,
+            retry,
+            catch,
+        }
+    }
+
+    fn wait(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> WaitState {
+        let forms: &[&str] = match lang {
+            QueryLanguage::JsonPath => &["Seconds", "SecondsPath", "Timestamp", "TimestampPath"],
+            QueryLanguage::Jsonata => &["Seconds", "Timestamp"],
+        };
+        self.exclusive(node, forms);
+        let duration = if let Some(n) = node.get("Seconds") {
+            self.count(n, "Seconds", lang, 0, MAX_SECONDS, codes::SECONDS_RANGE)
+                .map(WaitDuration::Seconds)
+        } else if let (QueryLanguage::JsonPath, Some(n)) = (lang, node.get("SecondsPath")) {
+            self.path(n, "SecondsPath", true)
+                .map(WaitDuration::SecondsPath)
+        } else if let Some(n) = node.get("Timestamp") {
+            if let (QueryLanguage::Jsonata, Some(e)) = (lang, self.jsonata(n)) {
+                Some(WaitDuration::TimestampJsonata(e))
+            } else {
+                self.timestamp(n, "Timestamp").map(WaitDuration::Timestamp)
+            }
+        } else if let (QueryLanguage::JsonPath, Some(n)) = (lang, node.get("TimestampPath")) {
+            self.path(n, "TimestampPath", true)
+                .map(WaitDuration::TimestampPath)
+        } else {
+            self.push(
+                Diagnostic::error(
+                    codes::MISSING_FIELD,
+                    format!("Wait state `{state}` needs one of {}", plural_fields(forms)),
+                    node.span,
+                )
+                .with_label("no duration given"),
+            );
+            None
+        };
+        let duration = duration.unwrap_or(WaitDuration::Seconds(Count::Fixed(Spanned::new(
+            0, node.span,
+        ))));
+        WaitState {
+            duration,
+            transition: self.transition(node, state),
+        }
+    }
+
+    fn timestamp(&mut self, node: &Node, field: &str) -> Option<Spanned<Timestamp>> {
+        let text = self.string(node, field)?;
+        match parse_timestamp(text) {
+            Ok(t) => Some(Spanned::new(t, node.span)),
+            Err(e) => {
+                let span = self.inner_span(node, text, e.span);
+                self.push(
+                    Diagnostic::error(
+                        codes::INVALID_TIMESTAMP,
+                        format!("`{field}` is not an RFC 3339 timestamp: {}", e.message),
+                        span,
+                    )
+                    .with_note("write it like `2016-03-14T01:59:00Z`: uppercase `T`, and `Z` or a numeric offset"),
+                );
+                None
+            }
+        }
+    }
+
+    fn fail(&mut self, node: &Node, lang: QueryLanguage) -> FailState {
+        let text = |b: &mut Self, field: &str| -> Option<Text> {
+            let path_field = format!("{field}Path");
+            b.exclusive(node, &[field, &path_field]);
+            if let Some(n) = node.get(field) {
+                if let (QueryLanguage::Jsonata, Some(e)) = (lang, b.jsonata(n)) {
+                    return Some(Text::Jsonata(e));
+                }
+                return b.spanned_string(n, field).map(Text::Fixed);
+            }
+            if lang == QueryLanguage::JsonPath
+                && let Some(n) = node.get(&path_field)
+            {
+                return b.dynamic(n, &path_field).map(Text::Path);
+            }
+            None
+        };
+        let error = text(self, "Error");
+        let cause = text(self, "Cause");
+        FailState { error, cause }
+    }
+
+    fn parallel(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> ParallelState {
+        let mut branches = Vec::new();
+        match node.get("Branches") {
+            None => self.missing(&format!("Parallel state `{state}`"), "Branches", node.span),
+            Some(b) => match b.as_array() {
+                None => self.wrong_type("Branches", "an array of branches", b),
+                Some([]) => self.push(
+                    Diagnostic::error(
+                        codes::EMPTY_LIST,
+                        "`Branches` must contain at least one branch",
+                        b.span,
+                    )
+                    .with_label("empty"),
+                ),
+                Some(items) => {
+                    for item in items {
+                        if let Some(m) = self.machine(item, MachineKind::Branch) {
+                            branches.push(m);
+                        }
+                    }
+                }
+            },
+        }
+        let transition = self.transition(node, state);
+        let (retry, catch) = self.retry_catch(node, lang);
+        ParallelState {
+            branches,
+            transition,
+            retry,
+            catch,
+        }
+    }
+
+    fn map(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> MapState {
+        let what = format!("Map state `{state}`");
+        self.exclusive(node, &["ItemProcessor", "Iterator"]);
+        self.exclusive(node, &["ItemSelector", "Parameters"]);
+        let processor = match (node.member("ItemProcessor"), node.member("Iterator")) {
+            (Some(m), _) => Some((m, false)),
+            (None, Some(m)) if lang == QueryLanguage::JsonPath => Some((m, true)),
+            _ => None,
+        };
+        let item_processor = match processor {
+            Some((m, deprecated)) => {
+                let processor_config = m
+                    .value
+                    .get("ProcessorConfig")
+                    .and_then(|c| self.processor_config(c));
+                let machine = self.machine(&m.value, MachineKind::Processor);
+                ItemProcessor {
+                    deprecated_iterator: deprecated,
+                    processor_config,
+                    machine: machine.unwrap_or_else(|| empty_machine(m.value.span)),
+                }
+            }
+            None => {
+                self.missing(&what, "ItemProcessor", node.span);
+                ItemProcessor {
+                    deprecated_iterator: false,
+                    processor_config: None,
+                    machine: empty_machine(node.span),
+                }
+            }
+        };
+        let items_path = match (lang, node.get("ItemsPath")) {
+            (QueryLanguage::JsonPath, Some(n)) => self.path(n, "ItemsPath", true),
+            _ => None,
+        };
+        let items = match (lang, node.get("Items")) {
+            (QueryLanguage::Jsonata, Some(n)) => {
+                if !(n.as_array().is_some() || self.jsonata(n).is_some()) {
+                    self.wrong_type("Items", "an array or a `{% … %}` expression", n);
+                }
+                Some(self.template(n, "Items", lang))
+            }
+            _ => None,
+        };
+        let item_selector = match (node.get("ItemSelector"), node.get("Parameters")) {
+            (Some(n), _) => self.object_template(n, "ItemSelector", lang),
+            (None, Some(n)) if lang == QueryLanguage::JsonPath => {
+                self.object_template(n, "Parameters", lang)
+            }
+            _ => None,
+        };
+        let item_reader = node
+            .get("ItemReader")
+            .and_then(|n| self.item_reader(n, lang));
+        let item_batcher = node
+            .get("ItemBatcher")
+            .and_then(|n| self.item_batcher(n, lang));
+        let result_writer = node
+            .get("ResultWriter")
+            .and_then(|n| self.result_writer(n, lang));
+        let max_concurrency = self.count_or_path(
+            node,
+            "MaxConcurrency",
+            lang,
+            0,
+            u64::MAX,
+            codes::VALUE_RANGE,
+        );
+        let tolerated_failure_count = self.count_or_path(
+            node,
+            "ToleratedFailureCount",
+            lang,
+            0,
+            u64::MAX,
+            codes::VALUE_RANGE,
+        );
+        self.exclusive(
+            node,
+            &[
+                "ToleratedFailurePercentage",
+                "ToleratedFailurePercentagePath",
+            ],
+        );
+        let tolerated_failure_percentage = if let Some(n) = node.get("ToleratedFailurePercentage") {
+            if let (QueryLanguage::Jsonata, Some(e)) = (lang, self.jsonata(n)) {
+                Some(Tolerance::Jsonata(e))
+            } else {
+                match n.as_f64() {
+                    Some(v) if (0.0..=100.0).contains(&v) => {
+                        Some(Tolerance::Fixed(Spanned::new(v, n.span)))
+                    }
+                    Some(_) => {
+                        self.push(
+                            Diagnostic::error(
+                                codes::VALUE_RANGE,
+                                "`ToleratedFailurePercentage` must be between 0 and 100",
+                                n.span,
+                            )
+                            .with_label("out of range"),
+                        );
+                        None
+                    }
+                    None => {
+                        self.wrong_type("ToleratedFailurePercentage", "a number", n);
+                        None
+                    }
+                }
+            }
+        } else if let (QueryLanguage::JsonPath, Some(n)) =
+            (lang, node.get("ToleratedFailurePercentagePath"))
+        {
+            self.path(n, "ToleratedFailurePercentagePath", true)
+                .map(Tolerance::Path)
+        } else {
+            None
+        };
+        let label = self.opt_string(node, "Label");
+        if let Some(l) = &label {
+            self.check_label(l);
+        }
+        let transition = self.transition(node, state);
+        let (retry, catch) = self.retry_catch(node, lang);
+        MapState {
+            item_processor,
+            items_path,
+            items,
+            item_selector,
+            item_reader,
+            item_batcher,
+            result_writer,
+            max_concurrency,
+            tolerated_failure_percentage,
+            tolerated_failure_count,
+            label,
+            transition,
+            retry,
+            catch,
+        }
+    }
+
+    fn check_label(&mut self, label: &Spanned<String>) {
+        let count = label.value.chars().count();
+        if count > 40 {
+            self.push(
+                Diagnostic::error(
+                    codes::LABEL,
+                    format!("a Map `Label` has at most 40 characters, this one has {count}"),
+                    label.span,
+                )
+                .with_label("too long"),
+            );
+        }
+        if let Some(c) = label.value.chars().find(|c| forbidden_name_char(*c)) {
+            self.push(
+                Diagnostic::error(
+                    codes::LABEL,
+                    format!("a Map `Label` cannot contain `{}`", c.escape_default()),
+                    label.span,
+                )
+                .with_note("labels may not contain whitespace, control characters or any of < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /"),
+            );
+        }
+    }
+
+    fn processor_config(&mut self, node: &Node) -> Option<ProcessorConfig> {
+        if !node.is_object() {
+            self.wrong_type("ProcessorConfig", "an object", node);
+            return None;
+        }
+        self.check_known(node, &["Mode", "ExecutionType"], "`ProcessorConfig`");
+        let mode = self
+            .opt_enum(node, "Mode", &["INLINE", "DISTRIBUTED"])
+            .map(|s| {
+                let m = if s.value == "DISTRIBUTED" {
+                    ProcessorMode::Distributed
+                } else {
+                    ProcessorMode::Inline
+                };
+                Spanned::new(m, s.span)
+            });
+        let execution_type = self
+            .opt_enum(node, "ExecutionType", &["STANDARD", "EXPRESS"])
+            .map(|s| {
+                let m = if s.value == "EXPRESS" {
+                    ExecutionType::Express
+                } else {
+                    ExecutionType::Standard
+                };
+                Spanned::new(m, s.span)
+            });
+        if mode
+            .as_ref()
+            .is_some_and(|m| m.value == ProcessorMode::Distributed)
+            && node.get("ExecutionType").is_none()
+        {
+            self.missing(
+                "a `DISTRIBUTED` ProcessorConfig",
+                "ExecutionType",
+                node.span,
+            );
+        }
+        Some(ProcessorConfig {
+            mode,
+            execution_type,
+            span: node.span,
+        })
+    }
+
+    fn reader_writer_payload(
+        &mut self,
+        node: &Node,
+        lang: QueryLanguage,
+    ) -> (Option<Template>, Option<Template>) {
+        let parameters = match (lang, node.get("Parameters")) {
+            (QueryLanguage::JsonPath, Some(n)) => self.object_template(n, "Parameters", lang),
+            _ => None,
+        };
+        let arguments = match (lang, node.get("Arguments")) {
+            (QueryLanguage::Jsonata, Some(n)) => Some(self.template(n, "Arguments", lang)),
+            _ => None,
+        };
+        (parameters, arguments)
+    }
+
+    fn payload_fields(lang: QueryLanguage) -> &'static str {
+        match lang {
+            QueryLanguage::JsonPath => "Parameters",
+            QueryLanguage::Jsonata => "Arguments",
+        }
+    }
+
+    fn item_reader(&mut self, node: &Node, lang: QueryLanguage) -> Option<ItemReader> {
+        if !node.is_object() {
+            self.wrong_type("ItemReader", "an object", node);
+            return None;
+        }
+        self.check_known(
+            node,
+            &["Resource", Self::payload_fields(lang), "ReaderConfig"],
+            "`ItemReader`",
+        );
+        let resource = match node.get("Resource") {
+            Some(n) => self.spanned_string(n, "Resource")?,
+            None => {
+                self.missing("`ItemReader`", "Resource", node.span);
+                return None;
+            }
+        };
+        let (parameters, arguments) = self.reader_writer_payload(node, lang);
+        let reader_config = node
+            .get("ReaderConfig")
+            .and_then(|n| self.reader_config(n, lang));
+        Some(ItemReader {
+            resource,
+            parameters,
+            arguments,
+            reader_config,
+            span: node.span,
+        })
+    }
+
+    fn reader_config(&mut self, node: &Node, lang: QueryLanguage) -> Option<ReaderConfig> {
+        if !node.is_object() {
+            self.wrong_type("ReaderConfig", "an object", node);
+            return None;
+        }
+        let mut allowed = vec![
+            "InputType",
+            "CSVHeaderLocation",
+            "CSVHeaders",
+            "CSVDelimiter",
+            "MaxItems",
+            "Transformation",
+            "ManifestType",
+            "ItemsPointer",
+        ];
+        if lang == QueryLanguage::JsonPath {
+            allowed.push("MaxItemsPath");
+        }
+        self.check_known(node, &allowed, "`ReaderConfig`");
+        let csv_headers = node.get("CSVHeaders").and_then(|n| match n.as_array() {
+            Some(items) => Some(
+                items
+                    .iter()
+                    .filter_map(|i| self.spanned_string(i, "CSVHeaders"))
+                    .collect(),
+            ),
+            None => {
+                self.wrong_type("CSVHeaders", "an array of strings", n);
+                None
+            }
+        });
+        Some(ReaderConfig {
+            input_type: self.opt_enum(
+                node,
+                "InputType",
+                &["CSV", "JSON", "JSONL", "PARQUET", "MANIFEST"],
+            ),
+            csv_header_location: self.opt_enum(node, "CSVHeaderLocation", &["FIRST_ROW", "GIVEN"]),
+            csv_headers,
+            csv_delimiter: self.opt_enum(
+                node,
+                "CSVDelimiter",
+                &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"],
+            ),
+            max_items: self.count_or_path(
+                node,
+                "MaxItems",
+                lang,
+                0,
+                100_000_000,
+                codes::VALUE_RANGE,
+            ),
+            transformation: self.opt_enum(node, "Transformation", &["NONE", "LOAD_AND_FLATTEN"]),
+            manifest_type: self.opt_enum(node, "ManifestType", &["ATHENA_DATA", "S3_INVENTORY"]),
+            items_pointer: self.opt_string(node, "ItemsPointer"),
+            span: node.span,
+        })
+    }
+
+    fn item_batcher(&mut self, node: &Node, lang: QueryLanguage) -> Option<ItemBatcher> {
+        if !node.is_object() {
+            self.wrong_type("ItemBatcher", "an object", node);
+            return None;
+        }
+        let allowed: &[&str] = match lang {
+            QueryLanguage::JsonPath => &[
+                "MaxItemsPerBatch",
+                "MaxItemsPerBatchPath",
+                "MaxInputBytesPerBatch",
+                "MaxInputBytesPerBatchPath",
+                "BatchInput",
+            ],
+            QueryLanguage::Jsonata => &["MaxItemsPerBatch", "MaxInputBytesPerBatch", "BatchInput"],
+        };
+        self.check_known(node, allowed, "`ItemBatcher`");
+        let max_items_per_batch = self.count_or_path(
+            node,
+            "MaxItemsPerBatch",
+            lang,
+            1,
+            u64::MAX,
+            codes::VALUE_RANGE,
+        );
+        let max_input_bytes_per_batch = self.count_or_path(
+            node,
+            "MaxInputBytesPerBatch",
+            lang,
+            1,
+            262_144,
+            codes::VALUE_RANGE,
+        );
+        let limits = [
+            "MaxItemsPerBatch",
+            "MaxItemsPerBatchPath",
+            "MaxInputBytesPerBatch",
+            "MaxInputBytesPerBatchPath",
+        ];
+        if !limits.iter().any(|f| node.get(f).is_some()) {
+            self.push(
+                Diagnostic::error(
+                    codes::MISSING_FIELD,
+                    "`ItemBatcher` needs `MaxItemsPerBatch` or `MaxInputBytesPerBatch`",
+                    node.span,
+                )
+                .with_label("no batch limit"),
+            );
+        }
+        let batch_input = node
+            .get("BatchInput")
+            .and_then(|n| self.object_template(n, "BatchInput", lang));
+        Some(ItemBatcher {
+            max_items_per_batch,
+            max_input_bytes_per_batch,
+            batch_input,
+            span: node.span,
+        })
+    }
+
+    fn result_writer(&mut self, node: &Node, lang: QueryLanguage) -> Option<ResultWriter> {
+        if !node.is_object() {
+            self.wrong_type("ResultWriter", "an object", node);
+            return None;
+        }
+        self.check_known(
+            node,
+            &["Resource", Self::payload_fields(lang), "WriterConfig"],
+            "`ResultWriter`",
+        );
+        let resource = self.opt_string(node, "Resource");
+        let (parameters, arguments) = self.reader_writer_payload(node, lang);
+        let writer_config = node.get("WriterConfig").and_then(|n| {
+            if !n.is_object() {
+                self.wrong_type("WriterConfig", "an object", n);
+                return None;
+            }
+            self.check_known(n, &["OutputType", "Transformation"], "`WriterConfig`");
+            let output_type = self.opt_enum(n, "OutputType", &["JSON", "JSONL"]);
+            if n.get("OutputType").is_none() {
+                self.missing("`WriterConfig`", "OutputType", n.span);
+            }
+            let transformation =
+                self.opt_enum(n, "Transformation", &["NONE", "COMPACT", "FLATTEN"]);
+            if n.get("Transformation").is_none() {
+                self.missing("`WriterConfig`", "Transformation", n.span);
+            }
+            Some(WriterConfig {
+                output_type,
+                transformation,
+                span: n.span,
+            })
+        });
+        if node.get("Resource").is_none() && node.get("WriterConfig").is_none() {
+            self.missing("`ResultWriter`", "Resource", node.span);
+        }
+        Some(ResultWriter {
+            resource,
+            parameters,
+            arguments,
+            writer_config,
+            span: node.span,
+        })
+    }
+
+    // ----- Choice ----------------------------------------------------------------
+
+    fn choice(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> ChoiceState {
+        let mut choices = Vec::new();
+        match node.get("Choices") {
+            None => self.missing(&format!("Choice state `{state}`"), "Choices", node.span),
+            Some(c) => match c.as_array() {
+                None => self.wrong_type("Choices", "an array of rules", c),
+                Some([]) => self.push(
+                    Diagnostic::error(
+                        codes::EMPTY_LIST,
+                        "`Choices` must contain at least one rule",
+                        c.span,
+                    )
+                    .with_label("empty"),
+                ),
+                Some(items) => {
+                    for item in items {
+                        if let Some(b) = self.choice_branch(item, lang) {
+                            choices.push(b);
+                        }
+                    }
+                }
+            },
+        }
+        let default = self.opt_string(node, "Default");
+        ChoiceState { choices, default }
+    }
+
+    fn choice_branch(&mut self, node: &Node, lang: QueryLanguage) -> Option<ChoiceBranch> {
+        if !node.is_object() {
+            self.wrong_type("a choice rule", "an object", node);
+            return None;
+        }
+        let next = match node.get("Next") {
+            Some(n) => self.spanned_string(n, "Next"),
+            None => {
+                self.missing("a top-level choice rule", "Next", node.span);
+                None
+            }
+        }
+        .unwrap_or_else(|| Spanned::new(String::new(), node.span));
+        let assign = node.get("Assign").and_then(|n| self.assign(n, lang));
+        let comment = self.opt_string(node, "Comment");
+        let (rule, output) = match lang {
+            QueryLanguage::Jsonata => {
+                self.check_known(
+                    node,
+                    &["Condition", "Next", "Assign", "Output", "Comment"],
+                    "a JSONata choice rule",
+                );
+                let rule = match node.get("Condition") {
+                    Some(c) => {
+                        if c.as_bool().is_none() && self.jsonata(c).is_none() {
+                            self.wrong_type("Condition", "a boolean or a `{% … %}` expression", c);
+                        }
+                        ChoiceRule::Condition(self.template(c, "Condition", lang))
+                    }
+                    None => {
+                        self.missing("a JSONata choice rule", "Condition", node.span);
+                        ChoiceRule::Invalid(node.span)
+                    }
+                };
+                let output = node.get("Output").map(|n| self.template(n, "Output", lang));
+                (rule, output)
+            }
+            QueryLanguage::JsonPath => (self.choice_rule(node, true, 0), None),
+        };
+        Some(ChoiceBranch {
+            rule,
+            next,
+            assign,
+            output,
+            comment,
+            span: node.span,
+        })
+    }
+
+    fn choice_rule(&mut self, node: &Node, top: bool, depth: usize) -> ChoiceRule {
+        let Some(members) = node.as_object() else {
+            self.wrong_type("a choice rule", "an object", node);
+            return ChoiceRule::Invalid(node.span);
+        };
+        if depth > 64 {
+            self.error(
+                codes::WRONG_TYPE,
+                "choice rules are nested too deeply",
+                node.span,
+            );
+            return ChoiceRule::Invalid(node.span);
+        }
+        let mut operators: Vec<&Member> = Vec::new();
+        let mut variable: Option<&Member> = None;
+        for m in members {
+            let key = m.key.as_str();
+            match key {
+                "Variable" => variable = Some(m),
+                "Comment" => {}
+                "Next" | "Assign" if top => {}
+                "Next" => self.push(
+                    Diagnostic::error(
+                        codes::NESTED_CHOICE_NEXT,
+                        "a rule nested in `And`, `Or` or `Not` cannot have `Next`",
+                        m.key_span,
+                    )
+                    .with_help("move `Next` to the top-level rule that contains this one"),
+                ),
+                "And" | "Or" | "Not" => operators.push(m),
+                k if ComparisonOperator::from_key(k).is_some() => operators.push(m),
+                "Condition" | "Output" => self.push(
+                    Diagnostic::error(
+                        codes::WRONG_LANGUAGE_FIELD,
+                        format!("`{key}` is not available in JSONPath choice rules"),
+                        m.key_span,
+                    )
+                    .with_help(
+                        "set `\"QueryLanguage\": \"JSONata\"` on the state to use `Condition`",
+                    ),
+                ),
+                _ => {
+                    let mut candidates: Vec<&str> = vec!["Variable", "And", "Or", "Not", "Comment"];
+                    if top {
+                        candidates.extend(["Next", "Assign"]);
+                    }
+                    let names: Vec<String> = ComparisonOperator::ALL
+                        .iter()
+                        .flat_map(|op| {
+                            let mut v = vec![op.name().to_owned()];
+                            if op.has_path_form() {
+                                v.push(format!("{}Path", op.name()));
+                            }
+                            v
+                        })
+                        .collect();
+                    candidates.extend(names.iter().map(String::as_str));
+                    self.unknown_field(m, &candidates, "a choice rule");
+                }
+            }
+        }
+        let Some(op) = operators.first().copied() else {
+            self.push(
+                Diagnostic::error(
+                    codes::CHOICE_OPERATOR,
+                    "choice rule has no comparison operator and no `And`/`Or`/`Not`",
+                    node.span,
+                )
+                .with_help("add exactly one operator, e.g. `\"StringEquals\": \"…\"`"),
+            );
+            return ChoiceRule::Invalid(node.span);
+        };
+        if operators.len() > 1 {
+            let mut d = Diagnostic::error(
+                codes::CHOICE_OPERATOR,
+                "choice rule has more than one operator",
+                operators[1].key_span,
+            )
+            .with_label("second operator")
+            .with_secondary(op.key_span, "first operator")
+            .with_help("combine several tests with `And` or `Or`");
+            for extra in operators.iter().skip(2) {
+                d = d.with_secondary(extra.key_span, "another operator");
+            }
+            self.push(d);
+        }
+        match op.key.as_str() {
+            "And" | "Or" => {
+                if let Some(v) = variable {
+                    self.push(
+                        Diagnostic::error(
+                            codes::CHOICE_OPERATOR,
+                            format!("`Variable` has no meaning next to `{}`", op.key),
+                            v.key_span,
+                        )
+                        .with_help("put `Variable` into each nested rule"),
+                    );
+                }
+                let rules = match op.value.as_array() {
+                    None => {
+                        self.wrong_type(&op.key, "an array of rules", &op.value);
+                        Vec::new()
+                    }
+                    Some([]) => {
+                        self.push(
+                            Diagnostic::error(
+                                codes::EMPTY_LIST,
+                                format!("`{}` must contain at least one rule", op.key),
+                                op.value.span,
+                            )
+                            .with_label("empty"),
+                        );
+                        Vec::new()
+                    }
+                    Some(items) => items
+                        .iter()
+                        .map(|i| self.choice_rule(i, false, depth + 1))
+                        .collect(),
+                };
+                if op.key == "And" {
+                    ChoiceRule::And(rules, node.span)
+                } else {
+                    ChoiceRule::Or(rules, node.span)
+                }
+            }
+            "Not" => {
+                if let Some(v) = variable {
+                    self.push(
+                        Diagnostic::error(
+                            codes::CHOICE_OPERATOR,
+                            "`Variable` has no meaning next to `Not`",
+                            v.key_span,
+                        )
+                        .with_help("put `Variable` into the rule inside `Not`"),
+                    );
+                }
+                let inner = self.choice_rule(&op.value, false, depth + 1);
+                ChoiceRule::Not(Box::new(inner), node.span)
+            }
+            key => {
+                let Some((operator, is_path)) = ComparisonOperator::from_key(key) else {
+                    return ChoiceRule::Invalid(node.span);
+                };
+                let Some(var) = variable else {
+                    self.missing("a choice rule with a comparison", "Variable", node.span);
+                    return ChoiceRule::Invalid(node.span);
+                };
+                let Some(variable) = self.path(&var.value, "Variable", false) else {
+                    return ChoiceRule::Invalid(node.span);
+                };
+                let operand = if is_path {
+                    match self.path(&op.value, key, false) {
+                        Some(p) => Operand::Path(p),
+                        None => return ChoiceRule::Invalid(node.span),
+                    }
+                } else {
+                    if !self.operand_ok(operator, &op.value, key) {
+                        return ChoiceRule::Invalid(node.span);
+                    }
+                    Operand::Literal(op.value.clone())
+                };
+                ChoiceRule::Comparison(Comparison {
+                    variable,
+                    operator: Spanned::new(operator, op.key_span),
+                    operand,
+                    span: node.span,
+                })
+            }
+        }
+    }
+
+    fn operand_ok(&mut self, op: ComparisonOperator, value: &Node, key: &str) -> bool {
+        use ComparisonOperator::*;
+        match op {
+            StringEquals
+            | StringLessThan
+            | StringGreaterThan
+            | StringLessThanEquals
+            | StringGreaterThanEquals
+            | StringMatches => {
+                if value.as_str().is_none() {
+                    self.wrong_type(key, "a string", value);
+                    return false;
+                }
+                true
+            }
+            NumericEquals
+            | NumericLessThan
+            | NumericGreaterThan
+            | NumericLessThanEquals
+            | NumericGreaterThanEquals => {
+                if value.as_number().is_none() {
+                    self.wrong_type(key, "a number", value);
+                    return false;
+                }
+                true
+            }
+            BooleanEquals | IsNull | IsPresent | IsNumeric | IsString | IsBoolean | IsTimestamp => {
+                if value.as_bool().is_none() {
+                    self.wrong_type(key, "a boolean", value);
+                    return false;
+                }
+                true
+            }
+            TimestampEquals
+            | TimestampLessThan
+            | TimestampGreaterThan
+            | TimestampLessThanEquals
+            | TimestampGreaterThanEquals => self.timestamp(value, key).is_some(),
+        }
+    }
+}
+
+fn empty_machine(span: Span) -> StateMachine {
+    StateMachine {
+        start_at: Spanned::new(String::new(), span),
+        states: States {
+            list: Vec::new(),
+            span,
+        },
+        timeout_seconds: None,
+        query_language: None,
+        comment: None,
+        version: None,
+        span,
+    }
+}
+
+fn article(kind: &str) -> &'static str {
+    match kind.as_bytes().first() {
+        Some(b'a' | b'e' | b'i' | b'o' | b'u') => "an",
+        _ => "a",
+    }
+}
+
+/// Characters AWS forbids in state machine, execution and Map labels.
+pub fn forbidden_name_char(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c)
+}
+
+/// Why `name` cannot be a variable name, if it cannot.
+pub fn variable_name_problem(name: &str) -> Option<&'static str> {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return Some("it is empty");
+    };
+    if name.chars().count() > 80 {
+        return Some("it is longer than 80 characters");
+    }
+    if !(first.is_alphabetic() || first == '_') {
+        return Some("it must start with a letter or `_`");
+    }
+    if chars.any(|c| !(c.is_alphanumeric() || c == '_')) {
+        return Some("only letters, digits and `_` are allowed");
+    }
+    None
+}
+
+fn collect_call_paths<'a>(
+    call: &'a asl_syntax::intrinsic::IntrinsicCall,
+    out: &mut Vec<&'a asl_syntax::path::JsonPath>,
+) {
+    for arg in &call.args {
+        match arg {
+            asl_syntax::intrinsic::Argument::Path(p) => out.push(p),
+            asl_syntax::intrinsic::Argument::Call(c) => collect_call_paths(c, out),
+            _ => {}
+        }
+    }
+}

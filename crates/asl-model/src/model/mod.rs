@@ -1,0 +1,725 @@
+//! The typed model of a state machine definition.
+//!
+//! Every value keeps the span of the text it came from, so rules and code
+//! generation can point at the exact culprit. The model is built from the
+//! spanned tree by [`build`](crate::model::build) and is best-effort: when the
+//! definition has errors, the parts that could be read are still present
+//! (with conservative placeholders elsewhere) so later rules can keep checking.
+
+pub mod build;
+mod expr;
+
+pub use expr::{
+    ContextPath, Dynamic, DynamicExpr, IntrinsicCall, JsonPath, JsonataExpr, PathRoot, Timestamp,
+    VariablePath,
+};
+
+use crate::source::Span;
+use crate::tree::Node;
+
+/// A value together with the span of the text it was read from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Spanned<T> {
+        Spanned { value, span }
+    }
+}
+
+/// `QueryLanguage` of a machine or a state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum QueryLanguage {
+    JsonPath,
+    Jsonata,
+}
+
+impl QueryLanguage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueryLanguage::JsonPath => "JSONPath",
+            QueryLanguage::Jsonata => "JSONata",
+        }
+    }
+}
+
+/// A whole definition, or a nested one (a Parallel branch, a Map's
+/// `ItemProcessor`/`Iterator`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StateMachine {
+    pub start_at: Spanned<String>,
+    pub states: States,
+    /// Whole-execution timeout (top level only).
+    pub timeout_seconds: Option<Spanned<u64>>,
+    pub query_language: Option<Spanned<QueryLanguage>>,
+    pub comment: Option<Spanned<String>>,
+    pub version: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+impl StateMachine {
+    /// The language states of this machine use unless they say otherwise.
+    pub fn language(&self) -> QueryLanguage {
+        self.query_language
+            .as_ref()
+            .map_or(QueryLanguage::JsonPath, |q| q.value)
+    }
+}
+
+/// The states of one scope, in definition order, looked up by name.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct States {
+    pub list: Vec<State>,
+    pub span: Span,
+}
+
+impl States {
+    pub fn get(&self, name: &str) -> Option<&State> {
+        self.list.iter().find(|s| s.name.value == name)
+    }
+
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.list.iter().position(|s| s.name.value == name)
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, State> {
+        self.list.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a States {
+    type Item = &'a State;
+    type IntoIter = std::slice::Iter<'a, State>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+/// One named state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub name: Spanned<String>,
+    /// The whole state object.
+    pub span: Span,
+    /// Span of the `Type` value.
+    pub type_span: Span,
+    pub comment: Option<Spanned<String>>,
+    /// `QueryLanguage` written on the state itself.
+    pub query_language: Option<Spanned<QueryLanguage>>,
+    /// The language in force for this state (its own, else the machine's).
+    pub language: QueryLanguage,
+    /// Input/output processing fields; which ones may be present depends on
+    /// the kind and the language (the builder reports the others).
+    pub io: DataFlow,
+    pub kind: StateKind,
+}
+
+impl State {
+    /// Where this state goes next when it does not end its scope
+    /// (`Next`, not counting Choice rules or catchers).
+    pub fn next(&self) -> Option<&Spanned<String>> {
+        match self.kind.transition() {
+            Some(Transition::Next(n)) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StateKind {
+    Task(TaskState),
+    Pass(PassState),
+    Choice(ChoiceState),
+    Wait(WaitState),
+    Succeed(SucceedState),
+    Fail(FailState),
+    Parallel(ParallelState),
+    Map(MapState),
+}
+
+impl StateKind {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            StateKind::Task(_) => "Task",
+            StateKind::Pass(_) => "Pass",
+            StateKind::Choice(_) => "Choice",
+            StateKind::Wait(_) => "Wait",
+            StateKind::Succeed(_) => "Succeed",
+            StateKind::Fail(_) => "Fail",
+            StateKind::Parallel(_) => "Parallel",
+            StateKind::Map(_) => "Map",
+        }
+    }
+
+    pub fn transition(&self) -> Option<&Transition> {
+        match self {
+            StateKind::Task(s) => Some(&s.transition),
+            StateKind::Pass(s) => Some(&s.transition),
+            StateKind::Wait(s) => Some(&s.transition),
+            StateKind::Parallel(s) => Some(&s.transition),
+            StateKind::Map(s) => Some(&s.transition),
+            StateKind::Choice(_) | StateKind::Succeed(_) | StateKind::Fail(_) => None,
+        }
+    }
+
+    pub fn retry(&self) -> &[Retrier] {
+        match self {
+            StateKind::Task(s) => &s.retry,
+            StateKind::Parallel(s) => &s.retry,
+            StateKind::Map(s) => &s.retry,
+            _ => &[],
+        }
+    }
+
+    pub fn catch(&self) -> &[Catcher] {
+        match self {
+            StateKind::Task(s) => &s.catch,
+            StateKind::Parallel(s) => &s.catch,
+            StateKind::Map(s) => &s.catch,
+            _ => &[],
+        }
+    }
+
+    /// Whether reaching this state can end its scope.
+    pub fn is_terminal(&self) -> bool {
+        match self {
+            StateKind::Succeed(_) | StateKind::Fail(_) => true,
+            StateKind::Choice(_) => false,
+            other => matches!(other.transition(), Some(Transition::End(_))),
+        }
+    }
+}
+
+/// `Next` or `"End": true`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Transition {
+    Next(Spanned<String>),
+    /// Span of the `End` value (or of the state when the transition was
+    /// missing and an error was reported).
+    End(Span),
+}
+
+/// `InputPath`/`OutputPath` value: a path, or `null` (an empty object).
+#[derive(Clone, Debug, PartialEq)]
+pub enum IoPath {
+    Null(Span),
+    Path(JsonPath),
+}
+
+/// `ResultPath` value: a reference path, or `null` (discard the result).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResultPath {
+    Null(Span),
+    Path(JsonPath),
+}
+
+/// Input and output processing shared by the state types.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataFlow {
+    pub input_path: Option<IoPath>,
+    pub output_path: Option<IoPath>,
+    pub result_path: Option<ResultPath>,
+    /// `Parameters` (Task, Pass, Parallel). A Map's `Parameters` is stored as
+    /// its `item_selector`.
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
+    /// `Assign` (JSONPath: a template with `.$` keys; JSONata: `{% %}` values).
+    pub assign: Option<Template>,
+    /// JSONata `Output`.
+    pub output: Option<Template>,
+    /// JSONata `Arguments` (Task, Parallel).
+    pub arguments: Option<Template>,
+}
+
+/// A payload template (`Parameters`, `ResultSelector`, `ItemSelector`,
+/// `Assign`, `Credentials`) or a JSONata value (`Arguments`, `Output`, …).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Template {
+    Object {
+        span: Span,
+        members: Vec<TemplateMember>,
+    },
+    Array {
+        span: Span,
+        items: Vec<Template>,
+    },
+    /// A literal scalar copied as is (string, number, boolean, null).
+    Literal(Node),
+    /// The value of a `.$` key (JSONPath states).
+    Dynamic(Dynamic),
+    /// A `{% … %}` string (JSONata states).
+    Jsonata(JsonataExpr),
+}
+
+impl Template {
+    pub fn span(&self) -> Span {
+        match self {
+            Template::Object { span, .. } | Template::Array { span, .. } => *span,
+            Template::Literal(node) => node.span,
+            Template::Dynamic(d) => d.span,
+            Template::Jsonata(e) => e.span,
+        }
+    }
+
+    /// Calls `f` on every `.$` value, at any depth.
+    pub fn for_each_dynamic<'a>(&'a self, f: &mut impl FnMut(&'a Dynamic)) {
+        match self {
+            Template::Object { members, .. } => {
+                for m in members {
+                    m.value.for_each_dynamic(f);
+                }
+            }
+            Template::Array { items, .. } => {
+                for i in items {
+                    i.for_each_dynamic(f);
+                }
+            }
+            Template::Dynamic(d) => f(d),
+            Template::Literal(_) | Template::Jsonata(_) => {}
+        }
+    }
+
+    /// Calls `f` on every JSONata expression, at any depth.
+    pub fn for_each_jsonata<'a>(&'a self, f: &mut impl FnMut(&'a JsonataExpr)) {
+        match self {
+            Template::Object { members, .. } => {
+                for m in members {
+                    m.value.for_each_jsonata(f);
+                }
+            }
+            Template::Array { items, .. } => {
+                for i in items {
+                    i.for_each_jsonata(f);
+                }
+            }
+            Template::Jsonata(e) => f(e),
+            Template::Literal(_) | Template::Dynamic(_) => {}
+        }
+    }
+}
+
+/// One member of a template object. For a `.$` key, `key` is the name
+/// without the suffix, `dynamic` is true and `value` is a
+/// [`Template::Dynamic`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateMember {
+    pub key: Spanned<String>,
+    pub dynamic: bool,
+    pub value: Template,
+}
+
+/// A number of seconds (or items, …) given literally, through a reference
+/// path (`…Path` field) or as a JSONata expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Count {
+    Fixed(Spanned<u64>),
+    Path(JsonPath),
+    Jsonata(JsonataExpr),
+}
+
+impl Count {
+    pub fn fixed(&self) -> Option<u64> {
+        match self {
+            Count::Fixed(v) => Some(v.value),
+            _ => None,
+        }
+    }
+
+    pub fn span(&self) -> Span {
+        match self {
+            Count::Fixed(v) => v.span,
+            Count::Path(p) => p.span,
+            Count::Jsonata(e) => e.span,
+        }
+    }
+}
+
+/// A string given literally, through a path, or as a JSONata expression
+/// (Fail `Error`/`Cause`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Text {
+    Fixed(Spanned<String>),
+    Path(Dynamic),
+    Jsonata(JsonataExpr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskState {
+    /// `Resource`, exactly as written.
+    pub resource: Spanned<String>,
+    /// The parsed `Resource` URI (`None` when it did not parse).
+    pub resource_uri: Option<asl_syntax::Resource>,
+    pub credentials: Option<Template>,
+    pub timeout: Option<Count>,
+    pub heartbeat: Option<Count>,
+    pub transition: Transition,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PassState {
+    /// `Result`: a literal, never evaluated.
+    pub result: Option<Node>,
+    pub transition: Transition,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct WaitState {
+    pub duration: WaitDuration,
+    pub transition: Transition,
+}
+
+/// The four ways to say how long a Wait state waits.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WaitDuration {
+    Seconds(Count),
+    SecondsPath(JsonPath),
+    Timestamp(Spanned<Timestamp>),
+    TimestampJsonata(JsonataExpr),
+    TimestampPath(JsonPath),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SucceedState;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailState {
+    pub error: Option<Text>,
+    pub cause: Option<Text>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParallelState {
+    pub branches: Vec<StateMachine>,
+    pub transition: Transition,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProcessorMode {
+    Inline,
+    Distributed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExecutionType {
+    Standard,
+    Express,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessorConfig {
+    pub mode: Option<Spanned<ProcessorMode>>,
+    pub execution_type: Option<Spanned<ExecutionType>>,
+    pub span: Span,
+}
+
+/// A Map's `ItemProcessor` (or deprecated `Iterator`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemProcessor {
+    /// Whether it was written with the deprecated name `Iterator`.
+    pub deprecated_iterator: bool,
+    pub processor_config: Option<ProcessorConfig>,
+    pub machine: StateMachine,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapState {
+    pub item_processor: ItemProcessor,
+    /// JSONPath `ItemsPath` (a reference path).
+    pub items_path: Option<JsonPath>,
+    /// JSONata `Items`.
+    pub items: Option<Template>,
+    /// `ItemSelector`, or the deprecated Map `Parameters`.
+    pub item_selector: Option<Template>,
+    pub item_reader: Option<ItemReader>,
+    pub item_batcher: Option<ItemBatcher>,
+    pub result_writer: Option<ResultWriter>,
+    pub max_concurrency: Option<Count>,
+    pub tolerated_failure_percentage: Option<Tolerance>,
+    pub tolerated_failure_count: Option<Count>,
+    pub label: Option<Spanned<String>>,
+    pub transition: Transition,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+}
+
+impl MapState {
+    pub fn mode(&self) -> ProcessorMode {
+        self.item_processor
+            .processor_config
+            .as_ref()
+            .and_then(|c| c.mode.as_ref())
+            .map_or(ProcessorMode::Inline, |m| m.value)
+    }
+}
+
+/// `ToleratedFailurePercentage` may be fractional.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tolerance {
+    Fixed(Spanned<f64>),
+    Path(JsonPath),
+    Jsonata(JsonataExpr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemReader {
+    pub resource: Spanned<String>,
+    pub parameters: Option<Template>,
+    pub arguments: Option<Template>,
+    pub reader_config: Option<ReaderConfig>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReaderConfig {
+    pub input_type: Option<Spanned<String>>,
+    pub csv_header_location: Option<Spanned<String>>,
+    pub csv_headers: Option<Vec<Spanned<String>>>,
+    pub csv_delimiter: Option<Spanned<String>>,
+    pub max_items: Option<Count>,
+    pub transformation: Option<Spanned<String>>,
+    pub manifest_type: Option<Spanned<String>>,
+    pub items_pointer: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemBatcher {
+    pub max_items_per_batch: Option<Count>,
+    pub max_input_bytes_per_batch: Option<Count>,
+    pub batch_input: Option<Template>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultWriter {
+    pub resource: Option<Spanned<String>>,
+    pub parameters: Option<Template>,
+    pub arguments: Option<Template>,
+    pub writer_config: Option<WriterConfig>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct WriterConfig {
+    pub output_type: Option<Spanned<String>>,
+    pub transformation: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChoiceState {
+    pub choices: Vec<ChoiceBranch>,
+    pub default: Option<Spanned<String>>,
+}
+
+/// One top-level entry of `Choices`: a rule and where it leads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChoiceBranch {
+    pub rule: ChoiceRule,
+    pub next: Spanned<String>,
+    pub assign: Option<Template>,
+    /// JSONata `Output` of the rule.
+    pub output: Option<Template>,
+    pub comment: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ChoiceRule {
+    And(Vec<ChoiceRule>, Span),
+    Or(Vec<ChoiceRule>, Span),
+    Not(Box<ChoiceRule>, Span),
+    Comparison(Comparison),
+    /// JSONata `Condition`: a literal boolean or an expression.
+    Condition(Template),
+    /// A rule that could not be read (an error was reported).
+    Invalid(Span),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    pub variable: JsonPath,
+    pub operator: Spanned<ComparisonOperator>,
+    pub operand: Operand,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operand {
+    /// A literal string, number, boolean or timestamp.
+    Literal(Node),
+    /// The `…Path` form: another path on the effective input.
+    Path(JsonPath),
+}
+
+/// The data-test operators of a Choice rule, without the `Path` suffix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ComparisonOperator {
+    StringEquals,
+    StringLessThan,
+    StringGreaterThan,
+    StringLessThanEquals,
+    StringGreaterThanEquals,
+    StringMatches,
+    NumericEquals,
+    NumericLessThan,
+    NumericGreaterThan,
+    NumericLessThanEquals,
+    NumericGreaterThanEquals,
+    BooleanEquals,
+    TimestampEquals,
+    TimestampLessThan,
+    TimestampGreaterThan,
+    TimestampLessThanEquals,
+    TimestampGreaterThanEquals,
+    IsNull,
+    IsPresent,
+    IsNumeric,
+    IsString,
+    IsBoolean,
+    IsTimestamp,
+}
+
+impl ComparisonOperator {
+    pub const ALL: [ComparisonOperator; 23] = [
+        ComparisonOperator::StringEquals,
+        ComparisonOperator::StringLessThan,
+        ComparisonOperator::StringGreaterThan,
+        ComparisonOperator::StringLessThanEquals,
+        ComparisonOperator::StringGreaterThanEquals,
+        ComparisonOperator::StringMatches,
+        ComparisonOperator::NumericEquals,
+        ComparisonOperator::NumericLessThan,
+        ComparisonOperator::NumericGreaterThan,
+        ComparisonOperator::NumericLessThanEquals,
+        ComparisonOperator::NumericGreaterThanEquals,
+        ComparisonOperator::BooleanEquals,
+        ComparisonOperator::TimestampEquals,
+        ComparisonOperator::TimestampLessThan,
+        ComparisonOperator::TimestampGreaterThan,
+        ComparisonOperator::TimestampLessThanEquals,
+        ComparisonOperator::TimestampGreaterThanEquals,
+        ComparisonOperator::IsNull,
+        ComparisonOperator::IsPresent,
+        ComparisonOperator::IsNumeric,
+        ComparisonOperator::IsString,
+        ComparisonOperator::IsBoolean,
+        ComparisonOperator::IsTimestamp,
+    ];
+
+    pub fn name(self) -> &'static str {
+        use ComparisonOperator::*;
+        match self {
+            StringEquals => "StringEquals",
+            StringLessThan => "StringLessThan",
+            StringGreaterThan => "StringGreaterThan",
+            StringLessThanEquals => "StringLessThanEquals",
+            StringGreaterThanEquals => "StringGreaterThanEquals",
+            StringMatches => "StringMatches",
+            NumericEquals => "NumericEquals",
+            NumericLessThan => "NumericLessThan",
+            NumericGreaterThan => "NumericGreaterThan",
+            NumericLessThanEquals => "NumericLessThanEquals",
+            NumericGreaterThanEquals => "NumericGreaterThanEquals",
+            BooleanEquals => "BooleanEquals",
+            TimestampEquals => "TimestampEquals",
+            TimestampLessThan => "TimestampLessThan",
+            TimestampGreaterThan => "TimestampGreaterThan",
+            TimestampLessThanEquals => "TimestampLessThanEquals",
+            TimestampGreaterThanEquals => "TimestampGreaterThanEquals",
+            IsNull => "IsNull",
+            IsPresent => "IsPresent",
+            IsNumeric => "IsNumeric",
+            IsString => "IsString",
+            IsBoolean => "IsBoolean",
+            IsTimestamp => "IsTimestamp",
+        }
+    }
+
+    /// Whether a `…Path` variant exists (all but `StringMatches` and the
+    /// type tests).
+    pub fn has_path_form(self) -> bool {
+        !matches!(
+            self,
+            ComparisonOperator::StringMatches
+                | ComparisonOperator::IsNull
+                | ComparisonOperator::IsPresent
+                | ComparisonOperator::IsNumeric
+                | ComparisonOperator::IsString
+                | ComparisonOperator::IsBoolean
+                | ComparisonOperator::IsTimestamp
+        )
+    }
+
+    /// Reads an operator key, returning the operator and whether it was the
+    /// `…Path` form.
+    pub fn from_key(key: &str) -> Option<(ComparisonOperator, bool)> {
+        if let Some(op) = Self::ALL.iter().find(|op| op.name() == key) {
+            return Some((*op, false));
+        }
+        let base = key.strip_suffix("Path")?;
+        Self::ALL
+            .iter()
+            .find(|op| op.name() == base && op.has_path_form())
+            .map(|op| (*op, true))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JitterStrategy {
+    Full,
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Retrier {
+    pub error_equals: Vec<Spanned<String>>,
+    pub error_equals_span: Span,
+    pub interval_seconds: Option<Spanned<u64>>,
+    pub max_attempts: Option<Spanned<u64>>,
+    pub backoff_rate: Option<Spanned<f64>>,
+    pub max_delay_seconds: Option<Spanned<u64>>,
+    pub jitter_strategy: Option<Spanned<JitterStrategy>>,
+    pub comment: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+impl Retrier {
+    /// AWS defaults: 1 s interval, 3 attempts, backoff 2.0.
+    pub fn interval(&self) -> u64 {
+        self.interval_seconds.as_ref().map_or(1, |v| v.value)
+    }
+    pub fn attempts(&self) -> u64 {
+        self.max_attempts.as_ref().map_or(3, |v| v.value)
+    }
+    pub fn backoff(&self) -> f64 {
+        self.backoff_rate.as_ref().map_or(2.0, |v| v.value)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Catcher {
+    pub error_equals: Vec<Spanned<String>>,
+    pub error_equals_span: Span,
+    pub next: Spanned<String>,
+    pub result_path: Option<ResultPath>,
+    pub assign: Option<Template>,
+    pub output: Option<Template>,
+    pub comment: Option<Spanned<String>>,
+    pub span: Span,
+}

@@ -1,0 +1,210 @@
+//! State names and transitions: targets that exist in the same scope,
+//! reachability from `StartAt`, a terminal state in every scope, unique and
+//! short names.
+
+use std::collections::HashMap;
+
+use super::codes;
+use super::walk::{all_states, nested_machines};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::model::{Spanned, State, StateKind, StateMachine, Transition};
+use crate::source::Span;
+
+/// Longest state name AWS accepts.
+pub const MAX_NAME_LEN: usize = 80;
+
+pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
+    names(machine, out);
+    // Where every state lives, to tell "no such state" from "in another scope".
+    let mut homes: HashMap<&str, Span> = HashMap::new();
+    for s in all_states(machine) {
+        homes.entry(s.name.value.as_str()).or_insert(s.name.span);
+    }
+    let mut stack = vec![machine];
+    while let Some(m) = stack.pop() {
+        scope(m, &homes, out);
+        for s in &m.states {
+            stack.extend(nested_machines(s));
+        }
+    }
+}
+
+fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
+    let mut states = all_states(machine);
+    states.sort_by_key(|s| s.name.span.start);
+    let mut first: HashMap<&str, Span> = HashMap::new();
+    for s in states {
+        let name = s.name.value.as_str();
+        if let Some(prev) = first.get(name) {
+            out.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_STATE_NAME,
+                    format!("state name `{name}` is used more than once"),
+                    s.name.span,
+                )
+                .with_label("second state with this name")
+                .with_secondary(*prev, "first defined here")
+                .with_note("state names must be unique across the whole definition, including Parallel branches and Map processors"),
+            );
+        } else {
+            first.insert(name, s.name.span);
+        }
+        let len = name.chars().count();
+        if len > MAX_NAME_LEN {
+            out.push(
+                Diagnostic::error(
+                    codes::NAME_TOO_LONG,
+                    format!("state name has {len} characters; the limit is {MAX_NAME_LEN}"),
+                    s.name.span,
+                )
+                .with_label("too long"),
+            );
+        }
+    }
+}
+
+/// The targets a state may jump to, in the same scope.
+pub fn targets(state: &State) -> Vec<&Spanned<String>> {
+    let mut t = Vec::new();
+    if let Some(Transition::Next(n)) = state.kind.transition() {
+        t.push(n);
+    }
+    if let StateKind::Choice(c) = &state.kind {
+        for b in &c.choices {
+            t.push(&b.next);
+        }
+        if let Some(d) = &c.default {
+            t.push(d);
+        }
+    }
+    for c in state.kind.catch() {
+        t.push(&c.next);
+    }
+    t
+}
+
+fn scope(m: &StateMachine, homes: &HashMap<&str, Span>, out: &mut Vec<Diagnostic>) {
+    let index: HashMap<&str, usize> = m
+        .states
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.value.as_str(), i))
+        .rev()
+        .collect();
+    let names: Vec<&str> = m.states.iter().map(|s| s.name.value.as_str()).collect();
+    let resolve = |target: &Spanned<String>, what: &str, out: &mut Vec<Diagnostic>| {
+        // An empty name is the builder's stand-in for a missing field that
+        // was already reported.
+        if target.value.is_empty() && !index.contains_key("") {
+            return None;
+        }
+        if let Some(i) = index.get(target.value.as_str()) {
+            return Some(*i);
+        }
+        if let Some(home) = homes.get(target.value.as_str()) {
+            out.push(
+                Diagnostic::error(
+                    codes::CROSS_SCOPE_TARGET,
+                    format!(
+                        "{what} `{}` is a state of another scope",
+                        target.value
+                    ),
+                    target.span,
+                )
+                .with_label("cannot jump out of or into a Map or Parallel")
+                .with_secondary(*home, "that state is defined here")
+                .with_note("transitions only reach states of the same `States` object; a branch or iteration ends with its own terminal state"),
+            );
+        } else {
+            let mut d = Diagnostic::error(
+                codes::UNKNOWN_TARGET,
+                format!("{what} `{}` names no state", target.value),
+                target.span,
+            )
+            .with_label("no state with this name in this scope");
+            if let Some(s) = did_you_mean(&target.value, names.iter().copied()) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            out.push(d);
+        }
+        None
+    };
+
+    let start = resolve(&m.start_at, "`StartAt`", out);
+    let mut edges: Vec<Vec<usize>> = Vec::with_capacity(m.states.len());
+    for s in &m.states {
+        let mut e = Vec::new();
+        if let Some(Transition::Next(n)) = s.kind.transition()
+            && let Some(i) = resolve(n, "`Next`", out)
+        {
+            e.push(i);
+        }
+        if let StateKind::Choice(c) = &s.kind {
+            for b in &c.choices {
+                if let Some(i) = resolve(&b.next, "choice `Next`", out) {
+                    e.push(i);
+                }
+            }
+            if let Some(d) = &c.default
+                && let Some(i) = resolve(d, "`Default`", out)
+            {
+                e.push(i);
+            }
+        }
+        for c in s.kind.catch() {
+            if let Some(i) = resolve(&c.next, "catcher `Next`", out) {
+                e.push(i);
+            }
+        }
+        edges.push(e);
+    }
+
+    let Some(start) = start else {
+        return;
+    };
+    // Reachability from StartAt only: a cycle nobody enters stays unreachable.
+    let mut seen = vec![false; m.states.len()];
+    let mut stack = vec![start];
+    while let Some(i) = stack.pop() {
+        if seen.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        if let Some(slot) = seen.get_mut(i) {
+            *slot = true;
+        }
+        if let Some(e) = edges.get(i) {
+            stack.extend(e.iter().copied());
+        }
+    }
+    for (s, reached) in m.states.iter().zip(&seen) {
+        if !reached {
+            out.push(
+                Diagnostic::error(
+                    codes::UNREACHABLE_STATE,
+                    format!("state `{}` is never reached", s.name.value),
+                    s.name.span,
+                )
+                .with_label("no transition from `StartAt` leads here")
+                .with_note("AWS rejects definitions with unreachable states"),
+            );
+        }
+    }
+    let can_end = m
+        .states
+        .iter()
+        .zip(&seen)
+        .any(|(s, reached)| *reached && s.kind.is_terminal());
+    if !can_end && !m.states.is_empty() {
+        out.push(
+            Diagnostic::error(
+                codes::NO_TERMINAL,
+                "this scope can never end: no reachable state is terminal",
+                m.start_at.span,
+            )
+            .with_label("execution starting here never ends")
+            .with_help(
+                "give some state `\"End\": true`, or add a Succeed or Fail state and lead to it",
+            ),
+        );
+    }
+}

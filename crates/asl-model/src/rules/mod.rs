@@ -1,0 +1,206 @@
+//! The rule table and the checks that run on the typed model.
+//!
+//! Every diagnostic this crate emits carries a code listed in [`RULES`]; the
+//! linter's `--explain` and the documentation read the table.
+
+pub mod errors;
+pub mod express;
+pub mod graph;
+pub mod intrinsics;
+pub mod jsonata;
+pub mod parameters;
+pub mod resources;
+mod table;
+pub mod timeouts;
+pub mod tokens;
+pub mod variables;
+pub mod walk;
+
+pub use table::RULES;
+
+use crate::Options;
+use crate::catalog::limits;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::StateMachine;
+use crate::model::build::build_machine;
+use crate::source::{SourceFormat, Span};
+use crate::tree::Node;
+
+/// Codes of the structural and semantic rules (the readers' and the
+/// resource/request rules' codes live in [`crate::diagnostic::codes`]).
+pub mod codes {
+    pub use crate::diagnostic::codes::*;
+
+    // structure
+    pub const UNKNOWN_FIELD: &str = "ASL010";
+    pub const WRONG_TYPE: &str = "ASL011";
+    pub const MISSING_FIELD: &str = "ASL012";
+    pub const FIELD_NOT_ALLOWED: &str = "ASL013";
+    pub const WRONG_LANGUAGE_FIELD: &str = "ASL014";
+    pub const EXCLUSIVE_FIELDS: &str = "ASL015";
+    pub const INVALID_VALUE: &str = "ASL016";
+    pub const NEXT_OR_END: &str = "ASL017";
+    pub const JSONPATH_IN_JSONATA: &str = "ASL018";
+    pub const VERSION: &str = "ASL019";
+    pub const EMPTY_LIST: &str = "ASL020";
+    pub const CHOICE_OPERATOR: &str = "ASL021";
+    pub const NESTED_CHOICE_NEXT: &str = "ASL022";
+    pub const CHOICE_NO_DEFAULT: &str = "ASL023";
+    // transitions
+    pub const UNKNOWN_TARGET: &str = "ASL030";
+    pub const CROSS_SCOPE_TARGET: &str = "ASL031";
+    pub const UNREACHABLE_STATE: &str = "ASL032";
+    pub const NO_TERMINAL: &str = "ASL033";
+    pub const DUPLICATE_STATE_NAME: &str = "ASL034";
+    // paths
+    pub const INVALID_PATH: &str = "ASL060";
+    pub const REFERENCE_PATH_REQUIRED: &str = "ASL061";
+    pub const TEMPLATE_KEY_CLASH: &str = "ASL062";
+    pub const DYNAMIC_VALUE_TYPE: &str = "ASL063";
+    pub const RESULT_PATH_ROOT: &str = "ASL064";
+    pub const UNKNOWN_CONTEXT_FIELD: &str = "ASL065";
+    pub const MAP_CONTEXT_OUTSIDE_SELECTOR: &str = "ASL066";
+    // intrinsics
+    pub const INVALID_INTRINSIC: &str = "ASL070";
+    pub const UNKNOWN_INTRINSIC: &str = "ASL071";
+    pub const INTRINSIC_ARITY: &str = "ASL072";
+    pub const INTRINSIC_NESTING: &str = "ASL073";
+    // timeouts
+    pub const HEARTBEAT_NOT_BELOW_TIMEOUT: &str = "ASL080";
+    pub const SECONDS_RANGE: &str = "ASL081";
+    pub const INVALID_TIMESTAMP: &str = "ASL082";
+    pub const CALLBACK_WITHOUT_TIMEOUT: &str = "ASL083";
+    // retry-catch
+    pub const STATES_ALL_NOT_ALONE: &str = "ASL090";
+    pub const STATES_ALL_NOT_LAST: &str = "ASL091";
+    pub const UNKNOWN_STATES_ERROR: &str = "ASL092";
+    pub const EMPTY_ERROR_EQUALS: &str = "ASL093";
+    pub const RETRY_RANGE: &str = "ASL094";
+    pub const UNCATCHABLE_ERROR: &str = "ASL095";
+    // tokens
+    pub const MISSING_TASK_TOKEN: &str = "ASL100";
+    pub const TASK_TOKEN_UNAVAILABLE: &str = "ASL101";
+    // variables
+    pub const VARIABLE_NOT_ASSIGNED: &str = "ASL110";
+    pub const INVALID_VARIABLE_NAME: &str = "ASL111";
+    pub const VARIABLE_SHADOWS_OUTER: &str = "ASL112";
+    // limits
+    pub const DEFINITION_TOO_LARGE: &str = "ASL120";
+    pub const NAME_TOO_LONG: &str = "ASL121";
+    pub const LABEL: &str = "ASL122";
+    pub const VALUE_RANGE: &str = "ASL123";
+    // jsonata
+    pub const JSONATA_UNCHECKED: &str = "ASL130";
+    pub const JSONATA_MISUSE: &str = "ASL131";
+}
+
+/// One rule: a stable code and what the linter and the docs say about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub code: &'static str,
+    /// Short kebab-case name (`unknown-target`).
+    pub name: &'static str,
+    /// The family it belongs to (`structure`, `transitions`, `paths`, …).
+    pub group: &'static str,
+    pub severity: Severity,
+    /// One line.
+    pub summary: &'static str,
+    /// A paragraph: what is checked and why (including, where validators
+    /// disagree, why this crate decides as it does).
+    pub explanation: &'static str,
+    /// A definition that triggers the rule.
+    pub bad: &'static str,
+    /// The same definition, fixed.
+    pub good: &'static str,
+}
+
+/// The rule with this code.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code == code)
+}
+
+/// The result of [`analyze`]: the typed model, when the text could be read
+/// as a state machine at all, and every finding in source order.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub machine: Option<StateMachine>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Reads a definition, builds the typed model and runs every rule.
+pub fn analyze(text: &str, format: SourceFormat, options: &Options) -> Analysis {
+    let tree = match format {
+        SourceFormat::Json => crate::json::parse_json(text),
+        SourceFormat::Yaml => crate::yaml::parse_yaml(text),
+    };
+    match tree {
+        Ok(root) => analyze_tree(&root, text, options),
+        Err(d) => Analysis {
+            machine: None,
+            diagnostics: vec![d],
+        },
+    }
+}
+
+/// [`analyze`] for a tree that was already read (for example a definition
+/// embedded in a CloudFormation template); `text` is the source the tree's
+/// spans point into.
+pub fn analyze_tree(root: &Node, text: &str, options: &Options) -> Analysis {
+    let mut diagnostics = Vec::new();
+    if text.len() > limits::MAX_DEFINITION_BYTES {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::DEFINITION_TOO_LARGE,
+                format!(
+                    "the definition is {} bytes; Step Functions accepts at most {}",
+                    text.len(),
+                    limits::MAX_DEFINITION_BYTES
+                ),
+                Span::new(0, 0),
+            )
+            .with_help("move large literals (Pass `Result`, big templates) out of the definition"),
+        );
+    }
+    let (machine, built) = build_machine(root, text);
+    diagnostics.extend(built);
+    resources::check_tree(
+        root,
+        text,
+        resources::ResourceOptions {
+            express: options.express,
+            forbid_cfn_placeholders: options.forbid_cfn_placeholders,
+        },
+        &mut diagnostics,
+    );
+    parameters::check_tree(root, text, &options.schemas, &mut diagnostics);
+    if let Some(m) = &machine {
+        check(m, text, options, &mut diagnostics);
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
+    });
+    diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    Analysis {
+        machine,
+        diagnostics,
+    }
+}
+
+/// Runs every semantic rule over a built machine.
+pub fn check(machine: &StateMachine, src: &str, options: &Options, out: &mut Vec<Diagnostic>) {
+    graph::check(machine, out);
+    errors::check(machine, out);
+    timeouts::check(machine, out);
+    tokens::check(machine, out);
+    variables::check(machine, out);
+    express::check(machine, options, out);
+    jsonata::check(machine, out);
+    let _ = src;
+}

@@ -1,0 +1,128 @@
+//! Task tokens (`$$.Task.Token`) and other context fields that exist only in
+//! some places (`$$.Map.Item.*`).
+
+use asl_syntax::context::{ContextField, check_context_path};
+use asl_syntax::path::Root;
+use asl_syntax::resource::{IntegrationPattern, Resource};
+
+use super::codes;
+use super::walk::{Site, all_states, state_jsonata, state_paths};
+use crate::diagnostic::Diagnostic;
+use crate::model::{State, StateKind, StateMachine, TaskState};
+
+/// Whether a task's request can hold a token: callback and run-a-job
+/// integrations and activities (a `.sync` job may finish early with the
+/// token). Unparsed resources (placeholders) get the benefit of the doubt.
+fn token_available(task: &TaskState) -> bool {
+    match &task.resource_uri {
+        None | Some(Resource::CloudFormationPlaceholder { .. }) => true,
+        Some(Resource::Activity { .. }) => true,
+        Some(Resource::Optimized { pattern, .. } | Resource::AwsSdk { pattern, .. }) => {
+            pattern.value != IntegrationPattern::RequestResponse
+        }
+        Some(Resource::HttpInvoke { .. } | Resource::LambdaFunction { .. }) => false,
+    }
+}
+
+fn is_callback(task: &TaskState) -> bool {
+    matches!(
+        &task.resource_uri,
+        Some(Resource::Optimized { pattern, .. } | Resource::AwsSdk { pattern, .. })
+            if pattern.value == IntegrationPattern::Callback
+    )
+}
+
+fn context_field(path: &asl_syntax::path::JsonPath) -> Option<ContextField> {
+    if path.root != Root::Context {
+        return None;
+    }
+    check_context_path(path).ok()
+}
+
+const JSONATA_TOKEN: &str = "$states.context.Task.Token";
+
+pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
+    for state in all_states(machine) {
+        check_state(state, out);
+    }
+}
+
+fn check_state(state: &State, out: &mut Vec<Diagnostic>) {
+    let task = match &state.kind {
+        StateKind::Task(t) => Some(t),
+        _ => None,
+    };
+    let mut passes_token = false;
+    state_paths(state, &mut |u| {
+        let Some(field) = context_field(u.path) else {
+            return;
+        };
+        if field == ContextField::TaskToken {
+            let allowed = u.site == Site::Parameters && task.is_some_and(token_available);
+            if allowed {
+                passes_token = true;
+            } else {
+                out.push(
+                    Diagnostic::error(
+                        codes::TASK_TOKEN_UNAVAILABLE,
+                        "`$$.Task.Token` does not exist here",
+                        u.span,
+                    )
+                    .with_label("no task token at this point")
+                    .with_note("the token exists only while a `.waitForTaskToken` (or `.sync`, or activity) task builds its request in `Parameters`"),
+                );
+            }
+        } else if field.map_only() && u.site != Site::ItemSelector {
+            out.push(
+                Diagnostic::error(
+                    codes::MAP_CONTEXT_OUTSIDE_SELECTOR,
+                    "`$$.Map.Item` is only available in a Map state's `ItemSelector`",
+                    u.span,
+                )
+                .with_label("no Map item here")
+                .with_help("select the item fields in the Map's `ItemSelector` and read them from `$` inside the iteration"),
+            );
+        }
+    });
+    state_jsonata(state, &mut |site, e| {
+        if e.body.contains(JSONATA_TOKEN) {
+            if site == Site::Parameters && task.is_some_and(token_available) {
+                passes_token = true;
+            } else {
+                out.push(
+                    Diagnostic::error(
+                        codes::TASK_TOKEN_UNAVAILABLE,
+                        "`$states.context.Task.Token` does not exist here",
+                        e.span,
+                    )
+                    .with_label("no task token at this point"),
+                );
+            }
+        }
+    });
+    if let Some(task) = task
+        && is_callback(task)
+        && !passes_token
+    {
+        let (field, token) = match state.language {
+            crate::model::QueryLanguage::JsonPath => {
+                ("Parameters", "\"TaskToken.$\": \"$$.Task.Token\"")
+            }
+            crate::model::QueryLanguage::Jsonata => (
+                "Arguments",
+                "\"TaskToken\": \"{% $states.context.Task.Token %}\"",
+            ),
+        };
+        out.push(
+            Diagnostic::error(
+                codes::MISSING_TASK_TOKEN,
+                format!("this `.waitForTaskToken` task never passes its task token in `{field}`"),
+                task.resource.span,
+            )
+            .with_label("waits for a token nobody received")
+            .with_help(format!(
+                "add {token} to the request so the worker can call SendTaskSuccess"
+            )),
+        );
+    }
+}

@@ -1,0 +1,389 @@
+//! Workflow variables: reads that no earlier `Assign` can have set, and
+//! assignments that clash with outer scopes.
+//!
+//! The analysis is a "may be assigned" data-flow over each scope's state
+//! graph: a variable is available on entry to a state when *some* path from
+//! `StartAt` (or from the enclosing state, for branches and iterations)
+//! assigns it first. A read of a variable that no path can have assigned
+//! fails every execution that reaches it (`States.Runtime` in JSONPath,
+//! `States.QueryEvaluationError` in JSONata), so in JSONPath states it is an
+//! error. In JSONata the reads are found by scanning expression text, which
+//! cannot see every local binding, so there it is a warning.
+
+use std::collections::{BTreeSet, HashSet};
+
+use asl_syntax::path::Root;
+
+use super::codes;
+use super::graph::targets;
+use super::walk::{nested_machines, state_jsonata, state_paths};
+use crate::diagnostic::Diagnostic;
+use crate::model::{ProcessorMode, State, StateKind, StateMachine, Template};
+use crate::source::Span;
+
+type Names = BTreeSet<String>;
+
+pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
+    scope(machine, &Names::new(), &HashSet::new(), out);
+}
+
+/// Top-level names an `Assign` sets.
+fn assign_keys(t: &Template) -> Vec<(String, Span)> {
+    match t {
+        Template::Object { members, .. } => members
+            .iter()
+            .map(|m| (m.key.value.clone(), m.key.span))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Names set when leaving `state` normally (state and Choice-rule Assigns).
+fn state_assigns(state: &State) -> Vec<(String, Span)> {
+    let mut v = Vec::new();
+    if let Some(a) = &state.io.assign {
+        v.extend(assign_keys(a));
+    }
+    if let StateKind::Choice(c) = &state.kind {
+        for b in &c.choices {
+            if let Some(a) = &b.assign {
+                v.extend(assign_keys(a));
+            }
+        }
+    }
+    v
+}
+
+fn scope(
+    m: &StateMachine,
+    entry: &Names,
+    outer_assigned: &HashSet<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let n = m.states.len();
+    let index = |name: &str| m.states.index_of(name);
+
+    // Assigning a name an outer scope uses is not allowed.
+    if !outer_assigned.is_empty() {
+        for s in &m.states {
+            let mut keys = state_assigns(s);
+            for c in s.kind.catch() {
+                if let Some(a) = &c.assign {
+                    keys.extend(assign_keys(a));
+                }
+            }
+            for (name, span) in keys {
+                if outer_assigned.contains(&name) {
+                    out.push(
+                        Diagnostic::error(
+                            codes::VARIABLE_SHADOWS_OUTER,
+                            format!("`{name}` is a variable of an enclosing scope and cannot be assigned here"),
+                            span,
+                        )
+                        .with_note("branches and iterations may read outer variables but not assign them; return data through the output instead"),
+                    );
+                }
+            }
+        }
+    }
+
+    let mut entry_sets: Vec<Option<Names>> = vec![None; n];
+    let Some(start) = index(&m.start_at.value) else {
+        return;
+    };
+    if let Some(slot) = entry_sets.get_mut(start) {
+        *slot = Some(entry.clone());
+    }
+    let mut work = vec![start];
+    let mut rounds = 0usize;
+    while let Some(i) = work.pop() {
+        rounds += 1;
+        if rounds > 100_000 {
+            break;
+        }
+        let (Some(state), Some(Some(current))) = (m.states.list.get(i), entry_sets.get(i)) else {
+            continue;
+        };
+        let current = current.clone();
+        let mut normal = current.clone();
+        normal.extend(state_assigns(state).into_iter().map(|(k, _)| k));
+        let mut edges: Vec<(usize, Names)> = Vec::new();
+        let catch_targets: Vec<&str> = state
+            .kind
+            .catch()
+            .iter()
+            .map(|c| c.next.value.as_str())
+            .collect();
+        for t in targets(state) {
+            if catch_targets.contains(&t.value.as_str()) && !is_normal_target(state, &t.value) {
+                continue;
+            }
+            if let Some(j) = index(&t.value) {
+                edges.push((j, normal.clone()));
+            }
+        }
+        for c in state.kind.catch() {
+            let mut set = current.clone();
+            if let Some(a) = &c.assign {
+                set.extend(assign_keys(a).into_iter().map(|(k, _)| k));
+            }
+            if let Some(j) = index(&c.next.value) {
+                edges.push((j, set));
+            }
+        }
+        for (j, set) in edges {
+            let Some(slot) = entry_sets.get_mut(j) else {
+                continue;
+            };
+            match slot {
+                None => {
+                    *slot = Some(set);
+                    work.push(j);
+                }
+                Some(existing) => {
+                    let before = existing.len();
+                    existing.extend(set);
+                    if existing.len() != before {
+                        work.push(j);
+                    }
+                }
+            }
+        }
+    }
+
+    let mut here_assigned: HashSet<String> = outer_assigned.clone();
+    for s in &m.states {
+        here_assigned.extend(state_assigns(s).into_iter().map(|(k, _)| k));
+        for c in s.kind.catch() {
+            if let Some(a) = &c.assign {
+                here_assigned.extend(assign_keys(a).into_iter().map(|(k, _)| k));
+            }
+        }
+    }
+
+    for (state, set) in m.states.iter().zip(&entry_sets) {
+        let Some(set) = set else { continue };
+        check_reads(state, set, out);
+        for child in nested_machines(state) {
+            let distributed = matches!(&state.kind, StateKind::Map(map) if map.mode() == ProcessorMode::Distributed);
+            let child_entry = if distributed {
+                Names::new()
+            } else {
+                set.clone()
+            };
+            scope(child, &child_entry, &here_assigned, out);
+        }
+    }
+}
+
+fn is_normal_target(state: &State, name: &str) -> bool {
+    if state.next().is_some_and(|n| n.value == name) {
+        return true;
+    }
+    if let StateKind::Choice(c) = &state.kind {
+        return c.choices.iter().any(|b| b.next.value == name)
+            || c.default.as_ref().is_some_and(|d| d.value == name);
+    }
+    false
+}
+
+fn check_reads(state: &State, available: &Names, out: &mut Vec<Diagnostic>) {
+    let mut reported: HashSet<String> = HashSet::new();
+    state_paths(state, &mut |u| {
+        if let Root::Variable(name) = &u.path.root
+            && !available.contains(name)
+            && name != "states"
+            && reported.insert(name.clone())
+        {
+            out.push(not_assigned(
+                name,
+                u.span,
+                crate::diagnostic::Severity::Error,
+            ));
+        }
+    });
+    state_jsonata(state, &mut |_, e| {
+        for name in jsonata_variable_reads(&e.body) {
+            if !available.contains(&name) && reported.insert(name.clone()) {
+                out.push(not_assigned(
+                    &name,
+                    e.span,
+                    crate::diagnostic::Severity::Warning,
+                ));
+            }
+        }
+    });
+}
+
+fn not_assigned(name: &str, span: Span, severity: crate::diagnostic::Severity) -> Diagnostic {
+    Diagnostic::new(
+        codes::VARIABLE_NOT_ASSIGNED,
+        severity,
+        format!("variable `${name}` is read before any `Assign` can have set it"),
+        span,
+    )
+    .with_label("never assigned on any path to this state")
+    .with_note("every read sees the values as they were when the state was entered; an `Assign` takes effect from the next state on")
+}
+
+/// JSONata's built-in functions (and Step Functions' additions), which may
+/// be referenced without being called.
+const JSONATA_FUNCTIONS: &[&str] = &[
+    "sum",
+    "count",
+    "max",
+    "min",
+    "average",
+    "string",
+    "substring",
+    "substringBefore",
+    "substringAfter",
+    "lowercase",
+    "uppercase",
+    "length",
+    "trim",
+    "pad",
+    "contains",
+    "split",
+    "join",
+    "match",
+    "replace",
+    "now",
+    "base64encode",
+    "base64decode",
+    "number",
+    "abs",
+    "floor",
+    "ceil",
+    "round",
+    "power",
+    "sqrt",
+    "random",
+    "millis",
+    "toMillis",
+    "fromMillis",
+    "formatNumber",
+    "formatBase",
+    "formatInteger",
+    "parseInteger",
+    "boolean",
+    "not",
+    "exists",
+    "append",
+    "sort",
+    "reverse",
+    "shuffle",
+    "distinct",
+    "zip",
+    "keys",
+    "lookup",
+    "spread",
+    "merge",
+    "sift",
+    "each",
+    "error",
+    "assert",
+    "type",
+    "map",
+    "filter",
+    "single",
+    "reduce",
+    "encodeUrlComponent",
+    "encodeUrl",
+    "decodeUrlComponent",
+    "decodeUrl",
+    "eval",
+    "clone",
+    "partition",
+    "range",
+    "hash",
+    "uuid",
+    "parse",
+];
+
+/// Variables an expression reads: `$name` not called as a function, not
+/// `$states`, not bound inside the expression (`$x :=`, function
+/// parameters), outside string literals.
+pub fn jsonata_variable_reads(body: &str) -> Vec<String> {
+    let chars: Vec<char> = body.chars().collect();
+    let mut found: Vec<String> = Vec::new();
+    let mut bound: HashSet<String> = HashSet::new();
+    let mut i = 0;
+    let mut in_function_params = false;
+    while let Some(&c) = chars.get(i) {
+        if c == '"' || c == '\'' || c == '`' {
+            i += 1;
+            while let Some(&d) = chars.get(i) {
+                if d == '\\' {
+                    i += 2;
+                    continue;
+                }
+                i += 1;
+                if d == c {
+                    break;
+                }
+            }
+            continue;
+        }
+        if c == '/' && chars.get(i + 1) == Some(&'*') {
+            i += 2;
+            while i < chars.len() && !(chars.get(i) == Some(&'*') && chars.get(i + 1) == Some(&'/'))
+            {
+                i += 1;
+            }
+            i += 2;
+            continue;
+        }
+        if c.is_alphabetic() {
+            let start = i;
+            while chars
+                .get(i)
+                .is_some_and(|c| c.is_alphanumeric() || *c == '_')
+            {
+                i += 1;
+            }
+            let word: String = chars.get(start..i).unwrap_or_default().iter().collect();
+            if word == "function" {
+                in_function_params = true;
+            }
+            continue;
+        }
+        if c == ')' {
+            in_function_params = false;
+        }
+        if c == '$' {
+            let start = i + 1;
+            let mut j = start;
+            while chars
+                .get(j)
+                .is_some_and(|c| c.is_alphanumeric() || *c == '_')
+            {
+                j += 1;
+            }
+            let name: String = chars.get(start..j).unwrap_or_default().iter().collect();
+            i = j;
+            if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+                continue;
+            }
+            let mut k = j;
+            while chars.get(k).is_some_and(|c| c.is_whitespace()) {
+                k += 1;
+            }
+            let next = chars.get(k).copied();
+            if in_function_params || (next == Some(':') && chars.get(k + 1) == Some(&'=')) {
+                bound.insert(name);
+                continue;
+            }
+            if next == Some('(') || name == "states" || JSONATA_FUNCTIONS.contains(&name.as_str()) {
+                continue;
+            }
+            if !found.contains(&name) {
+                found.push(name);
+            }
+            continue;
+        }
+        i += 1;
+    }
+    found.retain(|n| !bound.contains(n));
+    found
+}

@@ -1,0 +1,354 @@
+//! Visiting every path and expression of a state, with the field it sits in.
+
+use crate::model::{
+    Catcher, ChoiceRule, Count, Dynamic, DynamicExpr, IoPath, JsonataExpr, ResultPath, State,
+    StateKind, StateMachine, Template, Text, Tolerance, WaitDuration,
+};
+use crate::source::Span;
+use asl_syntax::intrinsic::{Argument, IntrinsicCall};
+use asl_syntax::path::JsonPath as SyntaxPath;
+
+/// Where in a state a path or expression is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Site {
+    InputPath,
+    OutputPath,
+    ResultPath,
+    /// Task/Pass/Parallel `Parameters`, JSONata `Arguments`.
+    Parameters,
+    ResultSelector,
+    /// A Map's `ItemSelector` (or its deprecated `Parameters`).
+    ItemSelector,
+    /// State-level or Choice-rule `Assign`.
+    Assign,
+    /// JSONata `Output`.
+    Output,
+    /// A catcher's `Assign`, `Output` or `ResultPath`.
+    Catcher,
+    /// Choice `Variable`, `…Path` operands and JSONata `Condition`.
+    Choice,
+    /// `TimeoutSecondsPath`, `SecondsPath`, `MaxConcurrencyPath`, …
+    Count,
+    /// Fail `ErrorPath` / `CausePath`.
+    Fail,
+    ItemsPath,
+    Credentials,
+    /// ItemReader, ItemBatcher, ResultWriter payloads.
+    MapConfig,
+}
+
+/// One path read by a state.
+pub struct PathUse<'a> {
+    pub site: Site,
+    pub path: &'a SyntaxPath,
+    /// Span of the string holding it.
+    pub span: Span,
+}
+
+/// Calls `f` on every JSONPath (including intrinsic arguments) of `state`;
+/// nested machines are not entered.
+pub fn state_paths<'a>(state: &'a State, f: &mut impl FnMut(PathUse<'a>)) {
+    let io = &state.io;
+    for (site, p) in [
+        (Site::InputPath, &io.input_path),
+        (Site::OutputPath, &io.output_path),
+    ] {
+        if let Some(IoPath::Path(p)) = p {
+            f(PathUse {
+                site,
+                path: &p.path,
+                span: p.span,
+            });
+        }
+    }
+    if let Some(ResultPath::Path(p)) = &io.result_path {
+        f(PathUse {
+            site: Site::ResultPath,
+            path: &p.path,
+            span: p.span,
+        });
+    }
+    let parameters_site = if matches!(state.kind, StateKind::Map(_)) {
+        Site::ItemSelector
+    } else {
+        Site::Parameters
+    };
+    for (site, t) in [
+        (parameters_site, &io.parameters),
+        (Site::Parameters, &io.arguments),
+        (Site::ResultSelector, &io.result_selector),
+        (Site::Assign, &io.assign),
+    ] {
+        if let Some(t) = t {
+            template_paths(t, site, f);
+        }
+    }
+    let count = |c: &'a Option<Count>, f: &mut dyn FnMut(PathUse<'a>)| {
+        if let Some(Count::Path(p)) = c {
+            f(PathUse {
+                site: Site::Count,
+                path: &p.path,
+                span: p.span,
+            });
+        }
+    };
+    match &state.kind {
+        StateKind::Task(t) => {
+            count(&t.timeout, f);
+            count(&t.heartbeat, f);
+            if let Some(c) = &t.credentials {
+                template_paths(c, Site::Credentials, f);
+            }
+            catchers_paths(&t.catch, f);
+        }
+        StateKind::Wait(w) => match &w.duration {
+            WaitDuration::SecondsPath(p) | WaitDuration::TimestampPath(p) => f(PathUse {
+                site: Site::Count,
+                path: &p.path,
+                span: p.span,
+            }),
+            _ => {}
+        },
+        StateKind::Fail(x) => {
+            for t in [&x.error, &x.cause].into_iter().flatten() {
+                if let Text::Path(d) = t {
+                    dynamic_paths(d, Site::Fail, f);
+                }
+            }
+        }
+        StateKind::Choice(c) => {
+            for b in &c.choices {
+                rule_paths(&b.rule, f);
+                if let Some(a) = &b.assign {
+                    template_paths(a, Site::Assign, f);
+                }
+            }
+        }
+        StateKind::Parallel(p) => catchers_paths(&p.catch, f),
+        StateKind::Map(m) => {
+            if let Some(p) = &m.items_path {
+                f(PathUse {
+                    site: Site::ItemsPath,
+                    path: &p.path,
+                    span: p.span,
+                });
+            }
+            if let Some(t) = &m.item_selector {
+                template_paths(t, Site::ItemSelector, f);
+            }
+            count(&m.max_concurrency, f);
+            count(&m.tolerated_failure_count, f);
+            if let Some(Tolerance::Path(p)) = &m.tolerated_failure_percentage {
+                f(PathUse {
+                    site: Site::Count,
+                    path: &p.path,
+                    span: p.span,
+                });
+            }
+            if let Some(r) = &m.item_reader {
+                if let Some(t) = &r.parameters {
+                    template_paths(t, Site::MapConfig, f);
+                }
+                if let Some(c) = &r.reader_config {
+                    count(&c.max_items, f);
+                }
+            }
+            if let Some(b) = &m.item_batcher {
+                count(&b.max_items_per_batch, f);
+                count(&b.max_input_bytes_per_batch, f);
+                if let Some(t) = &b.batch_input {
+                    template_paths(t, Site::MapConfig, f);
+                }
+            }
+            if let Some(w) = &m.result_writer
+                && let Some(t) = &w.parameters
+            {
+                template_paths(t, Site::MapConfig, f);
+            }
+            catchers_paths(&m.catch, f);
+        }
+        StateKind::Pass(_) | StateKind::Succeed(_) => {}
+    }
+}
+
+fn catchers_paths<'a>(catch: &'a [Catcher], f: &mut dyn FnMut(PathUse<'a>)) {
+    for c in catch {
+        if let Some(ResultPath::Path(p)) = &c.result_path {
+            f(PathUse {
+                site: Site::Catcher,
+                path: &p.path,
+                span: p.span,
+            });
+        }
+        if let Some(a) = &c.assign {
+            template_paths(a, Site::Catcher, f);
+        }
+    }
+}
+
+fn rule_paths<'a>(rule: &'a ChoiceRule, f: &mut dyn FnMut(PathUse<'a>)) {
+    match rule {
+        ChoiceRule::And(rules, _) | ChoiceRule::Or(rules, _) => {
+            for r in rules {
+                rule_paths(r, f);
+            }
+        }
+        ChoiceRule::Not(r, _) => rule_paths(r, f),
+        ChoiceRule::Comparison(c) => {
+            f(PathUse {
+                site: Site::Choice,
+                path: &c.variable.path,
+                span: c.variable.span,
+            });
+            if let crate::model::Operand::Path(p) = &c.operand {
+                f(PathUse {
+                    site: Site::Choice,
+                    path: &p.path,
+                    span: p.span,
+                });
+            }
+        }
+        ChoiceRule::Condition(_) | ChoiceRule::Invalid(_) => {}
+    }
+}
+
+/// Paths of every `.$` value in a template.
+pub fn template_paths<'a>(t: &'a Template, site: Site, f: &mut dyn FnMut(PathUse<'a>)) {
+    t.for_each_dynamic(&mut |d| dynamic_paths(d, site, f));
+}
+
+fn dynamic_paths<'a>(d: &'a Dynamic, site: Site, f: &mut dyn FnMut(PathUse<'a>)) {
+    match &d.expr {
+        DynamicExpr::Path(p) => f(PathUse {
+            site,
+            path: p,
+            span: d.span,
+        }),
+        DynamicExpr::Intrinsic(call) => call_paths(call, site, d.span, f),
+    }
+}
+
+fn call_paths<'a>(call: &'a IntrinsicCall, site: Site, span: Span, f: &mut dyn FnMut(PathUse<'a>)) {
+    for arg in &call.args {
+        match arg {
+            Argument::Path(p) => f(PathUse {
+                site,
+                path: p,
+                span,
+            }),
+            Argument::Call(c) => call_paths(c, site, span, f),
+            _ => {}
+        }
+    }
+}
+
+/// Calls `f` on every JSONata expression of `state` (nested machines not
+/// entered).
+pub fn state_jsonata<'a>(state: &'a State, f: &mut impl FnMut(Site, &'a JsonataExpr)) {
+    let io = &state.io;
+    for (site, t) in [
+        (Site::Parameters, &io.arguments),
+        (Site::Output, &io.output),
+        (Site::Assign, &io.assign),
+    ] {
+        if let Some(t) = t {
+            t.for_each_jsonata(&mut |e| f(site, e));
+        }
+    }
+    let count = |c: &'a Option<Count>, f: &mut dyn FnMut(Site, &'a JsonataExpr)| {
+        if let Some(Count::Jsonata(e)) = c {
+            f(Site::Count, e);
+        }
+    };
+    let catchers = |cs: &'a [Catcher], f: &mut dyn FnMut(Site, &'a JsonataExpr)| {
+        for c in cs {
+            for t in [&c.assign, &c.output].into_iter().flatten() {
+                t.for_each_jsonata(&mut |e| f(Site::Catcher, e));
+            }
+        }
+    };
+    match &state.kind {
+        StateKind::Task(t) => {
+            count(&t.timeout, f);
+            count(&t.heartbeat, f);
+            if let Some(c) = &t.credentials {
+                c.for_each_jsonata(&mut |e| f(Site::Credentials, e));
+            }
+            catchers(&t.catch, f);
+        }
+        StateKind::Wait(w) => match &w.duration {
+            WaitDuration::Seconds(Count::Jsonata(e)) | WaitDuration::TimestampJsonata(e) => {
+                f(Site::Count, e)
+            }
+            _ => {}
+        },
+        StateKind::Fail(x) => {
+            for t in [&x.error, &x.cause].into_iter().flatten() {
+                if let Text::Jsonata(e) = t {
+                    f(Site::Fail, e);
+                }
+            }
+        }
+        StateKind::Choice(c) => {
+            for b in &c.choices {
+                if let ChoiceRule::Condition(t) = &b.rule {
+                    t.for_each_jsonata(&mut |e| f(Site::Choice, e));
+                }
+                for t in [&b.assign, &b.output].into_iter().flatten() {
+                    t.for_each_jsonata(&mut |e| f(Site::Assign, e));
+                }
+            }
+        }
+        StateKind::Parallel(p) => catchers(&p.catch, f),
+        StateKind::Map(m) => {
+            if let Some(t) = &m.items {
+                t.for_each_jsonata(&mut |e| f(Site::ItemsPath, e));
+            }
+            if let Some(t) = &m.item_selector {
+                t.for_each_jsonata(&mut |e| f(Site::ItemSelector, e));
+            }
+            count(&m.max_concurrency, f);
+            count(&m.tolerated_failure_count, f);
+            if let Some(Tolerance::Jsonata(e)) = &m.tolerated_failure_percentage {
+                f(Site::Count, e);
+            }
+            if let Some(r) = &m.item_reader
+                && let Some(t) = &r.arguments
+            {
+                t.for_each_jsonata(&mut |e| f(Site::MapConfig, e));
+            }
+            if let Some(w) = &m.result_writer
+                && let Some(t) = &w.arguments
+            {
+                t.for_each_jsonata(&mut |e| f(Site::MapConfig, e));
+            }
+            catchers(&m.catch, f);
+        }
+        StateKind::Pass(_) | StateKind::Succeed(_) => {}
+    }
+}
+
+/// The machines nested directly in a state (Parallel branches, Map
+/// processor).
+pub fn nested_machines(state: &State) -> Vec<&StateMachine> {
+    match &state.kind {
+        StateKind::Parallel(p) => p.branches.iter().collect(),
+        StateKind::Map(m) => vec![&m.item_processor.machine],
+        _ => Vec::new(),
+    }
+}
+
+/// Every state of the machine and of all nested machines, outer first.
+pub fn all_states(machine: &StateMachine) -> Vec<&State> {
+    let mut out = Vec::new();
+    let mut stack = vec![machine];
+    while let Some(m) = stack.pop() {
+        for s in &m.states {
+            out.push(s);
+        }
+        for s in m.states.iter().rev() {
+            stack.extend(nested_machines(s).into_iter().rev());
+        }
+    }
+    out
+}
