@@ -253,3 +253,133 @@ pub struct MachineSpec {
     /// The execution's `TimeoutSeconds` (uncatchable `States.Timeout` when exceeded).
     pub timeout_seconds: Option<u64>,
 }
+
+/// `$`, the default of every path field.
+fn identity() -> Option<Path> {
+    // "$" always parses; `None` (= `null`) cannot actually happen here.
+    Path::parse("$").ok()
+}
+
+impl TaskSpec {
+    /// A Task with AWS's defaults for every optional field (for struct-update syntax:
+    /// `TaskSpec { retry: …, ..TaskSpec::new(…) }`).
+    pub fn new(name: &'static str, resource: &'static str, pattern: Pattern) -> Self {
+        TaskSpec {
+            name,
+            resource,
+            pattern,
+            input_path: identity(),
+            parameters: None,
+            result_selector: None,
+            result_path: ResultPathSpec::Default,
+            output_path: identity(),
+            assign: None,
+            timeout: Seconds::Fixed(DEFAULT_TASK_TIMEOUT_SECONDS),
+            heartbeat: None,
+            retry: Vec::new(),
+            catch: Vec::new(),
+            credentials: None,
+        }
+    }
+}
+
+impl PassSpec {
+    /// A Pass state with defaults for every optional field.
+    pub fn new(name: &'static str) -> Self {
+        PassSpec {
+            name,
+            input_path: identity(),
+            parameters: None,
+            result: None,
+            result_path: ResultPathSpec::Default,
+            output_path: identity(),
+            assign: None,
+        }
+    }
+}
+
+impl WaitSpec {
+    /// A Wait state with defaults for every optional field.
+    pub fn new(name: &'static str, wait: WaitFor) -> Self {
+        WaitSpec {
+            name,
+            input_path: identity(),
+            wait,
+            output_path: identity(),
+            assign: None,
+        }
+    }
+}
+
+impl SucceedSpec {
+    /// A Succeed state with defaults.
+    pub fn new(name: &'static str) -> Self {
+        SucceedSpec {
+            name,
+            input_path: identity(),
+            output_path: identity(),
+        }
+    }
+}
+
+impl ChoiceSpec {
+    /// A Choice state with defaults.
+    pub fn new(name: &'static str) -> Self {
+        ChoiceSpec {
+            name,
+            input_path: identity(),
+            output_path: identity(),
+            assign: None,
+        }
+    }
+}
+
+impl MapSpec {
+    /// An inline Map state with defaults for every optional field.
+    pub fn new(name: &'static str) -> Self {
+        MapSpec {
+            name,
+            input_path: identity(),
+            items_path: identity(),
+            item_selector: None,
+            max_concurrency: None,
+            tolerated_failure_count: None,
+            tolerated_failure_percentage: None,
+            result_selector: None,
+            result_path: ResultPathSpec::Default,
+            output_path: identity(),
+            assign: None,
+            retry: Vec::new(),
+            catch: Vec::new(),
+        }
+    }
+}
+
+impl ParallelSpec {
+    /// A Parallel state with `branches` branches and defaults for every optional field.
+    pub fn new(name: &'static str, branches: usize) -> Self {
+        ParallelSpec {
+            name,
+            branches,
+            input_path: identity(),
+            parameters: None,
+            result_selector: None,
+            result_path: ResultPathSpec::Default,
+            output_path: identity(),
+            assign: None,
+            retry: Vec::new(),
+            catch: Vec::new(),
+        }
+    }
+}
+
+impl Catcher {
+    /// A catcher with `ResultPath` `$` and no `Assign`.
+    pub fn new(error_equals: &'static [&'static str]) -> Self {
+        Catcher {
+            error_equals,
+            result_path: ResultPathSpec::Default,
+            assign: None,
+        }
+    }
+}

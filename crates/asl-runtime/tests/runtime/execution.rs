@@ -1,0 +1,354 @@
+use std::time::Duration;
+
+use asl_runtime::{
+    ChoiceSpec, ChoiceTaken, ExecutionResult, FailField, FailSpec, MachineSpec, PassSpec, Pattern,
+    StartOptions, StateOutcome, SucceedSpec, TaskSpec, Template, WaitFor, WaitSpec, choice,
+    choice_input, choice_output, no_choice_matched, run_fail, run_pass, run_succeed, run_task,
+    run_wait,
+};
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+use crate::common::{MACHINE, path, runtime, start_task};
+
+#[tokio::test(start_paused = true)]
+async fn history_names_the_events_of_a_callback_task_as_aws_does() {
+    let rt = runtime();
+    let spec = TaskSpec::new(
+        "Notify",
+        "arn:aws:states:::sns:publish.waitForTaskToken",
+        Pattern::Callback,
+    );
+    let exec = start_task(&rt, spec, json!({}), |call| {
+        let _ = call
+            .tokens
+            .send_task_success(call.token.as_deref().unwrap_or_default(), "{}");
+        async { Ok(Value::Null) }
+    });
+    exec.result().await;
+    let names: Vec<&str> = exec.history().iter().map(|e| e.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSubmitted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn history_records_a_task_timeout_as_task_timed_out() {
+    let rt = runtime();
+    let spec = TaskSpec {
+        timeout: asl_runtime::Seconds::Fixed(1),
+        ..TaskSpec::new(
+            "Slow",
+            "arn:aws:states:::lambda:invoke",
+            Pattern::RequestResponse,
+        )
+    };
+    let exec = start_task(&rt, spec, json!({}), |_| async {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        Ok(Value::Null)
+    });
+    exec.result().await;
+    let names: Vec<&str> = exec.history().iter().map(|e| e.name()).collect();
+    assert!(names.contains(&"TaskTimedOut"), "{names:?}");
+    assert_eq!(names.last(), Some(&"ExecutionFailed"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_execution_timeout_ends_it_timed_out() {
+    let rt = runtime();
+    let machine = MachineSpec {
+        name: "Slow",
+        timeout_seconds: Some(5),
+    };
+    let start = Instant::now();
+    let exec = rt.start(
+        &machine,
+        json!({}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let spec = WaitSpec::new("Nap", WaitFor::Seconds(60));
+            match run_wait(&mut ctx, &spec, input).await {
+                StateOutcome::Next(v) => Ok(v),
+                _ => Ok(Value::Null),
+            }
+        },
+    );
+    assert_eq!(exec.result().await, ExecutionResult::TimedOut);
+    assert_eq!(start.elapsed(), Duration::from_secs(5));
+    assert_eq!(
+        exec.history().last().map(|e| e.name()),
+        Some("ExecutionTimedOut")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn wait_seconds_path_and_timestamp_wait_on_the_clock() {
+    let rt = runtime();
+    let start = Instant::now();
+    let exec = rt.start(
+        &MACHINE,
+        json!({"delay": 30}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let by_path = WaitSpec::new("ByPath", WaitFor::SecondsPath(path("$.delay")));
+            let StateOutcome::Next(input) = run_wait(&mut ctx, &by_path, input).await else {
+                return Ok(json!("path failed"));
+            };
+            // The runtime's wall clock started at 2024-01-01T00:00:00Z; 30 s have passed.
+            let until = WaitSpec::new("Until", WaitFor::Timestamp("2024-01-01T00:01:00Z"));
+            match run_wait(&mut ctx, &until, input).await {
+                StateOutcome::Next(v) => Ok(v),
+                _ => Ok(json!("timestamp failed")),
+            }
+        },
+    );
+    assert_eq!(exec.result().await.output(), Some(&json!({"delay": 30})));
+    assert_eq!(start.elapsed(), Duration::from_secs(60));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_negative_seconds_path_is_a_runtime_error() {
+    let rt = runtime();
+    let exec = rt.start(
+        &MACHINE,
+        json!({"delay": -1}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let spec = WaitSpec::new("Bad", WaitFor::SecondsPath(path("$.delay")));
+            match run_wait(&mut ctx, &spec, input).await {
+                StateOutcome::Failed(e) => Err(e),
+                _ => Ok(Value::Null),
+            }
+        },
+    );
+    assert_eq!(exec.result().await.error(), Some("States.Runtime"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_context_object_has_execution_state_and_machine_fields() {
+    let rt = runtime();
+    let options = StartOptions {
+        name: Some("run-1".into()),
+    };
+    let exec = rt.start(
+        &MACHINE,
+        json!({"k": "v"}),
+        options,
+        |mut ctx, input| async move {
+            let spec = PassSpec {
+                parameters: Some(
+                    Template::compile(&json!({
+                        "id.$": "$$.Execution.Id",
+                        "name.$": "$$.Execution.Name",
+                        "input.$": "$$.Execution.Input",
+                        "role.$": "$$.Execution.RoleArn",
+                        "started.$": "$$.Execution.StartTime",
+                        "state.$": "$$.State.Name",
+                        "entered.$": "$$.State.EnteredTime",
+                        "retries.$": "$$.State.RetryCount",
+                        "machine.$": "$$.StateMachine.Name",
+                        "machineId.$": "$$.StateMachine.Id"
+                    }))
+                    .unwrap(),
+                ),
+                ..PassSpec::new("Look")
+            };
+            match run_pass(&mut ctx, &spec, input) {
+                StateOutcome::Next(v) => Ok(v),
+                StateOutcome::Failed(e) => Err(e),
+                StateOutcome::Caught { .. } => Ok(Value::Null),
+            }
+        },
+    );
+    let out = exec.result().await.output().cloned().unwrap();
+    assert_eq!(out["id"], json!(exec.arn()));
+    assert!(exec.arn().ends_with(":execution:TestMachine:run-1"));
+    assert_eq!(out["name"], json!("run-1"));
+    assert_eq!(out["input"], json!({"k": "v"}));
+    assert!(out["role"].as_str().unwrap().starts_with("arn:aws:iam::"));
+    assert_eq!(out["started"], json!("2024-01-01T00:00:00.000Z"));
+    assert_eq!(out["state"], json!("Look"));
+    assert_eq!(out["entered"], json!("2024-01-01T00:00:00.000Z"));
+    assert_eq!(out["retries"], json!(0));
+    assert_eq!(out["machine"], json!("TestMachine"));
+    assert!(
+        out["machineId"]
+            .as_str()
+            .unwrap()
+            .ends_with(":stateMachine:TestMachine")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn pass_result_is_a_literal_placed_by_result_path() {
+    let rt = runtime();
+    let exec = rt.start(
+        &MACHINE,
+        json!({"a": 1}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let spec = PassSpec {
+                result: Some(json!({"b.$": "$.a"})),
+                result_path: asl_runtime::ResultPathSpec::parse("$.r").unwrap(),
+                ..PassSpec::new("Lit")
+            };
+            match run_pass(&mut ctx, &spec, input) {
+                StateOutcome::Next(v) => Ok(v),
+                _ => Ok(Value::Null),
+            }
+        },
+    );
+    assert_eq!(
+        exec.result().await.output(),
+        Some(&json!({"a": 1, "r": {"b.$": "$.a"}}))
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn assigned_variables_are_visible_from_the_next_state() {
+    let rt = runtime();
+    let exec = rt.start(
+        &MACHINE,
+        json!({"n": 5}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let first = PassSpec {
+                assign: Some(asl_runtime::Assign::compile(&json!({"count.$": "$.n"})).unwrap()),
+                ..PassSpec::new("Set")
+            };
+            let StateOutcome::Next(input) = run_pass(&mut ctx, &first, input) else {
+                return Ok(Value::Null);
+            };
+            let second = PassSpec {
+                parameters: Some(Template::compile(&json!({"seen.$": "$count"})).unwrap()),
+                ..PassSpec::new("Read")
+            };
+            match run_pass(&mut ctx, &second, input) {
+                StateOutcome::Next(v) => Ok(v),
+                StateOutcome::Failed(e) => Err(e),
+                _ => Ok(Value::Null),
+            }
+        },
+    );
+    assert_eq!(exec.result().await.output(), Some(&json!({"seen": 5})));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_choice_routes_on_generated_rules_and_fails_without_a_match() {
+    let rt = runtime();
+    let exec = rt.start(
+        &MACHINE,
+        json!({"x": 3}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let spec = ChoiceSpec::new("Route");
+            let effective = choice_input(&mut ctx, &spec, &input)?;
+            // What generated code does for `{"Variable": "$.x", "NumericGreaterThan": 10}`.
+            let x = path("$.x").select(&effective, &ctx.env(), "Variable")?;
+            if choice::numeric_greater_than(&x, 10.0) {
+                return choice_output(&mut ctx, &spec, effective, ChoiceTaken::Rule(None));
+            }
+            Err(no_choice_matched(&ctx))
+        },
+    );
+    assert_eq!(exec.result().await.error(), Some("States.NoChoiceMatched"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn fail_takes_its_error_and_cause_from_paths() {
+    let rt = runtime();
+    let exec = rt.start(
+        &MACHINE,
+        json!({"why": "bad input"}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let spec = FailSpec {
+                name: "Stop",
+                error: Some(FailField::Literal("Order.Invalid")),
+                cause: Some(FailField::dynamic("$.why").unwrap()),
+            };
+            Err(run_fail(&mut ctx, &spec, input))
+        },
+    );
+    let result = exec.result().await;
+    assert_eq!(result.error(), Some("Order.Invalid"));
+    assert_eq!(result.cause(), Some("bad input"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn succeed_applies_input_and_output_paths() {
+    let rt = runtime();
+    let exec = rt.start(
+        &MACHINE,
+        json!({"a": {"b": 1}}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let spec = SucceedSpec {
+                input_path: Some(path("$.a")),
+                ..SucceedSpec::new("Done")
+            };
+            run_succeed(&mut ctx, &spec, input)
+        },
+    );
+    assert_eq!(exec.result().await.output(), Some(&json!({"b": 1})));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_execution_input_over_256_kib_fails_with_data_limit_exceeded() {
+    let rt = runtime();
+    let big = json!({"blob": "x".repeat(300 * 1024)});
+    let exec = rt.start(
+        &MACHINE,
+        big,
+        StartOptions::default(),
+        |_ctx, input| async move { Ok(input) },
+    );
+    assert_eq!(
+        exec.result().await.error(),
+        Some("States.DataLimitExceeded")
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_task_call_sees_the_state_name_and_resource() {
+    let rt = runtime();
+    let exec = rt.start(
+        &MACHINE,
+        json!({}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let spec = TaskSpec::new(
+                "Hello",
+                "arn:aws:states:::lambda:invoke",
+                Pattern::RequestResponse,
+            );
+            let outcome = run_task(&mut ctx, &spec, input, |call| {
+                let seen = json!([
+                    call.resource(),
+                    call.state_name,
+                    call.context()["State"]["Name"]
+                ]);
+                async move { Ok(seen) }
+            })
+            .await;
+            match outcome {
+                StateOutcome::Next(v) => Ok(v),
+                _ => Ok(Value::Null),
+            }
+        },
+    );
+    assert_eq!(
+        exec.result().await.output(),
+        Some(&json!(["arn:aws:states:::lambda:invoke", "Hello", "Hello"]))
+    );
+}
