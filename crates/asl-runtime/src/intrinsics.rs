@@ -10,8 +10,6 @@
 //! function, for every argument the function rejects. A path argument that matches nothing is a
 //! path miss like any other and fails with `States.Runtime`.
 
-use std::fmt::Write as _;
-
 use asl_syntax::intrinsic::{Argument, IntrinsicCall};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -687,9 +685,11 @@ fn hash(f: Function, args: &[Value]) -> Result<Value, StatesError> {
 }
 
 fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
     }
     s
 }
