@@ -119,9 +119,10 @@ fn describe(resource: Option<&Resource>, state: &str) -> (String, IntegrationPat
             format!("activity_{}", snake(&name.value, &fallback)),
             IntegrationPattern::Callback,
         ),
-        Some(Resource::HttpInvoke { pattern, .. }) => {
-            (format!("http_invoke{}", suffix(pattern.value)), pattern.value)
-        }
+        Some(Resource::HttpInvoke { pattern, .. }) => (
+            format!("http_invoke{}", suffix(pattern.value)),
+            pattern.value,
+        ),
         Some(Resource::CloudFormationPlaceholder { .. }) | None => {
             (fallback, IntegrationPattern::RequestResponse)
         }

@@ -10,10 +10,11 @@ mod error;
 mod generate;
 mod inline;
 mod input;
-// mod integrations; (waits for asl_model::model)
+mod integrations;
 mod literal;
 mod names;
 mod report;
+mod unsupported;
 
 use std::path::{Path, PathBuf};
 
@@ -117,7 +118,7 @@ fn finish(
     origin: &Origin<'_>,
     extra: TokenStream,
 ) -> TokenStream {
-    let analysis = analyze(text, format);
+    let analysis = asl_model::analyze(text, format, &asl_model::Options::default());
     let warnings = report::warnings(&analysis.diagnostics, origin);
     let mut errors = Errors(report::errors(&analysis.diagnostics, origin));
     let machine = match analysis.machine {
@@ -153,18 +154,5 @@ fn with_type(header: &Header, errors: Errors) -> TokenStream {
         #(#attrs)*
         #vis struct #name;
         #errors
-    }
-}
-
-// TEMPORARY until asl-model publishes `analyze`.
-struct Analysis {
-    machine: Option<()>,
-    diagnostics: Vec<asl_model::Diagnostic>,
-}
-fn analyze(text: &str, format: SourceFormat) -> Analysis {
-    let _ = (text, format);
-    Analysis {
-        machine: None,
-        diagnostics: Vec::new(),
     }
 }

@@ -7,8 +7,8 @@ use asl_model::{Diagnostic, Severity};
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term;
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{quote, quote_spanned};
+use proc_macro2::{Span, TokenStream};
+use quote::quote_spanned;
 
 use crate::error::Error;
 use crate::inline::InlineSource;
@@ -25,7 +25,7 @@ pub enum Origin<'a> {
 }
 
 impl Origin<'_> {
-    fn text(&self) -> &str {
+    pub fn text(&self) -> &str {
         match self {
             Origin::Inline(source) => &source.text,
             Origin::File { text, .. } => text,
@@ -128,14 +128,13 @@ pub fn warnings(diagnostics: &[Diagnostic], origin: &Origin<'_>) -> TokenStream 
     {
         let span = origin.span_of(diagnostic.span);
         let note = message(diagnostic, origin);
-        let name = Ident::new("asl_definition_warning", span);
-        let use_site = quote_spanned! {span=> let _ = #name; };
-        out.extend(quote! {
+        // Every token carries the culprit's span: rustc then treats the use as written there.
+        out.extend(quote_spanned! {span=>
             const _: () = {
                 #[deprecated(note = #note)]
                 #[allow(non_upper_case_globals)]
-                const #name: () = ();
-                #use_site
+                const asl_definition_warning: () = ();
+                let _ = asl_definition_warning;
             };
         });
     }
