@@ -980,6 +980,13 @@ impl ReferencePath {
     /// Stepping into anything but an object (or an existing array element for `[i]`) fails with
     /// `States.Runtime`, the name AWS uses for every observed path failure.
     pub fn set(&self, mut target: Value, value: Value) -> Result<Value, StatesError> {
+        if self.path.root != PathRoot::Input {
+            // `$$…` and `$name…` can be read but never written.
+            return Err(StatesError::runtime(format!(
+                "Invalid path '{}' : only a path starting with '$' can be written to",
+                self.path.text
+            )));
+        }
         let Some((last, init)) = self.steps.split_last() else {
             return Ok(value);
         };
@@ -1367,6 +1374,12 @@ mod tests {
             .set(json!("whole input is a string"), json!(1))
             .unwrap_err();
         assert!(err.is(names::RUNTIME));
+    }
+
+    #[test]
+    fn reference_path_cannot_write_into_the_context_object() {
+        let r = ReferencePath::parse("$$.Execution.Name").unwrap();
+        assert!(r.set(json!({}), json!(1)).unwrap_err().is(names::RUNTIME));
     }
 
     #[test]
