@@ -413,7 +413,13 @@ impl Builder<'_> {
                 }
             }
         } else {
-            parse_path(text)
+            match parse_path(text) {
+                Err(e) => match self.retry_bare_words(node, text, &e, parse_path) {
+                    Some(p) => Ok(p),
+                    None => Err(e),
+                },
+                ok => ok,
+            }
         };
         match parsed {
             Ok(path) => {
@@ -440,6 +446,64 @@ impl Builder<'_> {
         }
     }
 
+    /// Filter expressions differ between JSONPath implementations; several
+    /// accept a bare word as an operand (`[?(@.key == Name)]`). When the
+    /// only problems are such words, they are read as strings (with a
+    /// warning each) instead of failing the whole path.
+    fn retry_bare_words<T>(
+        &mut self,
+        node: &Node,
+        text: &str,
+        first: &asl_syntax::SyntaxError,
+        parse: impl Fn(&str) -> Result<T, asl_syntax::SyntaxError>,
+    ) -> Option<T> {
+        let mut current = text.to_owned();
+        let mut error = first.clone();
+        let mut words: Vec<(String, asl_syntax::Span)> = Vec::new();
+        // `shift` maps positions in `current` back to `text`.
+        let mut shift = 0usize;
+        for _ in 0..8 {
+            let at = error.span.start;
+            let before = current.get(..at)?;
+            let open = before.rfind("?(")?;
+            if before.get(open..)?.contains(")]") {
+                return None;
+            }
+            let rest = current.get(at..)?;
+            let len = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            let word = rest.get(..len)?;
+            if word.is_empty() || !word.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+                return None;
+            }
+            let original = asl_syntax::Span::new(at - shift, at - shift + len);
+            words.push((word.to_owned(), original));
+            current = format!("{before}'{word}'{}", rest.get(len..)?);
+            shift += 2;
+            match parse(&current) {
+                Ok(v) => {
+                    for (word, inner) in words {
+                        let span = self.inner_span(node, text, inner);
+                        self.push(
+                            Diagnostic::warning(
+                                codes::FILTER_BARE_WORD,
+                                format!(
+                                    "bare word `{word}` in a filter is read as the string '{word}'"
+                                ),
+                                span,
+                            )
+                            .with_help(format!("quote it: `'{word}'`")),
+                        );
+                    }
+                    return Some(v);
+                }
+                Err(e) => error = e,
+            }
+        }
+        None
+    }
+
     /// Checks `$$.` paths (also inside filters and intrinsic arguments) name
     /// fields the context object has.
     fn check_context(&mut self, path: &asl_syntax::path::JsonPath, node: &Node, text: &str) {
@@ -448,9 +512,9 @@ impl Builder<'_> {
         {
             let span = self.inner_span(node, text, e.span);
             self.push(
-                Diagnostic::error(
+                Diagnostic::warning(
                     codes::UNKNOWN_CONTEXT_FIELD,
-                    format!("the context object has no such field: {}", e.message),
+                    e.message.clone(),
                     span,
                 )
                 .with_note("context fields: Execution.{Id,Input,Name,RoleArn,StartTime,RedriveCount,RedriveTime}, State.{EnteredTime,Name,RetryCount}, StateMachine.{Id,Name}, Task.Token, Map.Item.{Index,Value,Key,Source}"),
@@ -499,7 +563,14 @@ impl Builder<'_> {
             );
             return None;
         };
-        match parse_payload_value(text) {
+        let parsed = match parse_payload_value(text) {
+            Err(e) => match self.retry_bare_words(node, text, &e, parse_payload_value) {
+                Some(v) => Ok(v),
+                None => Err(e),
+            },
+            ok => ok,
+        };
+        match parsed {
             Ok(expr) => {
                 match &expr {
                     PayloadValue::Path(p) => self.check_context(p, node, text),
@@ -624,7 +695,7 @@ impl Builder<'_> {
         None
     }
 
-    fn template(&mut self, node: &Node, field: &str, lang: QueryLanguage) -> Template {
+    fn template(&mut self, node: &Node, lang: QueryLanguage) -> Template {
         match &node.value {
             NodeValue::Object(members) => {
                 let mut out = Vec::with_capacity(members.len());
@@ -670,7 +741,7 @@ impl Builder<'_> {
                                 .with_help("drop `.$` and write the value as a `{% … %}` expression"),
                             );
                         }
-                        let value = self.template(&m.value, field, lang);
+                        let value = self.template(&m.value, lang);
                         out.push(TemplateMember {
                             key: Spanned::new(m.key.clone(), m.key_span),
                             dynamic: false,
@@ -685,10 +756,7 @@ impl Builder<'_> {
             }
             NodeValue::Array(items) => Template::Array {
                 span: node.span,
-                items: items
-                    .iter()
-                    .map(|i| self.template(i, field, lang))
-                    .collect(),
+                items: items.iter().map(|i| self.template(i, lang)).collect(),
             },
             NodeValue::String(_) if lang == QueryLanguage::Jsonata => match self.jsonata(node) {
                 Some(e) => Template::Jsonata(e),
@@ -710,10 +778,23 @@ impl Builder<'_> {
             return Some(Template::Jsonata(e));
         }
         if !node.is_object() {
-            self.wrong_type(field, "an object", node);
-            return None;
+            // AWS documents an object; other validators accept any value and
+            // it is then used literally, so this is only a warning.
+            self.push(
+                Diagnostic::warning(
+                    codes::TEMPLATE_NOT_OBJECT,
+                    format!(
+                        "`{field}` should be an object, found {} {}",
+                        article(node.kind()),
+                        node.kind()
+                    ),
+                    node.span,
+                )
+                .with_label("used literally"),
+            );
+            return Some(Template::Literal(node.clone()));
         }
-        Some(self.template(node, field, lang))
+        Some(self.template(node, lang))
     }
 
     fn assign(&mut self, node: &Node, lang: QueryLanguage) -> Option<Template> {
@@ -737,7 +818,7 @@ impl Builder<'_> {
             };
             self.check_variable_name(name, m.key_span);
         }
-        Some(self.template(node, "Assign", lang))
+        Some(self.template(node, lang))
     }
 
     fn check_variable_name(&mut self, name: &str, span: Span) {
@@ -1168,7 +1249,7 @@ impl Builder<'_> {
             && kind != "Map"
             && let Some(n) = node.get("Parameters")
         {
-            io.parameters = Some(self.template(n, "Parameters", lang));
+            io.parameters = Some(self.template(n, lang));
         }
         if has("ResultSelector")
             && let Some(n) = node.get("ResultSelector")
@@ -1183,12 +1264,12 @@ impl Builder<'_> {
         if has("Output")
             && let Some(n) = node.get("Output")
         {
-            io.output = Some(self.template(n, "Output", lang));
+            io.output = Some(self.template(n, lang));
         }
         if has("Arguments")
             && let Some(n) = node.get("Arguments")
         {
-            io.arguments = Some(self.template(n, "Arguments", lang));
+            io.arguments = Some(self.template(n, lang));
         }
         io
     }
@@ -1417,7 +1498,7 @@ impl Builder<'_> {
             _ => None,
         };
         let output = match (lang, node.get("Output")) {
-            (QueryLanguage::Jsonata, Some(n)) => Some(self.template(n, "Output", lang)),
+            (QueryLanguage::Jsonata, Some(n)) => Some(self.template(n, lang)),
             _ => None,
         };
         let assign = node.get("Assign").and_then(|n| self.assign(n, lang));
@@ -1449,7 +1530,15 @@ impl Builder<'_> {
         let credentials = node.get("Credentials").and_then(|n| {
             let t = self.object_template(n, "Credentials", lang)?;
             if n.is_object() && n.get("RoleArn").is_none() && n.get("RoleArn.$").is_none() {
-                self.missing("`Credentials`", "RoleArn", n.span);
+                self.push(
+                    Diagnostic::warning(
+                        codes::CREDENTIALS_ROLE,
+                        "`Credentials` has no `RoleArn`",
+                        n.span,
+                    )
+                    .with_label("no role to assume")
+                    .with_help("add `\"RoleArn\": \"arn:aws:iam::…:role/…\"` (or `RoleArn.$`)"),
+                );
             }
             Some(t)
         });
@@ -1638,7 +1727,7 @@ impl Builder<'_> {
                 if !(n.as_array().is_some() || self.jsonata(n).is_some()) {
                     self.wrong_type("Items", "an array or a `{% … %}` expression", n);
                 }
-                Some(self.template(n, "Items", lang))
+                Some(self.template(n, lang))
             }
             _ => None,
         };
@@ -1816,7 +1905,7 @@ impl Builder<'_> {
             _ => None,
         };
         let arguments = match (lang, node.get("Arguments")) {
-            (QueryLanguage::Jsonata, Some(n)) => Some(self.template(n, "Arguments", lang)),
+            (QueryLanguage::Jsonata, Some(n)) => Some(self.template(n, lang)),
             _ => None,
         };
         (parameters, arguments)
@@ -2078,14 +2167,14 @@ impl Builder<'_> {
                         if c.as_bool().is_none() && self.jsonata(c).is_none() {
                             self.wrong_type("Condition", "a boolean or a `{% … %}` expression", c);
                         }
-                        ChoiceRule::Condition(self.template(c, "Condition", lang))
+                        ChoiceRule::Condition(self.template(c, lang))
                     }
                     None => {
                         self.missing("a JSONata choice rule", "Condition", node.span);
                         ChoiceRule::Invalid(node.span)
                     }
                 };
-                let output = node.get("Output").map(|n| self.template(n, "Output", lang));
+                let output = node.get("Output").map(|n| self.template(n, lang));
                 (rule, output)
             }
             QueryLanguage::JsonPath => (self.choice_rule(node, true, 0), None),

@@ -136,6 +136,9 @@ impl State {
     }
 }
 
+// One value per state, built once: boxing the big variants would only make
+// matching on them clumsier for code generation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum StateKind {
     Task(TaskState),

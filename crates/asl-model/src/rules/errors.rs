@@ -48,7 +48,7 @@ pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
 fn check_list(list: &[(&[Spanned<String>], Span, Span)], what: &str, out: &mut Vec<Diagnostic>) {
     let count = list.len();
     for (i, (names, names_span, _)) in list.iter().enumerate() {
-        if names.is_empty() && names_span.len() > 0 {
+        if names.is_empty() && !names_span.is_empty() {
             out.push(
                 Diagnostic::error(
                     codes::EMPTY_ERROR_EQUALS,

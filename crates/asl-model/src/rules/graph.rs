@@ -130,6 +130,7 @@ fn scope(m: &StateMachine, homes: &HashMap<&str, Span>, out: &mut Vec<Diagnostic
         None
     };
 
+    let reported_before = out.len();
     let start = resolve(&m.start_at, "`StartAt`", out);
     let mut edges: Vec<Vec<usize>> = Vec::with_capacity(m.states.len());
     for s in &m.states {
@@ -194,7 +195,9 @@ fn scope(m: &StateMachine, homes: &HashMap<&str, Span>, out: &mut Vec<Diagnostic
         .iter()
         .zip(&seen)
         .any(|(s, reached)| *reached && s.kind.is_terminal());
-    if !can_end && !m.states.is_empty() {
+    // A dangling target already explains why the scope cannot end.
+    let dangling = out.len() > reported_before;
+    if !can_end && !dangling && !m.states.is_empty() {
         out.push(
             Diagnostic::error(
                 codes::NO_TERMINAL,

@@ -45,7 +45,8 @@ pub mod codes {
     pub const EMPTY_LIST: &str = "ASL020";
     pub const CHOICE_OPERATOR: &str = "ASL021";
     pub const NESTED_CHOICE_NEXT: &str = "ASL022";
-    pub const CHOICE_NO_DEFAULT: &str = "ASL023";
+    pub const TEMPLATE_NOT_OBJECT: &str = "ASL024";
+    pub const CREDENTIALS_ROLE: &str = "ASL025";
     // transitions
     pub const UNKNOWN_TARGET: &str = "ASL030";
     pub const CROSS_SCOPE_TARGET: &str = "ASL031";
@@ -60,6 +61,7 @@ pub mod codes {
     pub const RESULT_PATH_ROOT: &str = "ASL064";
     pub const UNKNOWN_CONTEXT_FIELD: &str = "ASL065";
     pub const MAP_CONTEXT_OUTSIDE_SELECTOR: &str = "ASL066";
+    pub const FILTER_BARE_WORD: &str = "ASL067";
     // intrinsics
     pub const INVALID_INTRINSIC: &str = "ASL070";
     pub const UNKNOWN_INTRINSIC: &str = "ASL071";
@@ -204,3 +206,6 @@ pub fn check(machine: &StateMachine, src: &str, options: &Options, out: &mut Vec
     jsonata::check(machine, out);
     let _ = src;
 }
+
+#[cfg(test)]
+mod tests;

@@ -58,9 +58,10 @@ fn check_state(state: &State, out: &mut Vec<Diagnostic>) {
             return;
         };
         if field == ContextField::TaskToken {
-            let allowed = u.site == Site::Parameters && task.is_some_and(token_available);
-            if allowed {
-                passes_token = true;
+            // Inside a task that has a token, any field may read it (AWS
+            // accepts it); only `Parameters` hands it to the worker.
+            if task.is_some_and(token_available) {
+                passes_token |= u.site == Site::Parameters;
             } else {
                 out.push(
                     Diagnostic::error(
@@ -86,8 +87,8 @@ fn check_state(state: &State, out: &mut Vec<Diagnostic>) {
     });
     state_jsonata(state, &mut |site, e| {
         if e.body.contains(JSONATA_TOKEN) {
-            if site == Site::Parameters && task.is_some_and(token_available) {
-                passes_token = true;
+            if task.is_some_and(token_available) {
+                passes_token |= site == Site::Parameters;
             } else {
                 out.push(
                     Diagnostic::error(
@@ -114,7 +115,7 @@ fn check_state(state: &State, out: &mut Vec<Diagnostic>) {
             ),
         };
         out.push(
-            Diagnostic::error(
+            Diagnostic::warning(
                 codes::MISSING_TASK_TOKEN,
                 format!("this `.waitForTaskToken` task never passes its task token in `{field}`"),
                 task.resource.span,

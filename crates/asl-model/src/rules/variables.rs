@@ -198,7 +198,7 @@ fn check_reads(state: &State, available: &Names, out: &mut Vec<Diagnostic>) {
             out.push(not_assigned(
                 name,
                 u.span,
-                crate::diagnostic::Severity::Error,
+                crate::diagnostic::Severity::Warning,
             ));
         }
     });
