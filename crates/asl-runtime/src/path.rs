@@ -72,6 +72,8 @@ pub struct Path {
     root: PathRoot,
     steps: Vec<Step>,
     function: Option<Function>,
+    /// A trailing `['a','b']`: Jayway merges the named properties into one object.
+    merge: Option<Vec<String>>,
     definite: bool,
 }
 
@@ -190,6 +192,13 @@ impl Path {
                 }
             }
         }
+        let merge = match steps.last() {
+            Some(Step::Child(Sel::Names(names))) => Some(names.clone()),
+            _ => None,
+        };
+        if merge.is_some() {
+            steps.pop();
+        }
         let definite = steps
             .iter()
             .all(|s| matches!(s, Step::Child(Sel::Name(_) | Sel::Index(_))));
@@ -198,6 +207,7 @@ impl Path {
             root,
             steps,
             function,
+            merge,
             definite,
         })
     }
@@ -285,11 +295,32 @@ impl Path {
         input: &'a Value,
         env: &Env<'a>,
     ) -> Result<Cow<'a, Value>, PathMiss> {
-        let selected = if self.definite {
-            Cow::Borrowed(self.walk_definite(root)?)
-        } else {
-            let nodes = self.walk_indefinite(root, input, env);
-            Cow::Owned(Value::Array(nodes.into_iter().cloned().collect()))
+        let selected = match (&self.merge, self.definite) {
+            (None, true) => Cow::Borrowed(self.walk_definite(root)?),
+            (None, false) => {
+                let nodes = self.walk_indefinite(root, input, env);
+                Cow::Owned(Value::Array(nodes.into_iter().cloned().collect()))
+            }
+            (Some(names), true) => {
+                let node = self.walk_definite(root)?;
+                Cow::Owned(merge_properties(node, names).ok_or_else(|| {
+                    PathMiss::NotFound(format!(
+                        "Expected to find an object with properties ['{}'] in path {} but found '{}'",
+                        names.join("', '"),
+                        self.bracket_prefix(self.steps.len()),
+                        type_name(node)
+                    ))
+                })?)
+            }
+            (Some(names), false) => {
+                let nodes = self.walk_indefinite(root, input, env);
+                Cow::Owned(Value::Array(
+                    nodes
+                        .into_iter()
+                        .filter_map(|n| merge_properties(n, names))
+                        .collect(),
+                ))
+            }
         };
         match &self.function {
             None => Ok(selected),
@@ -311,7 +342,9 @@ impl Path {
                 Sel::Name(name) => match cur {
                     Value::Object(map) => match map.get(name) {
                         Some(v) => cur = v,
-                        None if i == last => return Err(self.not_found()),
+                        None if i == last && self.merge.is_none() => {
+                            return Err(self.not_found());
+                        }
                         None => {
                             return Err(PathMiss::NotFound(format!(
                                 "Missing property in path {}",
@@ -555,6 +588,19 @@ fn operand_value<'a>(
             p.lookup_from(root, input, env).ok()
         }
     }
+}
+
+/// The properties `names` of an object that it has, as a new object (Jayway's leaf multi-name
+/// step); `None` when `node` is not an object.
+fn merge_properties(node: &Value, names: &[String]) -> Option<Value> {
+    let map = node.as_object()?;
+    let mut merged = Map::with_capacity(names.len());
+    for name in names {
+        if let Some(v) = map.get(name) {
+            merged.insert(name.clone(), v.clone());
+        }
+    }
+    Some(Value::Object(merged))
 }
 
 fn collect_numbers(v: &Value, out: &mut Vec<f64>) {
@@ -943,6 +989,12 @@ impl ReferencePath {
     }
 
     fn from_path(path: Path) -> Result<ReferencePath, StatesError> {
+        if path.merge.is_some() {
+            return Err(StatesError::runtime(format!(
+                "The reference path '{}' must name a single node",
+                path.text
+            )));
+        }
         let mut steps = Vec::with_capacity(path.steps.len());
         for step in &path.steps {
             match step {
@@ -1185,9 +1237,23 @@ mod tests {
 
     #[test]
     fn unions_of_indexes_and_names() {
-        let input = json!({"a": [10, 20, 30], "x": 1, "y": 2});
+        let input = json!({"a": [10, 20, 30], "x": {"v": 1}, "y": {"v": 2}});
         assert_eq!(eval("$.a[0,2]", &input).unwrap(), json!([10, 30]));
-        assert_eq!(eval("$['x','y']", &input).unwrap(), json!([1, 2]));
+        assert_eq!(eval("$['x','y'].v", &input).unwrap(), json!([1, 2]));
+    }
+
+    #[test]
+    fn trailing_name_union_merges_into_one_object() {
+        let input = json!({"x": 1, "y": 2, "z": 3});
+        assert_eq!(
+            eval("$['x','y','missing']", &input).unwrap(),
+            json!({"x": 1, "y": 2})
+        );
+        let input = json!({"rows": [{"a": 1, "b": 2, "c": 3}, {"a": 4}]});
+        assert_eq!(
+            eval("$.rows[*]['a','b']", &input).unwrap(),
+            json!([{"a": 1, "b": 2}, {"a": 4}])
+        );
     }
 
     #[test]
