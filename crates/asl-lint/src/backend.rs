@@ -21,17 +21,34 @@ pub fn parse(text: &str, format: SourceFormat) -> Result<Node, Diagnostic> {
     }
 }
 
+fn options(settings: Settings) -> asl_model::Options {
+    asl_model::Options {
+        express: settings.express,
+        forbid_cfn_placeholders: settings.forbid_placeholders,
+        ..asl_model::Options::default()
+    }
+}
+
 /// Every finding of the model on one definition text.
 pub fn analyze(text: &str, format: SourceFormat, settings: Settings) -> Vec<Diagnostic> {
-    // Until the model's `analyze` lands: syntax only.
-    let _ = settings;
-    match parse(text, format) {
-        Ok(_) => Vec::new(),
-        Err(diagnostic) => vec![diagnostic],
-    }
+    asl_model::analyze(text, format, &options(settings)).diagnostics
+}
+
+/// [`analyze`] for a definition whose tree was already read.
+pub fn analyze_tree(root: &Node, text: &str, settings: Settings) -> Vec<Diagnostic> {
+    asl_model::analyze_tree(root, text, &options(settings)).diagnostics
 }
 
 /// The model's rule table.
 pub fn model_rules() -> impl Iterator<Item = RuleInfo> {
-    std::iter::empty()
+    asl_model::RULES.iter().map(|rule| RuleInfo {
+        code: rule.code,
+        name: rule.name,
+        group: rule.group,
+        severity: rule.severity,
+        summary: rule.summary,
+        explanation: rule.explanation,
+        bad: rule.bad,
+        good: rule.good,
+    })
 }
