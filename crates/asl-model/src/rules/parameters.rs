@@ -9,10 +9,10 @@
 use asl_syntax::resource::{Resource, parse_resource};
 use serde_json::{Map, Value};
 
+use super::resources::for_each_task;
 use crate::catalog::schemas::{RequestSchema, SchemaRegistry};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::source::Span;
-use super::resources::for_each_task;
 use crate::tree::{Member, Node, NodeValue};
 
 /// Runs the request-shape rules over every Task of the definition.
@@ -109,6 +109,10 @@ pub fn check_request(
     }
     let mut dynamic = Vec::new();
     let instance = instance_of(&request.value, &mut String::new(), &mut dynamic);
+    // Most requests are fine; `is_valid` is much cheaper than collecting errors.
+    if schema.validator.is_valid(&instance) {
+        return;
+    }
     for error in schema.validator.iter_errors(&instance) {
         let pointer = error.instance_path().as_str().to_owned();
         if dynamic
@@ -185,7 +189,11 @@ fn instance_of(node: &Node, pointer: &mut String, dynamic: &mut Vec<String>) -> 
                 };
                 let len = pointer.len();
                 pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                if key.contains(['~', '/']) {
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                } else {
+                    pointer.push_str(key);
+                }
                 let value = if is_dynamic || is_jsonata(&m.value) {
                     dynamic.push(pointer.clone());
                     Value::Null
