@@ -48,12 +48,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    print!("{}", report::failures(&results, args.verbose));
-    if results
-        .iter()
-        .any(|r| !matches!(r.verdict, report::Verdict::Passed { .. }))
-    {
-        println!();
+    let failures = report::failures(&results, args.verbose);
+    if !failures.is_empty() {
+        println!("{failures}");
     }
     print!("{}", report::table(&results));
     println!("{}", report::summary_line(&results));

@@ -6,8 +6,12 @@ use std::fmt::Write as _;
 /// What happened to one case.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    /// The outcome matched; `strict` when the cause of a failure matched as well.
-    Passed { strict: bool },
+    /// The outcome matched; `strict` when the cause of a failure matched as well, else
+    /// `differences` says how the cause differs.
+    Passed {
+        strict: bool,
+        differences: Vec<String>,
+    },
     /// The machine ran (or tried to) and the outcome did not match, or it panicked, hung or the
     /// case could not be read. `details` are the differences, most important first.
     Failed {
@@ -42,7 +46,7 @@ impl Tally {
 
     fn add(&mut self, verdict: &Verdict) {
         match verdict {
-            Verdict::Passed { strict } => {
+            Verdict::Passed { strict, .. } => {
                 self.passed += 1;
                 self.strict += usize::from(*strict);
             }
@@ -106,14 +110,23 @@ pub fn table(results: &[CaseResult]) -> String {
     out
 }
 
-/// One block per case that did not pass; with `verbose`, the first lines of its difference or
-/// diagnostic, otherwise only the first.
+/// One block per case that did not pass (with `verbose`, also per case that passed only
+/// loosely); with `verbose`, the first lines of its difference or diagnostic, otherwise only
+/// the first.
 pub fn failures(results: &[CaseResult], verbose: bool) -> String {
     const MAX_LINES: usize = 12;
     let mut out = String::new();
     for result in results {
         let (label, headline, details): (&str, &str, Vec<&str>) = match &result.verdict {
-            Verdict::Passed { .. } => continue,
+            Verdict::Passed { strict: true, .. } => continue,
+            Verdict::Passed { differences, .. } => {
+                if !verbose {
+                    continue;
+                }
+                let mut lines = differences.iter().map(String::as_str);
+                let first = lines.next().unwrap_or("the cause differs");
+                ("LOOSE", first, lines.collect())
+            }
             Verdict::Failed { reason, details } => (
                 "FAILED",
                 reason,
@@ -167,7 +180,14 @@ mod tests {
     #[test]
     fn rejected_cases_count_as_failed_in_the_summary() {
         let results = [
-            result("a", "x", Verdict::Passed { strict: true }),
+            result(
+                "a",
+                "x",
+                Verdict::Passed {
+                    strict: true,
+                    differences: vec![],
+                },
+            ),
             result(
                 "b",
                 "x",
@@ -190,8 +210,22 @@ mod tests {
     #[test]
     fn table_has_a_row_per_category_and_a_total_row() {
         let results = [
-            result("a", "choice", Verdict::Passed { strict: false }),
-            result("b", "wait", Verdict::Passed { strict: true }),
+            result(
+                "a",
+                "choice",
+                Verdict::Passed {
+                    strict: false,
+                    differences: vec![],
+                },
+            ),
+            result(
+                "b",
+                "wait",
+                Verdict::Passed {
+                    strict: true,
+                    differences: vec![],
+                },
+            ),
         ];
         let text = table(&results);
         let rows: Vec<&str> = text

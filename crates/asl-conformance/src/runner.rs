@@ -194,6 +194,7 @@ pub fn verdict(case: &Case, actual: &compare::Outcome) -> Verdict {
     if comparison.passed {
         Verdict::Passed {
             strict: comparison.strict,
+            differences: comparison.differences,
         }
     } else {
         let mut differences = comparison.differences.into_iter();
