@@ -283,7 +283,7 @@ pub fn sarif(report: &Report<'_>) -> Vec<u8> {
             "tool": { "driver": {
                 "name": "asl-lint",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://example.invalid/asl",
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": table.iter().map(sarif_rule).collect::<Vec<_>>(),
             }},
             "columnKind": "unicodeCodePoints",

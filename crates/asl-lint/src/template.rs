@@ -561,6 +561,132 @@ pub fn neutralize_bare_placeholders(text: &mut MappedText, known: &Substitutions
 mod tests {
     use super::*;
 
+    fn extract_yaml(text: &str) -> Extracted {
+        let root = asl_model::parse_yaml(text).expect("valid YAML");
+        extract(text, SourceFormat::Yaml, &root, Path::new("."))
+    }
+
+    fn extract_json(text: &str) -> Extracted {
+        let root = asl_model::parse_json(text).expect("valid JSON");
+        extract(text, SourceFormat::Json, &root, Path::new("."))
+    }
+
+    #[test]
+    fn only_state_machine_resources_are_extracted() {
+        let found = extract_yaml(
+            "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition: {StartAt: A}\n",
+        );
+        let ids: Vec<&str> = found
+            .machines
+            .iter()
+            .map(|m| m.logical_id.as_str())
+            .collect();
+        assert_eq!(ids, ["M"]);
+    }
+
+    #[test]
+    fn in_place_text_keeps_the_definition_at_its_offsets() {
+        let text = "{\"Resources\": {\"M\": {\"Type\": \"AWS::StepFunctions::StateMachine\",\n \"Properties\": {\"Definition\": {\"StartAt\": \"A\"}}}}}";
+        let found = extract_json(text);
+        let Some(StateMachine {
+            unit:
+                Unit::InPlace {
+                    text: blanked,
+                    region,
+                    ..
+                },
+            ..
+        }) = found.machines.first()
+        else {
+            panic!("expected an in-place unit: {found:?}");
+        };
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(region.slice(blanked), Some("{\"StartAt\": \"A\"}"));
+        assert!(blanked.starts_with(' '));
+        assert_eq!(blanked.matches('\n').count(), 1);
+    }
+
+    #[test]
+    fn intrinsics_inside_a_definition_become_placeholders() {
+        let text = "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        Resource: !GetAtt Worker.Arn\n";
+        let found = extract_yaml(text);
+        let Some(StateMachine {
+            unit:
+                Unit::InPlace {
+                    text: blanked,
+                    replaced,
+                    ..
+                },
+            ..
+        }) = found.machines.first()
+        else {
+            panic!("expected an in-place unit: {found:?}");
+        };
+        assert_eq!(replaced.len(), 1);
+        assert!(blanked.contains("Resource: \"${Worker.Arn}\""), "{blanked}");
+    }
+
+    #[test]
+    fn yaml_sub_block_definition_string_maps_into_the_template() {
+        let text = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub |\n        {\"StartAt\": \"Go\"}\n";
+        let found = extract_yaml(text);
+        let Some(StateMachine {
+            unit:
+                Unit::Mapped {
+                    text: mapped,
+                    check_placeholders,
+                },
+            ..
+        }) = found.machines.first()
+        else {
+            panic!("expected a mapped unit: {found:?}");
+        };
+        assert!(!check_placeholders);
+        let go = mapped.text().find("\"Go\"").expect("decoded");
+        assert_eq!(
+            mapped.map(Span::new(go, go + 4)).slice(text),
+            Some("\"Go\"")
+        );
+    }
+
+    #[test]
+    fn express_type_is_read_from_the_resource() {
+        let found = extract_yaml(
+            "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Type: EXPRESS\n      Definition: {StartAt: A}\n",
+        );
+        assert!(found.machines.first().is_some_and(|m| m.express));
+    }
+
+    #[test]
+    fn missing_definition_uri_file_is_an_error_at_the_uri() {
+        let text = "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: nowhere/flow.asl.json\n";
+        let found = extract_yaml(text);
+        let finding = found.findings.first().expect("a finding");
+        assert_eq!(finding.code, codes::DEFINITION_URI_UNREADABLE);
+        assert_eq!(finding.span.slice(text), Some("nowhere/flow.asl.json"));
+    }
+
+    #[test]
+    fn s3_definitions_are_noted_not_checked() {
+        let found = extract_yaml(
+            "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: {Bucket: b, Key: k}\n",
+        );
+        assert!(found.machines.is_empty());
+        assert_eq!(
+            found.findings.first().map(|f| (f.code, f.severity)),
+            Some((codes::DEFINITION_NOT_RECOVERABLE, Severity::Note))
+        );
+    }
+
+    #[test]
+    fn resource_without_definition_is_an_error() {
+        let found = extract_yaml("Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n");
+        assert_eq!(
+            found.findings.first().map(|f| f.code),
+            Some(codes::MISSING_DEFINITION)
+        );
+    }
+
     #[test]
     fn placeholders_skip_escapes_and_non_names() {
         let found = placeholders("a ${One} ${!Two} ${a b} ${AWS::Region}");
