@@ -154,7 +154,7 @@ pub static RULES: &[Rule] = &[
         group: "structure",
         severity: Severity::Error,
         summary: r#"a Choice rule without exactly one operator"#,
-        explanation: r#"A JSONPath Choice rule is either a boolean combination (`And`, `Or`, `Not`) or a data test: `Variable` plus exactly one comparison operator with an operand of the right type (a string for `StringEquals`, a number for `NumericLessThan`, `true`/`false` for `IsPresent`, a path for `…Path` forms)."#,
+        explanation: r#"A JSONPath Choice rule is either a boolean combination (`And`, `Or`, `Not`) or a data test: `Variable` plus exactly one comparison operator. (An operand of the wrong kind, such as a string for `NumericLessThan`, is reported as `wrong-type`.)"#,
         bad: r#"{"StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Variable": "$.n", "Next": "B"}], "Default": "B"}, "B": {"Type": "Succeed"}}}"#,
         good: r#"{"StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 3, "Next": "B"}], "Default": "B"}, "B": {"Type": "Succeed"}}}"#,
     },
