@@ -73,7 +73,7 @@ pub fn apply_output_path(
     match path {
         None => Ok(Value::Object(Map::new())),
         Some(p) if p.is_identity() => Ok(output),
-        Some(p) => p.select(&output, env, "OutputPath"),
+        Some(p) => p.select_owned(output, env, "OutputPath"),
     }
 }
 

@@ -248,6 +248,49 @@ impl Path {
         }
     }
 
+    /// Like [`Path::select`], but consumes the input: a definite path over `$` moves the selected
+    /// node out instead of copying it (`OutputPath` on a large state output).
+    pub fn select_owned(
+        &self,
+        mut input: Value,
+        env: &Env<'_>,
+        field: &str,
+    ) -> Result<Value, StatesError> {
+        if !(self.definite
+            && self.merge.is_none()
+            && self.function.is_none()
+            && self.root == PathRoot::Input)
+        {
+            return self.select(&input, env, field);
+        }
+        // Check first (cheaply, by reference) so a miss reports against the intact input.
+        if let Err(miss) = self.walk_definite(&input) {
+            return Err(self.miss_error(&miss, &input, field));
+        }
+        let mut cur = &mut input;
+        for step in &self.steps {
+            let next = match (step, cur) {
+                (Step::Child(Sel::Name(name)), Value::Object(map)) => map.get_mut(name),
+                (Step::Child(Sel::Index(i)), Value::Array(items)) => {
+                    let len = items.len();
+                    resolve_index(*i, len).and_then(|idx| items.get_mut(idx))
+                }
+                _ => None,
+            };
+            match next {
+                Some(v) => cur = v,
+                // Unreachable after the check above; keep it total anyway.
+                None => {
+                    return Err(StatesError::runtime(format!(
+                        "Invalid path '{}'",
+                        self.text
+                    )));
+                }
+            }
+        }
+        Ok(std::mem::take(cur))
+    }
+
     /// Evaluates the path, borrowing the result when it is a node of one of the documents.
     pub fn lookup<'a>(&self, input: &'a Value, env: &Env<'a>) -> Result<Cow<'a, Value>, PathMiss> {
         let root: &'a Value = match &self.root {
@@ -1379,6 +1422,26 @@ mod tests {
         let err = p.select(&json!({}), &Env::empty(), "x.$").unwrap_err();
         assert!(err.is(names::RUNTIME));
         assert!(err.cause.unwrap().contains("$nobody"));
+    }
+
+    #[test]
+    fn select_owned_moves_the_node_out() {
+        let p = Path::parse("$.store.book[2].title").unwrap();
+        assert_eq!(
+            p.select_owned(store(), &Env::empty(), "OutputPath")
+                .unwrap(),
+            json!("C")
+        );
+    }
+
+    #[test]
+    fn select_owned_miss_is_the_same_error_as_select() {
+        let p = Path::parse("$.store.nothing.here").unwrap();
+        let by_ref = p.select(&store(), &Env::empty(), "OutputPath").unwrap_err();
+        let owned = p
+            .select_owned(store(), &Env::empty(), "OutputPath")
+            .unwrap_err();
+        assert_eq!(by_ref, owned);
     }
 
     #[test]
