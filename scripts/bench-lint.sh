@@ -13,9 +13,11 @@
 # What is measured, each as the median of RUNS (default 5) runs:
 # - batch: one process checks every file of the batch (start-up included),
 #   wall time;
-# - warm: for the node tools, definitions per second inside one process after
-#   a warm-up pass (start-up excluded); for asl-lint, the batch repeated 20
-#   times in one process, which still includes its (tiny) start-up;
+# - warm: definitions per second inside one process, on one thread, after a
+#   warm-up (start-up and file reads excluded); for asl-lint this is the
+#   `throughput` example of crates/asl-lint;
+# - batch x20: asl-lint on the batch repeated 20 times in one process (file
+#   reads and both cores included);
 # - single: asl-lint on one file in a fresh process (the pre-commit case).
 set -euo pipefail
 
@@ -34,8 +36,9 @@ if [ ! -d "$scratch/node_modules/asl-validator" ] ||
       asl-validator @wmfs/statelint amazon-states-language-service >/dev/null)
 fi
 echo "building asl-lint (release) ..." >&2
-cargo build --quiet --release -p asl-lint --manifest-path "$root/Cargo.toml"
+cargo build --quiet --release -p asl-lint --bin asl-lint --example throughput --manifest-path "$root/Cargo.toml"
 lint="$root/target/release/asl-lint"
+throughput="$root/target/release/examples/throughput"
 
 # --- batch -------------------------------------------------------------------
 batch="$scratch/batch"
@@ -142,7 +145,8 @@ for ((i = 0; i < 20; i++)); do repeated+=("${batch_files[@]}"); done
 echo "batch: $count definitions; median of $runs runs; $(nproc) cores" >&2
 lint_batch=$(median_ms "$lint" --no-config --format json "${batch_files[@]}")
 lint_rep=$(median_ms "$lint" --no-config --format json "${repeated[@]}")
-lint_warm=$(awk -v n="$((count * 20))" -v ms="$lint_rep" 'BEGIN { printf "%d", n / (ms / 1000) }')
+lint_cli_rate=$(awk -v n="$((count * 20))" -v ms="$lint_rep" 'BEGIN { printf "%d", n / (ms / 1000) }')
+lint_warm=$(median_of "$throughput" "$list" 2>/dev/null)
 single_file="${batch_files[0]}"
 single_loop() {
   local i start end
@@ -162,4 +166,5 @@ for tool in asl-validator statelint asl-language-service; do
   awk -v t="$tool" -v b="$batch_ms" -v w="$warm" -v lb="$lint_batch" -v lw="$lint_warm" \
     'BEGIN { printf "| %s | %s | %s | %.1f | %.1f |\n", t, b, w, b / lb, lw / w }'
 done
-printf '\nasl-lint, one file in a fresh process: %s ms (mean of 200, median of %d loops)\n' "$lint_single" "$runs"
+printf '\nasl-lint, batch x20 (%d files) in one process, both cores, file reads included: %s ms = %s definitions/s\n' "$((count * 20))" "$lint_rep" "$lint_cli_rate"
+printf 'asl-lint, one file in a fresh process: %s ms (mean of 200, median of %d loops)\n' "$lint_single" "$runs"
