@@ -383,7 +383,7 @@ impl Path {
             };
             match sel {
                 Sel::Name(name) => match cur {
-                    Value::Object(map) => match map.get(name) {
+                    Value::Object(map) => match get_field(map, name) {
                         Some(v) => cur = v,
                         None if i == last && self.merge.is_none() => {
                             return Err(self.not_found());
@@ -677,6 +677,17 @@ pub(crate) fn type_name(v: &Value) -> &'static str {
     }
 }
 
+/// A field of an object. Small objects (the common case in state data) are scanned rather
+/// than hashed: comparing a few short keys is cheaper than SipHashing the name.
+#[inline]
+fn get_field<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    if map.len() <= 8 {
+        map.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        map.get(name)
+    }
+}
+
 fn resolve_index(index: i64, len: usize) -> Option<usize> {
     let len_i = i64::try_from(len).ok()?;
     let idx = if index < 0 { len_i + index } else { index };
@@ -711,13 +722,13 @@ fn select_children<'a>(
 ) {
     match sel {
         Sel::Name(name) => {
-            if let Some(v) = node.as_object().and_then(|o| o.get(name)) {
+            if let Some(v) = node.as_object().and_then(|o| get_field(o, name)) {
                 out.push(v);
             }
         }
         Sel::Names(names) => {
             if let Some(o) = node.as_object() {
-                out.extend(names.iter().filter_map(|n| o.get(n)));
+                out.extend(names.iter().filter_map(|n| get_field(o, n)));
             }
         }
         Sel::Index(i) => {
