@@ -900,4 +900,104 @@ mod tests {
         assert_eq!(d.message, "expected a JSON value, found `§`");
         assert_eq!(d.span, Span::new(4, 6));
     }
+
+    /// Small deterministic generator so the mutation tests need no crate.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            self.0 >> 33
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    const SAMPLE: &str = r#"{"Comment": "ä \u00e9 \"q\"", "StartAt": "A", "States": {"A": {"Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"},
+        "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 3, "BackoffRate": 1.5e0}], "End": true}}}"#;
+
+    fn spans_are_in_bounds(node: &Node, text: &str) {
+        node.walk(|n| {
+            assert!(n.span.slice(text).is_some(), "bad span {:?}", n.span);
+            if let NodeValue::Object(members) = &n.value {
+                for m in members {
+                    assert!(
+                        m.key_span.slice(text).is_some(),
+                        "bad key span {:?}",
+                        m.key_span
+                    );
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn mutated_documents_never_panic_and_errors_point_inside_the_text() {
+        let mut rng = Lcg(7);
+        let pieces = [
+            "{", "}", "[", "]", ",", ":", "\"", "\\", "-", "0", "1e", ".", "ä", "\u{feff}", " ",
+            "\n", "nul", "\\u", "\\ud800",
+        ];
+        for _ in 0..3000 {
+            let mut text = SAMPLE.to_owned();
+            for _ in 0..1 + rng.below(4) {
+                let mut at = rng.below(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match rng.below(3) {
+                    0 => text.insert_str(at, pieces[rng.below(pieces.len())]),
+                    1 => {
+                        let mut end = (at + 1 + rng.below(8)).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        text.replace_range(at..end, "");
+                    }
+                    _ => text.truncate(at),
+                }
+            }
+            match parse_json(&text) {
+                Ok(node) => spans_are_in_bounds(&node, &text),
+                Err(d) => {
+                    assert!(d.span.end <= text.len(), "{d} for {text:?}");
+                    assert!(d.span.slice(&text).is_some(), "{d} not on char boundaries");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_serde_json_on_valid_documents() {
+        for text in [
+            SAMPLE,
+            "[]",
+            "0",
+            "-1.25e-3",
+            r#"{"a": [true, false, null, {"b": "\t"}]}"#,
+        ] {
+            let ours = parse_json(text).expect("valid").to_json_value();
+            let theirs: serde_json::Value = serde_json::from_str(text).expect("valid");
+            assert_eq!(ours, theirs, "{text}");
+        }
+    }
+
+    #[test]
+    fn large_documents_parse() {
+        // Bigger than the 1 MB definition limit, which is a rule's business.
+        let item = r#"{"Type": "Pass", "Result": {"k": [1, 2.5, "text"]}, "End": true},"#;
+        let text = format!("[{}0]", item.repeat(1_500_000 / item.len()));
+        assert!(text.len() > 1_048_576);
+        let root = parse_json(&text).expect("valid");
+        assert_eq!(
+            root.as_array().map(<[Node]>::len),
+            Some(1_500_000 / item.len() + 1)
+        );
+    }
 }
