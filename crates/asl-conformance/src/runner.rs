@@ -120,7 +120,12 @@ pub fn run(config: &Config, log: &mut dyn FnMut(&str)) -> Result<Vec<CaseResult>
                 .filter(|(_, entry)| built.accepted.contains(&entry.module))
                 .collect();
             log(&format!("running {} case(s)…", runnable.len()));
+            let started = std::time::Instant::now();
             results.extend(execute_all(program, &runnable, config));
+            log(&format!(
+                "  ran them in {:.1} s",
+                started.elapsed().as_secs_f64()
+            ));
         }
     }
 

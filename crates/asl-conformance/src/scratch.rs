@@ -122,7 +122,12 @@ pub fn build(
             remaining.len(),
             layout.dir.display()
         ));
+        let started = std::time::Instant::now();
         let report = cargo_build(layout)?;
+        log(&format!(
+            "  cargo build took {:.1} s",
+            started.elapsed().as_secs_f64()
+        ));
         if let (true, Some(program)) = (report.success, report.program) {
             return Ok(Built {
                 program: Some(program),
