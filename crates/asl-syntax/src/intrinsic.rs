@@ -405,21 +405,17 @@ impl Parser<'_> {
                 "intrinsic function strings use single quotes: `'text'`",
             )),
             Some(b) if is_name_byte(b) => {
-                let word_end = start
-                    + self.src.as_bytes()[start..]
-                        .iter()
-                        .take_while(|b| is_name_byte(**b))
-                        .count();
-                let word = self.src.get(start..word_end).unwrap_or("");
-                let after = self.src.as_bytes().get(word_end).copied();
+                let rest = self.src.get(start..).unwrap_or("");
+                let word_len = rest.bytes().take_while(|b| is_name_byte(*b)).count();
+                let word = rest.get(..word_len).unwrap_or("");
+                let word_end = start + word_len;
                 let span = Span::new(start, word_end);
-                let is_call = {
-                    let mut i = word_end;
-                    while matches!(self.src.as_bytes().get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-                        i += 1;
-                    }
-                    self.src.as_bytes().get(i) == Some(&b'(')
-                };
+                // A name followed (after optional spaces) by `(` is a nested call.
+                let is_call = rest
+                    .get(word_len..)
+                    .unwrap_or("")
+                    .trim_start_matches([' ', '\t', '\n', '\r'])
+                    .starts_with('(');
                 if !is_call {
                     let literal = match word {
                         "true" => Some(Argument::Bool { value: true, span }),
@@ -431,7 +427,6 @@ impl Parser<'_> {
                         self.pos = word_end;
                         return Ok(literal);
                     }
-                    let _ = after;
                     return Err(SyntaxError::new(
                         format!(
                             "`{word}` is not a valid argument; strings need single quotes (`'{word}'`) and paths start with `$`"

@@ -12,6 +12,18 @@
 //! * [`context`]: the fields of the context object (`$$.Execution.Id`, …).
 //! * [`resource`]: Task `Resource` ARNs (optimized integrations, AWS SDK, Lambda, activities, HTTP).
 //! * [`timestamp`]: RFC 3339 timestamps as AWS accepts them, as comparable instants.
+//!
+//! ```
+//! use asl_syntax::{Span, parse_intrinsic, parse_path};
+//!
+//! let path = parse_path("$.orders[0]['total price']").unwrap();
+//! assert!(path.is_definite());
+//! assert_eq!(path.to_string(), "$.orders[0]['total price']");
+//!
+//! let err = parse_intrinsic("States.Format('{}', $.a b)").unwrap_err();
+//! // The span is inside the string; add the string's own offset to place it in a file.
+//! assert_eq!(err.span, Span::new(23, 24));
+//! ```
 
 #![forbid(unsafe_code)]
 
@@ -122,4 +134,25 @@ impl std::error::Error for SyntaxError {}
 pub struct Number {
     pub text: String,
     pub value: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Span;
+
+    #[test]
+    fn offset_shifts_both_ends() {
+        assert_eq!(Span::new(2, 5).offset(10), Span::new(12, 15));
+    }
+
+    #[test]
+    fn join_covers_both_spans() {
+        assert_eq!(Span::new(4, 6).join(Span::new(1, 3)), Span::new(1, 6));
+    }
+
+    #[test]
+    fn empty_span_has_no_length() {
+        assert!(Span::empty(3).is_empty());
+        assert_eq!(Span::new(3, 7).len(), 4);
+    }
 }
