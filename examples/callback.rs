@@ -39,7 +39,9 @@ impl ApprovalIntegrations for Queue {
 
 /// A worker that heartbeats every 20 s while it works for 75 s, then approves.
 async fn diligent_worker(messages: Arc<Mutex<mpsc::UnboundedReceiver<Value>>>, tokens: TaskTokens) {
-    let Some(message) = messages.lock().await.recv().await else { return };
+    let Some(message) = messages.lock().await.recv().await else {
+        return;
+    };
     let token = message["taskToken"].as_str().unwrap_or_default().to_owned();
     for elapsed in [20, 40, 60] {
         tokio::time::sleep(Duration::from_secs(20)).await;
@@ -65,7 +67,7 @@ fn report(result: ExecutionResult, started: tokio::time::Instant) {
     let seconds = started.elapsed().as_secs();
     match result {
         ExecutionResult::Succeeded { output } => {
-            println!("  succeeded after {seconds} simulated seconds: {output}")
+            println!("  succeeded after {seconds} simulated seconds: {output}");
         }
         other => println!("  ended after {seconds} simulated seconds: {other:?}"),
     }
@@ -80,9 +82,15 @@ async fn main() {
     let input = json!({ "request": { "id": "R-7", "amount": 1200 } });
 
     println!("1. a worker that sends heartbeats, then SendTaskSuccess:");
-    let worker = tokio::spawn(diligent_worker(Arc::clone(&messages), runtime.task_tokens()));
+    let worker = tokio::spawn(diligent_worker(
+        Arc::clone(&messages),
+        runtime.task_tokens(),
+    ));
     let started = tokio::time::Instant::now();
-    report(Approval::run(&runtime, Arc::clone(&queue), input.clone()).await, started);
+    report(
+        Approval::run(&runtime, Arc::clone(&queue), input.clone()).await,
+        started,
+    );
     let _ = worker.await;
 
     println!("2. a worker that goes silent (HeartbeatSeconds is 30):");

@@ -25,14 +25,20 @@ struct Topic {
 impl ConfirmOrderIntegrations for Topic {
     async fn sns_publish(&self, call: RequestResponse) -> Result<Value, TaskFailure> {
         let parameters = call.parameters();
-        let topic = parameters["TopicArn"].as_str().unwrap_or_default().to_owned();
+        let topic = parameters["TopicArn"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let Some(message) = parameters["Message"].as_str() else {
             return Err(TaskFailure::new(
                 "SNS.InvalidParameterException",
                 "Message is required",
             ));
         };
-        let mut published = self.published.lock().map_err(|_| TaskFailure::error("SNS.InternalError"))?;
+        let mut published = self
+            .published
+            .lock()
+            .map_err(|_| TaskFailure::error("SNS.InternalError"))?;
         published.push((topic, message.to_owned()));
         Ok(json!({ "MessageId": format!("message-{}", published.len()) }))
     }

@@ -24,7 +24,7 @@ struct Batch {
 }
 
 impl Batch {
-    /// Submits a job that runs for `duration` and returns its id at once (like SubmitJob).
+    /// Submits a job that runs for `duration` and returns its id at once (like `SubmitJob`).
     fn submit(&self, name: &str, duration: Duration) -> String {
         let id = format!("job-{name}");
         if let Ok(mut jobs) = self.jobs.lock() {
@@ -41,7 +41,7 @@ impl Batch {
         id
     }
 
-    /// The job's status (like DescribeJobs).
+    /// The job's status (like `DescribeJobs`).
     fn status(&self, id: &str) -> &'static str {
         self.jobs
             .lock()
@@ -53,7 +53,10 @@ impl Batch {
 
 impl RenderReportIntegrations for Batch {
     async fn batch_submit_job_sync(&self, call: RunJob) -> Result<Value, TaskFailure> {
-        let name = call.parameters()["JobName"].as_str().unwrap_or("job").to_owned();
+        let name = call.parameters()["JobName"]
+            .as_str()
+            .unwrap_or("job")
+            .to_owned();
         let id = self.submit(&name, Duration::from_secs(90));
         println!("submitted {id}; waiting for it to finish");
         // What Step Functions does for `.sync`: poll until the job is done.
@@ -72,7 +75,12 @@ impl RenderReportIntegrations for Batch {
 async fn main() {
     let runtime = Runtime::new();
     let started = tokio::time::Instant::now();
-    let result = RenderReport::run(&runtime, Arc::new(Batch::default()), json!({ "reportId": "q3" })).await;
+    let result = RenderReport::run(
+        &runtime,
+        Arc::new(Batch::default()),
+        json!({ "reportId": "q3" }),
+    )
+    .await;
     match result {
         ExecutionResult::Succeeded { output } => println!(
             "succeeded after {} simulated seconds with output {output}",

@@ -27,7 +27,8 @@ pub mod __private {
 
     /// Parses JSON text that the model validated at build time (templates, `Result` values).
     pub fn json(text: &str) -> Result<serde_json::Value, crate::runtime::StatesError> {
-        serde_json::from_str(text)
-            .map_err(|e| crate::runtime::StatesError::runtime(format!("invalid JSON in a generated spec: {e}")))
+        serde_json::from_str(text).map_err(|e| {
+            crate::runtime::StatesError::runtime(format!("invalid JSON in a generated spec: {e}"))
+        })
     }
 }

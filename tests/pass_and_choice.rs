@@ -59,7 +59,10 @@ async fn a_large_order_waits_an_hour_then_succeeds() {
 #[tokio::test(start_paused = true)]
 async fn a_small_order_is_classified_without_waiting() {
     let result = classify(json!({ "id": "o-2", "amount": 20 })).await;
-    assert_eq!(result.output(), Some(&json!({ "amount": 20, "id": "o-2", "size": "small" })));
+    assert_eq!(
+        result.output(),
+        Some(&json!({ "amount": 20, "id": "o-2", "size": "small" }))
+    );
 }
 
 #[tokio::test(start_paused = true)]

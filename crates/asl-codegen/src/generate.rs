@@ -111,6 +111,19 @@ impl Generator<'_> {
             }
             None => none(),
         };
+        let method_list = self
+            .integrations
+            .iter()
+            .map(|i| format!("`{}`", i.method))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let unimplemented_message =
+            format!("`{{Self}}` does not provide the integrations `{name}` calls");
+        let unimplemented_label = format!("`{trait_name}` is not implemented for `{{Self}}`");
+        let unimplemented_note = format!(
+            "implement `{trait_name}` (one method per Task resource: {method_list}), or wrap one \
+             `asl::runtime::TaskHandler` in `asl::runtime::CatchAll`"
+        );
         let catch_all_impl = if self.integrations.is_empty() {
             // Nothing to implement: every type can run this machine.
             quote!(impl<T: ::core::marker::Send + ::core::marker::Sync + 'static> #trait_name for T {})
@@ -126,12 +139,19 @@ impl Generator<'_> {
             #vis struct #name;
 
             #[doc = #trait_doc]
+            #[diagnostic::on_unimplemented(
+                message = #unimplemented_message,
+                label = #unimplemented_label,
+                note = #unimplemented_note,
+            )]
             #vis trait #trait_name: ::core::marker::Send + ::core::marker::Sync + 'static {
                 #methods
             }
 
             #catch_all_impl
 
+            // Generated code: the user's lint settings are about their own code.
+            #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
             const _: () = {
                 static MACHINE: #rt::spec::MachineSpec = #rt::spec::MachineSpec {
                     name: #machine_name,

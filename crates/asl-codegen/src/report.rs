@@ -102,10 +102,10 @@ fn render(diagnostic: &Diagnostic, path: &str, text: &str) -> String {
     }
     report = report.with_labels(labels).with_notes(notes);
     let config = term::Config::default();
-    term::emit_into_string(&config, &file, &report)
-        .unwrap_or_default()
-        .trim_end()
-        .to_owned()
+    let rendered = term::emit_into_string(&config, &file, &report).unwrap_or_default();
+    // The first line repeats the message, which the caller already puts first.
+    let snippet = rendered.split_once('\n').map_or("", |(_, rest)| rest);
+    snippet.trim_end().to_owned()
 }
 
 /// Errors of the definition, each placed at its token.

@@ -1,4 +1,5 @@
 // A `.waitForTaskToken` task whose parameters never pass `$$.Task.Token` can never be answered.
+#![deny(deprecated)] // definition warnings are deprecation warnings; make them fail here
 asl::asl! {
     pub struct Forgetful; {
         "StartAt": "Ask",
