@@ -123,6 +123,19 @@ struct Function {
     args: Vec<Operand>,
 }
 
+impl std::fmt::Display for Path {
+    /// The path as written.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::fmt::Display for ReferencePath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.path.text)
+    }
+}
+
 /// Why a path matched nothing (before it is turned into a [`StatesError`] naming the field).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathMiss {
