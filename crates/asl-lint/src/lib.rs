@@ -349,8 +349,12 @@ fn check_all(
                 explicit,
             } => {
                 let bytes = std::fs::read(path).map_err(|e| format!("{display}: {e}"))?;
-                let text =
-                    String::from_utf8(bytes).map_err(|_| format!("{display}: not valid UTF-8"))?;
+                let text = match String::from_utf8(bytes) {
+                    Ok(text) => text,
+                    // A searched binary file is simply not a definition.
+                    Err(_) if !explicit => return Ok(None),
+                    Err(_) => return Err(format!("{display}: not valid UTF-8")),
+                };
                 let base = path.parent().unwrap_or(Path::new("."));
                 let base = if base.as_os_str().is_empty() {
                     Path::new(".")

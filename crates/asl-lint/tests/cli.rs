@@ -621,3 +621,20 @@ fn skip_unrecognized_skips_named_files_that_are_not_definitions() {
         serde_json::json!(["tree/greeting.asl.json"])
     );
 }
+
+#[test]
+fn named_file_that_is_not_utf8_exits_two() {
+    let dir = scratch_repo("binary");
+    std::fs::write(dir.join("blob.json"), [0xff, 0xfe, 0x00, 0x7b]).expect("write");
+    let out = run_in(&dir, &["--no-config", "blob.json", "flow.asl.json"], None);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("blob.json: not valid UTF-8"),
+        "{}",
+        stderr(&out)
+    );
+    // A directory search skips it instead.
+    let out = run_in(&dir, &["--no-config", "--format=json", "."], None);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
