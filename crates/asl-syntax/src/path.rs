@@ -518,6 +518,16 @@ impl<'a> Parser<'a> {
                 }
                 (Some(b'.'), _) => {
                     self.pos += 1;
+                    // Jayway reads the next token after a single dot, so `$.[0]` and `$.['a']`
+                    // mean the same as `$[0]` and `$['a']`.
+                    if self.peek() == Some(b'[') {
+                        let selector = self.bracket()?;
+                        segments.push(Segment {
+                            kind: SegmentKind::Child(selector),
+                            span: Span::new(seg_start, self.pos),
+                        });
+                        continue;
+                    }
                     if self.peek() == Some(b'*') {
                         self.pos += 1;
                         segments.push(Segment {

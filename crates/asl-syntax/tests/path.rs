@@ -94,6 +94,11 @@ fn dot_names_are_liberal_like_jayway() {
 }
 
 #[test]
+fn a_dot_before_brackets_is_allowed_as_in_jayway() {
+    assert_eq!(selectors("$.['a'].[0]"), selectors("$['a'][0]"));
+}
+
+#[test]
 fn segment_spans_cover_each_step() {
     let path = parse_path("$.a['b c'][3]").unwrap();
     let spans: Vec<Span> = path.segments.iter().map(|s| s.span).collect();
