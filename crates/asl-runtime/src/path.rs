@@ -866,6 +866,20 @@ pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// Jayway's `==` in filters: like [`json_eq`], except that a number and a string compare the way
+/// Jayway's value nodes do (the right side converted to the left side's type: `0 == '0'` and
+/// `'0' == 0` are both true).
+fn filter_eq(left: &Value, right: &Value) -> bool {
+    match (left, right) {
+        (Value::Number(n), Value::String(s)) => match (n.as_f64(), s.trim().parse::<f64>()) {
+            (Some(a), Ok(b)) => a == b,
+            _ => false,
+        },
+        (Value::String(s), Value::Number(n)) => *s == n.to_string(),
+        _ => json_eq(left, right),
+    }
+}
+
 fn compare(op: CompareOp, left: Option<&Value>, right: Option<&Value>) -> bool {
     use std::cmp::Ordering;
     let ordering = |l: &Value, r: &Value| -> Option<Ordering> {
@@ -886,7 +900,7 @@ fn compare(op: CompareOp, left: Option<&Value>, right: Option<&Value>) -> bool {
         },
     };
     match op {
-        CompareOp::Eq => json_eq(l, r),
+        CompareOp::Eq => filter_eq(l, r),
         CompareOp::StrictEq => {
             std::mem::discriminant(l) == std::mem::discriminant(r) && json_eq(l, r)
         }
@@ -1343,6 +1357,20 @@ mod tests {
             eval("$.p[?(@.Name == '/b')].Value", &input).unwrap(),
             json!([2])
         );
+    }
+
+    #[test]
+    fn filter_equality_converts_between_numbers_and_strings() {
+        let input = json!({"xs": [{"v": 0}, {"v": "0"}, {"v": 1}]});
+        assert_eq!(
+            eval("$.xs[?(@.v == '0')].v", &input).unwrap(),
+            json!([0, "0"])
+        );
+        assert_eq!(
+            eval("$.xs[?(@.v == 0)].v", &input).unwrap(),
+            json!([0, "0"])
+        );
+        assert_eq!(eval("$.xs[?(@.v === 0)].v", &input).unwrap(), json!([0]));
     }
 
     #[test]
