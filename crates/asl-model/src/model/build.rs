@@ -1515,6 +1515,26 @@ impl Builder<'_> {
         })
     }
 
+    /// A `Resource` that did not parse: not an ARN at all is an error; an
+    /// ARN of a `states` or `lambda` resource that is malformed is an error;
+    /// ARNs of other services (older task kinds the spec allows) are kept.
+    fn resource_shape(&mut self, node: &Node, text: &str, e: &asl_syntax::SyntaxError) {
+        let service = text.split(':').nth(2);
+        let is_arn = text.starts_with("arn:");
+        if is_arn && !matches!(service, Some("states" | "lambda")) {
+            return;
+        }
+        let span = self.inner_span(node, text, e.span);
+        self.push(
+            Diagnostic::error(
+                codes::INVALID_RESOURCE,
+                format!("`Resource` is not a valid ARN: {}", e.message),
+                span,
+            )
+            .with_label(e.message.clone()),
+        );
+    }
+
     fn task(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> TaskState {
         let resource = match node.get("Resource") {
             Some(n) => self.spanned_string(n, "Resource"),
@@ -1524,9 +1544,15 @@ impl Builder<'_> {
             }
         }
         .unwrap_or_else(|| Spanned::new(String::new(), node.span));
-        // Whether the Resource parses is judged by the resource rules, which
-        // know the catalog; the model keeps the parsed form when there is one.
-        let resource_uri = asl_syntax::resource::parse_resource(&resource.value).ok();
+        // Whether an integration exists is judged by the resource rules, which
+        // know the catalog; here only the shape of the ARN is checked.
+        let parsed = asl_syntax::resource::parse_resource(&resource.value);
+        if let (Err(e), Some(n)) = (&parsed, node.get("Resource"))
+            && n.as_str().is_some()
+        {
+            self.resource_shape(n, &resource.value, e);
+        }
+        let resource_uri = parsed.ok();
         let credentials = node.get("Credentials").and_then(|n| {
             let t = self.object_template(n, "Credentials", lang)?;
             if n.is_object() && n.get("RoleArn").is_none() && n.get("RoleArn.$").is_none() {

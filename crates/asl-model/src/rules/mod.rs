@@ -47,6 +47,7 @@ pub mod codes {
     pub const NESTED_CHOICE_NEXT: &str = "ASL022";
     pub const TEMPLATE_NOT_OBJECT: &str = "ASL024";
     pub const CREDENTIALS_ROLE: &str = "ASL025";
+    pub const INVALID_RESOURCE: &str = "ASL026";
     // transitions
     pub const UNKNOWN_TARGET: &str = "ASL030";
     pub const CROSS_SCOPE_TARGET: &str = "ASL031";

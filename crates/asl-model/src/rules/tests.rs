@@ -832,3 +832,41 @@ fn parallel_branches_are_nested_machines() {
         .collect();
     assert_eq!(starts, ["B", "C"]);
 }
+
+#[test]
+fn result_in_arguments_is_misuse() {
+    let t = machine(
+        r#""A": {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "Arguments": {"x": "{% $states.result %}"}, "End": true}"#,
+    );
+    assert_eq!(
+        culprits(&t, codes::JSONATA_MISUSE),
+        [r#""{% $states.result %}""#]
+    );
+}
+
+#[test]
+fn result_in_output_is_fine() {
+    let t = machine(
+        r#""A": {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "Output": "{% $states.result.Payload %}", "End": true}"#,
+    );
+    assert!(culprits(&t, codes::JSONATA_MISUSE).is_empty());
+}
+
+#[test]
+fn error_output_outside_a_catcher_is_misuse() {
+    let t = machine(
+        r#""A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.errorOutput %}", "End": true}"#,
+    );
+    assert_eq!(
+        culprits(&t, codes::JSONATA_MISUSE),
+        [r#""{% $states.errorOutput %}""#]
+    );
+}
+
+#[test]
+fn error_output_in_a_catcher_is_fine() {
+    let t = machine(
+        r#""A": {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput %}", "Next": "B"}], "End": true}, "B": {"Type": "Succeed"}"#,
+    );
+    assert!(culprits(&t, codes::JSONATA_MISUSE).is_empty());
+}
