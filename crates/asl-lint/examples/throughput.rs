@@ -35,7 +35,7 @@ fn main() -> std::process::ExitCode {
     }
     let settings = Settings::default();
     let base = Path::new(".");
-    let mut check = |(name, text): &(String, String)| {
+    let check = |(name, text): &(String, String)| {
         check_text(name.clone(), text.clone(), true, base, settings).map_or(0, |c| c.findings.len())
     };
     let mut sink = 0usize;
