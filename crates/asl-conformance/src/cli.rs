@@ -17,7 +17,10 @@ options:
   --work-dir DIR    where the generated crate is written (default: target/asl-conformance);
                     it is built in the workspace's target folder to reuse its dependencies
   --asl-dir DIR     the `asl` facade crate to compile against (default: this workspace)
-  --no-precheck     skip the model's check and let the compiler reject definitions
+  --no-precheck     skip expanding each case with the code generator before the build
+                    and let the compiler alone reject definitions
+  --deny-failures   exit with status 1 when a case fails (default: 0 once the run completes,
+                    so that `N passed, M failed` stays the last line even under `cargo run`)
   --help, -h        this text";
 
 /// What the user asked for.
@@ -31,6 +34,7 @@ pub struct Args {
     pub work_dir: Option<PathBuf>,
     pub asl_dir: Option<PathBuf>,
     pub precheck: bool,
+    pub deny_failures: bool,
 }
 
 /// The result of parsing: run, or print the usage.
@@ -51,6 +55,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut work_dir = None;
     let mut asl_dir = None;
     let mut precheck = true;
+    let mut deny_failures = false;
     while let Some(arg) = args.next() {
         // `--name=value` is accepted as well as `--name value`.
         let (name, inline_value) = match arg.split_once('=') {
@@ -67,6 +72,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--help" | "-h" => return Ok(Command::Help),
             "--verbose" | "-v" => verbose = true,
             "--no-precheck" => precheck = false,
+            "--deny-failures" => deny_failures = true,
             "--filter" => filters.push(value("a category or part of a case name")?),
             "--timeout" => {
                 let text = value("a number of seconds")?;
@@ -110,6 +116,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         work_dir,
         asl_dir,
         precheck,
+        deny_failures,
     }))
 }
 

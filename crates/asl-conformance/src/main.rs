@@ -1,11 +1,13 @@
 #![forbid(unsafe_code)]
 //! `asl-conformance <cases-dir>`: see `asl_conformance::cli::USAGE`.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use asl_conformance::cli::{self, Command};
-use asl_conformance::report;
+use asl_conformance::cli::{self, Args, Command};
+use asl_conformance::report::{self, Verdict};
 use asl_conformance::runner::{self, Config};
+use asl_conformance::scratch;
 
 fn main() -> ExitCode {
     let args = match cli::parse(std::env::args().skip(1)) {
@@ -19,27 +21,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let workspace = runner::workspace_root();
-    let lockfile = workspace.join("Cargo.lock");
-    // The workspace's target folder, so the scratch build reuses its compiled dependencies.
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| workspace.join("target"));
-    let config = Config {
-        cases_dir: args.cases_dir,
-        filters: args.filters,
-        timeout: args.timeout,
-        jobs: args.jobs.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-        }),
-        work_dir: args
-            .work_dir
-            .unwrap_or_else(|| target_dir.join("asl-conformance")),
-        target_dir,
-        package: asl_conformance::scratch::PACKAGE.to_owned(),
-        asl_dir: args.asl_dir.unwrap_or_else(|| workspace.clone()),
-        lockfile: lockfile.is_file().then_some(lockfile),
-        precheck: args.precheck,
+    let config = match config(&args) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
     };
     let results = match runner::run(&config, &mut |line| eprintln!("{line}")) {
         Ok(results) => results,
@@ -56,10 +43,56 @@ fn main() -> ExitCode {
     println!("{}", report::summary_line(&results));
     let all_passed = results
         .iter()
-        .all(|r| matches!(r.verdict, report::Verdict::Passed { .. }));
-    if all_passed {
+        .all(|r| matches!(r.verdict, Verdict::Passed { .. }));
+    if all_passed || !args.deny_failures {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// The run's settings; paths are made absolute because the generated crate lives elsewhere.
+fn config(args: &Args) -> Result<Config, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let absolute = |path: &Path| -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            cwd.join(path)
+        }
+    };
+    let workspace = runner::workspace_root();
+    let lockfile = workspace.join("Cargo.lock");
+    // The workspace's target folder, so the scratch build reuses its compiled dependencies.
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| absolute(Path::new(&dir)))
+        .unwrap_or_else(|| workspace.join("target"));
+    let asl_dir = args
+        .asl_dir
+        .as_deref()
+        .map_or_else(|| workspace.clone(), absolute);
+    if !asl_dir.join("Cargo.toml").is_file() {
+        return Err(format!(
+            "{} holds no Cargo.toml: --asl-dir must name the `asl` crate",
+            asl_dir.display()
+        ));
+    }
+    Ok(Config {
+        cases_dir: args.cases_dir.clone(),
+        filters: args.filters.clone(),
+        timeout: args.timeout,
+        jobs: args.jobs.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        }),
+        work_dir: args
+            .work_dir
+            .as_deref()
+            .map_or_else(|| target_dir.join("asl-conformance"), absolute),
+        target_dir,
+        package: scratch::PACKAGE.to_owned(),
+        asl_dir,
+        lockfile: lockfile.is_file().then_some(lockfile),
+        precheck: args.precheck,
+    })
 }
