@@ -352,7 +352,9 @@ fn check_all(
                 let text = match String::from_utf8(bytes) {
                     Ok(text) => text,
                     // A searched binary file is simply not a definition.
-                    Err(_) if !explicit => return Ok(None),
+                    Err(_) if !explicit && !discover::is_definition_name(display) => {
+                        return Ok(None);
+                    }
                     Err(_) => return Err(format!("{display}: not valid UTF-8")),
                 };
                 let base = path.parent().unwrap_or(Path::new("."));
