@@ -3,9 +3,10 @@
 //! extensible by users for their own resources.
 //!
 //! Schemas are keyed by resource: `service:api` for optimized integrations
-//! (`lambda:invoke`), `aws-sdk:service:action` for SDK integrations, and the
-//! full `Resource` string for anything else (a Lambda function or activity
-//! ARN). They are compiled on first use.
+//! (`lambda:invoke`), `aws-sdk:service:action` for SDK integrations,
+//! `itemReader:s3:getObject` / `resultWriter:s3:putObject` for a Distributed
+//! Map's reader and writer, and the full `Resource` string for anything else
+//! (a Lambda function or activity ARN). They are compiled on first use.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -74,6 +75,18 @@ pub static BUILTIN_SCHEMAS: &[(&str, &str)] = &[
     (
         "sqs:sendMessage",
         include_str!("../../schemas/sqs.sendMessage.json"),
+    ),
+    (
+        "itemReader:s3:getObject",
+        include_str!("../../schemas/itemReader.s3.getObject.json"),
+    ),
+    (
+        "itemReader:s3:listObjectsV2",
+        include_str!("../../schemas/itemReader.s3.listObjectsV2.json"),
+    ),
+    (
+        "resultWriter:s3:putObject",
+        include_str!("../../schemas/resultWriter.s3.putObject.json"),
     ),
     (
         "states:startExecution",
@@ -211,6 +224,13 @@ mod tests {
     #[test]
     fn builtin_keys_are_optimized_integrations() {
         for (key, _) in BUILTIN_SCHEMAS {
+            if let Some(s3) = key
+                .strip_prefix("itemReader:")
+                .or_else(|| key.strip_prefix("resultWriter:"))
+            {
+                assert!(s3.starts_with("s3:"), "{key}");
+                continue;
+            }
             let (service, api) = key.split_once(':').expect("service:api");
             assert!(
                 crate::catalog::lookup_integration(service, api).is_some(),

@@ -9,7 +9,8 @@
 use asl_syntax::resource::{Resource, parse_resource};
 use serde_json::{Map, Value};
 
-use super::resources::for_each_task;
+use super::resources::{for_each_map_io, for_each_task};
+use crate::catalog::integrations::ITEM_READER_RESOURCES;
 use crate::catalog::schemas::{RequestSchema, SchemaRegistry};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::source::Span;
@@ -37,6 +38,51 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
         match state.member(field) {
             Some(request) => check_request(&name, field, request, schema, out),
             None => missing_request(&name, field, resource, schema, out),
+        }
+    });
+    for_each_map_io(root, |io| {
+        let Some(text) = io.field.value.get("Resource").and_then(Node::as_str) else {
+            return;
+        };
+        let Ok(Resource::Optimized { service, api, .. }) = parse_resource(text) else {
+            return;
+        };
+        let prefix = if io.allowed == ITEM_READER_RESOURCES {
+            "itemReader"
+        } else {
+            "resultWriter"
+        };
+        let key = format!("{prefix}:{}:{}", service.value, api.value);
+        let Some(schema) = registry.get(&key) else {
+            return;
+        };
+        let name = format!("{}:{}", service.value, api.value);
+        // The reader/writer uses the machine's language unless the Map says otherwise.
+        let field = if io.field.value.member("Arguments").is_some() {
+            "Arguments"
+        } else {
+            "Parameters"
+        };
+        let place = format!("{}.{field}", io.field.key);
+        match io.field.value.member(field) {
+            Some(request) => check_request(&name, &place, request, schema, out),
+            None => {
+                let required = required_names(&schema.schema);
+                if !required.is_empty() {
+                    out.push(
+                        Diagnostic::error(
+                            codes::MISSING_REQUEST_MEMBER,
+                            format!(
+                                "`{}` with `{name}` needs `{field}` with {}",
+                                io.field.key,
+                                list(&required)
+                            ),
+                            io.field.key_span,
+                        )
+                        .with_label(format!("this `{}` has no `{field}`", io.field.key)),
+                    );
+                }
+            }
         }
     });
     let _ = src;
@@ -544,5 +590,43 @@ mod tests {
             out[0].message,
             "`aws-sdk:s3:getObject` needs `Key` in `Parameters`"
         );
+    }
+
+    fn map_with_reader(reader: &str) -> String {
+        format!(
+            r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "End": true, "ItemReader": {reader},
+                "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}},
+                  "StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn item_reader_object_needs_bucket_and_key() {
+        let src = map_with_reader(
+            r#"{"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b"}}"#,
+        );
+        let out = check(&src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            out[0].message,
+            "`s3:getObject` needs `Key` in `ItemReader.Parameters`"
+        );
+        assert_eq!(out[0].span, span_of(&src, "\"Parameters\""));
+    }
+
+    #[test]
+    fn item_reader_listing_with_bucket_passes() {
+        let src = map_with_reader(
+            r#"{"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket.$": "$.bucket"}}"#,
+        );
+        assert!(check(&src).is_empty());
+    }
+
+    #[test]
+    fn item_reader_without_parameters_is_reported_on_its_key() {
+        let src = map_with_reader(r#"{"Resource": "arn:aws:states:::s3:listObjectsV2"}"#);
+        let out = check(&src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].span, span_of(&src, "\"ItemReader\""));
     }
 }

@@ -10,8 +10,8 @@
 use asl_syntax::resource::{IntegrationPattern, Resource, parse_resource};
 
 use crate::catalog::integrations::{
-    SDK_EXCLUDED_ACTIONS, is_optimized_service, lookup_integration, optimized_services,
-    service_apis,
+    ITEM_READER_RESOURCES, RESULT_WRITER_RESOURCES, SDK_EXCLUDED_ACTIONS, is_optimized_service,
+    lookup_integration, optimized_services, service_apis,
 };
 use crate::diagnostic::{Diagnostic, codes, did_you_mean};
 use crate::source::Span;
@@ -41,10 +41,19 @@ pub struct TaskSite<'a> {
     pub express_from_map: Option<Span>,
 }
 
-/// Calls `visit` for every Task state of the definition, at any depth
-/// (Parallel branches, Map `ItemProcessor` / `Iterator`). Iterative, so deep
+/// One state found in the tree, with the Express context it runs in.
+pub struct StateSite<'a> {
+    /// The state's name as a member of its `States` object.
+    pub state: &'a Member,
+    /// Whether the state runs in an Express context (see [`TaskSite`]).
+    pub express: bool,
+    pub express_from_map: Option<Span>,
+}
+
+/// Calls `visit` for every state of the definition, at any depth (Parallel
+/// branches, Map `ItemProcessor` / `Iterator`). Iterative, so deep
 /// definitions cannot overflow the stack.
-pub fn for_each_task<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&TaskSite<'a>)) {
+pub fn for_each_state<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&StateSite<'a>)) {
     // (scope node holding `States`, express, map ExecutionType span)
     let mut scopes: Vec<(&Node, bool, Option<Span>)> = vec![(root, express, None)];
     while let Some((scope, express, from_map)) = scopes.pop() {
@@ -53,13 +62,12 @@ pub fn for_each_task<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&T
         };
         for state in states {
             let node = &state.value;
+            visit(&StateSite {
+                state,
+                express,
+                express_from_map: from_map,
+            });
             match node.get("Type").and_then(Node::as_str) {
-                Some("Task") => visit(&TaskSite {
-                    state,
-                    resource: node.member("Resource"),
-                    express,
-                    express_from_map: from_map,
-                }),
                 Some("Parallel") => {
                     for branch in node.get("Branches").and_then(Node::as_array).unwrap_or(&[]) {
                         scopes.push((branch, express, from_map));
@@ -87,6 +95,51 @@ pub fn for_each_task<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&T
     }
 }
 
+/// Calls `visit` for every Task state of the definition, at any depth.
+pub fn for_each_task<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&TaskSite<'a>)) {
+    for_each_state(root, express, |site| {
+        let node = &site.state.value;
+        if node.get("Type").and_then(Node::as_str) == Some("Task") {
+            visit(&TaskSite {
+                state: site.state,
+                resource: node.member("Resource"),
+                express: site.express,
+                express_from_map: site.express_from_map,
+            });
+        }
+    });
+}
+
+/// The `ItemReader` and `ResultWriter` of every Map state, with the
+/// resources each may name.
+pub fn for_each_map_io<'a>(root: &'a Node, mut visit: impl FnMut(MapIo<'a>)) {
+    for_each_state(root, false, |site| {
+        let node = &site.state.value;
+        if node.get("Type").and_then(Node::as_str) != Some("Map") {
+            return;
+        }
+        if let Some(reader) = node.member("ItemReader") {
+            visit(MapIo {
+                field: reader,
+                allowed: ITEM_READER_RESOURCES,
+            });
+        }
+        if let Some(writer) = node.member("ResultWriter") {
+            visit(MapIo {
+                field: writer,
+                allowed: RESULT_WRITER_RESOURCES,
+            });
+        }
+    });
+}
+
+/// A Distributed Map's `ItemReader` or `ResultWriter` member.
+pub struct MapIo<'a> {
+    pub field: &'a Member,
+    /// `service:api` names allowed as its `Resource`.
+    pub allowed: &'static [&'static str],
+}
+
 /// Runs the resource rules over every Task of the definition.
 pub fn check_tree(root: &Node, src: &str, options: ResourceOptions, out: &mut Vec<Diagnostic>) {
     for_each_task(root, options.express, |task| {
@@ -94,6 +147,111 @@ pub fn check_tree(root: &Node, src: &str, options: ResourceOptions, out: &mut Ve
             check_resource(src, &resource.value, task, options, out);
         }
     });
+    for_each_map_io(root, |io| check_map_io_resource(src, &io, options, out));
+}
+
+/// An `ItemReader` / `ResultWriter` `Resource` must name one of the S3 APIs
+/// the Distributed Map supports there.
+fn check_map_io_resource(
+    src: &str,
+    io: &MapIo<'_>,
+    options: ResourceOptions,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(node) = io.field.value.get("Resource") else {
+        return;
+    };
+    let Some(text) = node.as_str() else {
+        return;
+    };
+    let inner = |span: asl_syntax::Span| node.inner_span(src, Span::new(span.start, span.end));
+    match parse_resource(text) {
+        Ok(Resource::Optimized {
+            service,
+            api,
+            pattern,
+            ..
+        }) => {
+            let name = format!("{}:{}", service.value, api.value);
+            if !io.allowed.contains(&name.as_str()) {
+                let mut d = Diagnostic::error(
+                    codes::UNKNOWN_INTEGRATION,
+                    format!("`{name}` cannot be used in `{}`", io.field.key),
+                    inner(service.span).join(inner(api.span)),
+                )
+                .with_label(format!("not a `{}` resource", io.field.key))
+                .with_note(format!(
+                    "`{}` supports {}",
+                    io.field.key,
+                    io.allowed
+                        .iter()
+                        .map(|a| format!("`arn:aws:states:::{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                if let Some(close) = did_you_mean(&name, io.allowed.iter().copied()) {
+                    d = d.with_help(format!("did you mean `{close}`?"));
+                }
+                out.push(d);
+            } else if pattern.value != IntegrationPattern::RequestResponse {
+                out.push(
+                    Diagnostic::error(
+                        codes::UNSUPPORTED_PATTERN,
+                        format!(
+                            "`{}` resources take no `{}` suffix",
+                            io.field.key,
+                            pattern.value.suffix()
+                        ),
+                        inner(pattern.span),
+                    )
+                    .with_label("unsupported integration pattern")
+                    .with_help("remove the suffix"),
+                );
+            }
+        }
+        Ok(Resource::CloudFormationPlaceholder { placeholders })
+            if options.forbid_cfn_placeholders =>
+        {
+            for placeholder in placeholders {
+                let span = inner(placeholder);
+                out.push(
+                    Diagnostic::error(
+                        codes::CFN_PLACEHOLDER,
+                        format!(
+                            "CloudFormation placeholder `{}` in `{}`",
+                            span.slice(src).unwrap_or("${…}"),
+                            io.field.key
+                        ),
+                        span,
+                    )
+                    .with_label("substituted only at deploy time"),
+                );
+            }
+        }
+        Ok(Resource::CloudFormationPlaceholder { .. }) => {}
+        Ok(_) => out.push(
+            Diagnostic::error(
+                codes::UNKNOWN_INTEGRATION,
+                format!(
+                    "`{}` needs an `arn:aws:states:::s3:…` resource",
+                    io.field.key
+                ),
+                node.span,
+            )
+            .with_label("not an S3 integration")
+            .with_note(format!(
+                "`{}` supports {}",
+                io.field.key,
+                io.allowed
+                    .iter()
+                    .map(|a| format!("`arn:aws:states:::{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        ),
+        // Malformed ARNs are reported by the structural rules.
+        Err(_) => {}
+    }
 }
 
 /// Checks one `Resource` value. Non-string values and resources that do not
@@ -553,5 +711,43 @@ mod tests {
         let mut out = Vec::new();
         check_tree(&root, src, ResourceOptions::default(), &mut out);
         assert_eq!(out[0].span, span_of(src, ".sync"));
+    }
+
+    fn map_machine(reader_resource: &str) -> String {
+        format!(
+            r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "End": true,
+                "ItemReader": {{"Resource": "{reader_resource}", "Parameters": {{"Bucket": "b", "Prefix": "p"}}}},
+                "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}},
+                  "StartAt": "P", "States": {{"P": {{"Type": "Pass", "End": true}}}}}}}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn item_reader_accepts_s3_list_objects() {
+        assert!(standard(&map_machine("arn:aws:states:::s3:listObjectsV2")).is_empty());
+    }
+
+    #[test]
+    fn item_reader_rejects_other_apis() {
+        let src = map_machine("arn:aws:states:::s3:listObjects");
+        let out = standard(&src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, codes::UNKNOWN_INTEGRATION);
+        assert_eq!(out[0].span, span_of(&src, "s3:listObjects"));
+        assert_eq!(
+            out[0].help.as_deref(),
+            Some("did you mean `s3:listObjectsV2`?")
+        );
+    }
+
+    #[test]
+    fn item_reader_rejects_lambda_functions() {
+        let src = map_machine("arn:aws:lambda:us-east-1:123456789012:function:items");
+        let out = standard(&src);
+        assert_eq!(out[0].code, codes::UNKNOWN_INTEGRATION);
+        assert_eq!(
+            out[0].message,
+            "`ItemReader` needs an `arn:aws:states:::s3:…` resource"
+        );
     }
 }
