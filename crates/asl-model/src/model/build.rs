@@ -239,11 +239,17 @@ impl Builder<'_> {
     }
 
     fn wrong_type(&mut self, field: &str, expected: &str, node: &Node) {
+        // Field names are quoted; descriptions ("a retrier") are not.
+        let what = if field.contains(' ') {
+            field.to_owned()
+        } else {
+            format!("`{field}`")
+        };
         self.push(
             Diagnostic::error(
                 codes::WRONG_TYPE,
                 format!(
-                    "`{field}` must be {expected}, found {} {}",
+                    "{what} must be {expected}, found {} {}",
                     article(node.kind()),
                     node.kind()
                 ),
@@ -1364,11 +1370,17 @@ impl Builder<'_> {
             self.wrong_type("ErrorEquals", "an array of error names", e);
             return (Vec::new(), Span::at(e.span.start));
         };
-        let names = items
+        let names: Vec<_> = items
             .iter()
             .filter_map(|i| self.spanned_string(i, "ErrorEquals"))
             .collect();
-        (names, e.span)
+        // Items of the wrong type were reported; the list is not empty.
+        let span = if names.len() < items.len() {
+            Span::at(e.span.start)
+        } else {
+            e.span
+        };
+        (names, span)
     }
 
     fn retrier(&mut self, node: &Node) -> Option<Retrier> {
