@@ -245,17 +245,24 @@ impl Reader<'_> {
                                 node = Node::new(span, NodeValue::Object(members));
                             }
                             _ => {
-                                let mut d = syntax(
+                                let d = syntax(
                                     format!(
                                         "expected `,` or `}}` after object member, found {}",
                                         self.describe_here()
                                     ),
                                     self.char_span(),
-                                )
-                                .with_secondary(Span::at(*start), "object starts here");
-                                if self.peek() == Some(b'"') {
-                                    d = d.with_help("add a `,` between the members");
-                                }
+                                );
+                                // A key right after a value is almost always a
+                                // forgotten comma: show where it belongs.
+                                let d = match (self.peek(), members.last()) {
+                                    (Some(b'"'), Some(previous)) => d
+                                        .with_secondary(
+                                            Span::at(previous.value.span.end),
+                                            "a `,` is missing here",
+                                        )
+                                        .with_help("add a `,` between the members"),
+                                    _ => d.with_secondary(Span::at(*start), "object starts here"),
+                                };
                                 return Err(d);
                             }
                         }
@@ -759,6 +766,7 @@ mod tests {
                 .starts_with("expected `,` or `}` after object member")
         );
         assert_eq!(d.span.start, at(text, "\"b\""));
+        assert_eq!(d.secondary.first().map(|s| s.0), Some(Span::at(7)));
     }
 
     #[test]
