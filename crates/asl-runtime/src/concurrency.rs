@@ -88,6 +88,7 @@ where
     F: Fn(StateContext, Value) -> Fut + Send + Sync,
     Fut: Future<Output = Result<Value, StatesError>> + Send + 'static,
 {
+    ctx.refresh();
     let effective = effective_input(ctx, spec.input_path.as_ref(), input)?;
     let items = match &spec.items_path {
         Some(p) if !p.is_identity() => p.select(&effective, &ctx.env(), "ItemsPath")?,
@@ -208,6 +209,7 @@ async fn parallel_attempt<F>(
 where
     F: Fn(usize, StateContext, Value) -> BranchFuture + Send + Sync,
 {
+    ctx.refresh();
     let effective = effective_input(ctx, spec.input_path.as_ref(), input)?;
     let branch_input = match &spec.parameters {
         Some(t) => t.evaluate(&effective, &ctx.env())?,
@@ -215,6 +217,7 @@ where
     };
     ctx.record(EventType::ParallelStateStarted, json!({"name": spec.name}));
     let inputs = vec![branch_input; spec.branches];
+    ctx.release_context();
     let results = run_all(ctx, inputs, 0, Tolerance::default(), Kind::Parallel, branch).await?;
     Ok(Value::Array(results))
 }

@@ -19,8 +19,10 @@ pub struct StateContext {
     pub(crate) exec: Arc<ExecutionShared>,
     /// The variables visible here (this scope and its ancestors).
     pub variables: Variables,
-    /// The context object; its `State` member is refreshed when a driver starts work.
-    context: Value,
+    /// The context object, built when first needed and dropped while the execution waits (a
+    /// parked execution keeps only the typed facts in `exec`); its `State` member is refreshed
+    /// when a driver starts work.
+    context: Option<Value>,
     state_name: &'static str,
     entered_at: SystemTime,
     retry_count: u32,
@@ -30,7 +32,7 @@ pub struct StateContext {
 impl std::fmt::Debug for StateContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StateContext")
-            .field("execution", &self.exec.arn)
+            .field("execution", &self.exec.info.arn)
             .field("state", &self.state_name)
             .field("retry_count", &self.retry_count)
             .finish()
@@ -38,12 +40,12 @@ impl std::fmt::Debug for StateContext {
 }
 
 impl StateContext {
-    pub(crate) fn new(exec: Arc<ExecutionShared>, context: Value, variables: Variables) -> Self {
+    pub(crate) fn new(exec: Arc<ExecutionShared>, variables: Variables) -> Self {
         let entered_at = exec.runtime.clock.now();
         StateContext {
             exec,
             variables,
-            context,
+            context: None,
             state_name: "",
             entered_at,
             retry_count: 0,
@@ -56,7 +58,7 @@ impl StateContext {
         StateContext {
             exec: Arc::clone(&self.exec),
             variables: self.variables.child(),
-            context: self.context.clone(),
+            context: None,
             state_name: self.state_name,
             entered_at: self.entered_at,
             retry_count: 0,
@@ -64,15 +66,25 @@ impl StateContext {
         }
     }
 
-    /// The path environment (`$$` and variables) for the current state.
+    /// The path environment (`$$` and variables) for the current state. The drivers bring the
+    /// context object up to date when a state starts ([`choice_input`](crate::state::choice_input)
+    /// for Choice), so generated code can call this freely afterwards.
     pub fn env(&self) -> Env<'_> {
-        Env::new(&self.context, &self.variables)
+        static NULL: Value = Value::Null;
+        Env::new(self.context.as_ref().unwrap_or(&NULL), &self.variables)
     }
 
     /// The context object of the current state, with `State.EnteredTime/Name/RetryCount` current.
     pub fn context_object(&mut self) -> &Value {
         self.refresh();
-        &self.context
+        static NULL: Value = Value::Null;
+        self.context.as_ref().unwrap_or(&NULL)
+    }
+
+    /// Drops the built context object before a long wait; the next driver step rebuilds it.
+    pub(crate) fn release_context(&mut self) {
+        self.context = None;
+        self.fresh = false;
     }
 
     /// The clock of the runtime.
@@ -97,7 +109,7 @@ impl StateContext {
 
     /// The execution's ARN (`$$.Execution.Id`).
     pub fn execution_id(&self) -> &str {
-        &self.exec.arn
+        &self.exec.info.arn
     }
 
     /// Starts a state: resets the retry count, stamps the entered time and records
@@ -142,7 +154,7 @@ impl StateContext {
         self.exec.records_history()
     }
 
-    /// Brings `$$.State` up to date.
+    /// Builds the context object if needed and brings `$$.State` up to date.
     pub(crate) fn refresh(&mut self) {
         if self.fresh {
             return;
@@ -152,7 +164,9 @@ impl StateContext {
             "Name": self.state_name,
             "RetryCount": self.retry_count,
         });
-        if let Value::Object(map) = &mut self.context {
+        let exec = &self.exec;
+        let context = self.context.get_or_insert_with(|| exec.context_value());
+        if let Value::Object(map) = context {
             map.insert("State".to_owned(), state);
             map.remove("Task");
             map.remove("Map");
@@ -162,8 +176,7 @@ impl StateContext {
 
     /// The context object with `Task.Token` set, for a callback or run-a-job call.
     pub(crate) fn with_task_token(&mut self, token: &str) -> Value {
-        self.refresh();
-        let mut context = self.context.clone();
+        let mut context = self.context_object().clone();
         if let Value::Object(map) = &mut context {
             map.insert("Task".to_owned(), json!({ "Token": token }));
         }
@@ -172,7 +185,8 @@ impl StateContext {
 
     /// Temporarily sets `$$.Map.Item` (only an ItemSelector sees it).
     pub(crate) fn set_map_item(&mut self, item: Option<(usize, &Value)>) {
-        if let Value::Object(map) = &mut self.context {
+        self.refresh();
+        if let Some(Value::Object(map)) = &mut self.context {
             match item {
                 Some((index, value)) => {
                     map.insert(
@@ -188,42 +202,59 @@ impl StateContext {
     }
 
     /// Swaps in a context object that has a `Task` member (for evaluating `Parameters`).
-    pub(crate) fn swap_context(&mut self, context: Value) -> Value {
+    pub(crate) fn swap_context(&mut self, context: Option<Value>) -> Option<Value> {
         std::mem::replace(&mut self.context, context)
     }
 }
 
-/// The `Execution` and `StateMachine` members of the context object.
-pub(crate) struct ContextBase {
-    pub execution_id: String,
-    pub execution_name: String,
+/// The facts of an execution that the context object shows (`Execution`, `StateMachine`).
+pub(crate) struct ExecutionInfo {
+    pub arn: String,
+    /// Where the execution's name starts in `arn`.
+    pub name_at: usize,
     pub input: Value,
-    pub role_arn: String,
     pub start_time: SystemTime,
-    pub machine_id: String,
-    pub machine_name: String,
+    pub machine_name: &'static str,
 }
 
-impl ContextBase {
-    pub(crate) fn to_value(&self) -> Value {
+impl ExecutionInfo {
+    pub(crate) fn name(&self) -> &str {
+        self.arn.get(self.name_at..).unwrap_or_default()
+    }
+
+    /// The `Execution` and `StateMachine` members.
+    pub(crate) fn to_value(&self, region: &str, account: &str) -> Value {
         let mut map = Map::new();
         map.insert(
             "Execution".to_owned(),
             json!({
-                "Id": self.execution_id,
+                "Id": self.arn,
                 "Input": self.input,
-                "Name": self.execution_name,
-                "RoleArn": self.role_arn,
+                "Name": self.name(),
+                "RoleArn": role_arn(account),
                 "StartTime": format_timestamp(self.start_time),
                 "RedriveCount": 0,
             }),
         );
         map.insert(
             "StateMachine".to_owned(),
-            json!({"Id": self.machine_id, "Name": self.machine_name}),
+            json!({
+                "Id": machine_arn(region, account, self.machine_name),
+                "Name": self.machine_name,
+            }),
         );
         Value::Object(map)
     }
+}
+
+/// The execution role every execution reports (`$$.Execution.RoleArn`).
+pub(crate) fn role_arn(account: &str) -> String {
+    format!("arn:aws:iam::{account}:role/StepFunctionsExecutionRole")
+}
+
+/// A state machine's ARN (`$$.StateMachine.Id`).
+pub(crate) fn machine_arn(region: &str, account: &str, machine: &str) -> String {
+    format!("arn:aws:states:{region}:{account}:stateMachine:{machine}")
 }
 
 /// The history of an execution, shared by its drivers.

@@ -1,15 +1,16 @@
 //! Runtimes and executions: start a state machine, await its result, stop it, read its history.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
-use tokio::sync::{oneshot, watch};
+use tokio::sync::Notify;
 use tracing::Instrument;
 
 use crate::clock::{Clock, TokioClock};
-use crate::context::{ContextBase, History, StateContext};
+use crate::context::{ExecutionInfo, History, StateContext, machine_arn, role_arn};
 use crate::error::{StatesError, names};
 use crate::history::{EventType, HistoryEvent};
 use crate::limits::check_payload_size;
@@ -124,76 +125,73 @@ impl Runtime {
         let name = options.name.unwrap_or_else(random_name);
         let region = &self.inner.region;
         let account = &self.inner.account;
-        let machine_id = format!(
-            "arn:aws:states:{region}:{account}:stateMachine:{}",
+        let prefix = format!(
+            "arn:aws:states:{region}:{account}:execution:{}:",
             machine.name
         );
-        let arn = format!(
-            "arn:aws:states:{region}:{account}:execution:{}:{name}",
-            machine.name
-        );
-        let base = ContextBase {
-            execution_id: arn.clone(),
-            execution_name: name,
-            input: input.clone(),
-            role_arn: format!("arn:aws:iam::{account}:role/StepFunctionsExecutionRole"),
-            start_time: self.inner.clock.now(),
-            machine_id,
-            machine_name: machine.name.to_owned(),
-        };
+        let too_big = check_payload_size(&input, "execution input").err();
         let shared = Arc::new(ExecutionShared {
             runtime: Arc::clone(&self.inner),
             history: self.inner.record_history.then(History::new),
-            arn: arn.clone(),
+            end: Mutex::new(End::default()),
+            ended: Notify::new(),
+            stop_requested: Notify::new(),
+            info: ExecutionInfo {
+                name_at: prefix.len(),
+                arn: prefix + &name,
+                input: input.clone(),
+                start_time: self.inner.clock.now(),
+                machine_name: machine.name,
+            },
         });
-        shared.record(
-            EventType::ExecutionStarted,
-            json!({"input": input, "roleArn": base.role_arn, "stateMachineArn": base.machine_id}),
-        );
-        let ctx = StateContext::new(Arc::clone(&shared), base.to_value(), Variables::new());
-        let too_big = check_payload_size(&input, "execution input").err();
-        let body = run(ctx, input);
-        let (result_tx, result_rx) = watch::channel(None);
-        let (stop_tx, stop_rx) = oneshot::channel::<StatesError>();
+        if shared.records_history() {
+            shared.record(
+                EventType::ExecutionStarted,
+                json!({
+                    "input": input,
+                    "roleArn": role_arn(account),
+                    "stateMachineArn": machine_arn(region, account, machine.name),
+                }),
+            );
+        }
+        let ctx = StateContext::new(Arc::clone(&shared), Variables::new());
+        // Boxed once: moving the body through `supervise` and `select!` would otherwise keep
+        // several copies of its state in the spawned task.
+        let body: Pin<Box<dyn Future<Output = Result<Value, StatesError>> + Send>> =
+            Box::pin(run(ctx, input));
         let clock = Arc::clone(&self.inner.clock);
         let timeout = machine.timeout_seconds.map(Duration::from_secs);
-        let span = tracing::info_span!("execution", machine = machine.name, arn = %arn);
+        let span = tracing::info_span!("execution", machine = machine.name, arn = %shared.info.arn);
         let task_shared = Arc::clone(&shared);
         tokio::spawn(
             async move {
+                // Reports a failure if the body panics, so `result()` never waits forever.
+                let guard = EndGuard(&task_shared);
                 let result = match too_big {
                     Some(err) => ExecutionResult::Failed {
                         error: err.error,
                         cause: err.cause,
                     },
-                    None => supervise(body, stop_rx, clock, timeout).await,
+                    None => supervise(body, &task_shared, clock, timeout).await,
                 };
                 let result = check_output(result);
                 task_shared.record_end(&result);
                 tracing::debug!(status = result.status(), "execution ended");
-                let _ = result_tx.send(Some(result));
+                guard.finish(result);
             }
             .instrument(span),
         );
-        Execution {
-            arn,
-            shared,
-            result: result_rx,
-            stop: std::sync::Mutex::new(Some(stop_tx)),
-        }
+        Execution { shared }
     }
 }
 
 /// Runs the body until it ends, the execution times out, or it is stopped.
-async fn supervise<Fut>(
-    body: Fut,
-    stop: oneshot::Receiver<StatesError>,
+async fn supervise(
+    body: Pin<Box<dyn Future<Output = Result<Value, StatesError>> + Send>>,
+    shared: &ExecutionShared,
     clock: Arc<dyn Clock>,
     timeout: Option<Duration>,
-) -> ExecutionResult
-where
-    Fut: Future<Output = Result<Value, StatesError>> + Send,
-{
+) -> ExecutionResult {
     let timer = async {
         match timeout {
             Some(t) => clock.sleep(t).await,
@@ -206,15 +204,26 @@ where
             Err(err) => ExecutionResult::Failed { error: err.error, cause: err.cause },
         },
         () = timer => ExecutionResult::TimedOut,
-        err = stopped(stop) => ExecutionResult::Aborted { error: err.error, cause: err.cause },
+        err = shared.stopped() => ExecutionResult::Aborted { error: err.error, cause: err.cause },
     }
 }
 
-/// The stop request; never completes when the handle was dropped without stopping.
-async fn stopped(stop: oneshot::Receiver<StatesError>) -> StatesError {
-    match stop.await {
-        Ok(err) => err,
-        Err(_) => std::future::pending().await,
+/// Sets the execution's result exactly once, also when the task unwinds.
+struct EndGuard<'a>(&'a ExecutionShared);
+
+impl EndGuard<'_> {
+    fn finish(self, result: ExecutionResult) {
+        self.0.set_result(result);
+    }
+}
+
+impl Drop for EndGuard<'_> {
+    fn drop(&mut self) {
+        // No-op when `finish` already set the result.
+        self.0.set_result(ExecutionResult::Failed {
+            error: Some(names::RUNTIME.to_owned()),
+            cause: Some("the execution ended unexpectedly".to_owned()),
+        });
     }
 }
 
@@ -258,10 +267,56 @@ fn random_name() -> String {
 pub(crate) struct ExecutionShared {
     pub(crate) runtime: Arc<RuntimeInner>,
     history: Option<History>,
-    pub(crate) arn: String,
+    pub(crate) info: ExecutionInfo,
+    /// The result once ended, and a stop request while running (one small lock, two wake-ups:
+    /// lighter than channels for a million parked executions).
+    end: Mutex<End>,
+    ended: Notify,
+    stop_requested: Notify,
+}
+
+#[derive(Default)]
+struct End {
+    result: Option<ExecutionResult>,
+    stop: Option<StatesError>,
 }
 
 impl ExecutionShared {
+    fn end(&self) -> MutexGuard<'_, End> {
+        match self.end.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        }
+    }
+
+    fn set_result(&self, result: ExecutionResult) {
+        let mut end = self.end();
+        if end.result.is_none() {
+            end.result = Some(result);
+            drop(end);
+            self.ended.notify_waiters();
+        }
+    }
+
+    /// Completes when a stop is requested.
+    async fn stopped(&self) -> StatesError {
+        loop {
+            let notified = self.stop_requested.notified();
+            let mut notified = std::pin::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(err) = self.end().stop.clone() {
+                return err;
+            }
+            notified.await;
+        }
+    }
+
+    /// A freshly built context object (without `State`).
+    pub(crate) fn context_value(&self) -> Value {
+        self.info
+            .to_value(&self.runtime.region, &self.runtime.account)
+    }
+
     pub(crate) fn records_history(&self) -> bool {
         self.history.is_some()
     }
@@ -356,65 +411,56 @@ impl ExecutionResult {
 
 /// A started execution.
 pub struct Execution {
-    arn: String,
     shared: Arc<ExecutionShared>,
-    result: watch::Receiver<Option<ExecutionResult>>,
-    stop: std::sync::Mutex<Option<oneshot::Sender<StatesError>>>,
 }
 
 impl std::fmt::Debug for Execution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Execution").field("arn", &self.arn).finish()
+        f.debug_struct("Execution")
+            .field("arn", &self.shared.info.arn)
+            .finish()
     }
 }
 
 impl Execution {
     /// The execution's ARN (`$$.Execution.Id`).
     pub fn arn(&self) -> &str {
-        &self.arn
+        &self.shared.info.arn
     }
 
     /// Waits until the execution ends and returns how.
     pub async fn result(&self) -> ExecutionResult {
-        let mut rx = self.result.clone();
         loop {
-            if let Some(result) = rx.borrow_and_update().clone() {
-                return result;
+            let notified = self.shared.ended.notified();
+            let mut notified = std::pin::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(result) = &self.shared.end().result {
+                return result.clone();
             }
-            if rx.changed().await.is_err() {
-                // The execution task ended without reporting (it panicked).
-                return ExecutionResult::Failed {
-                    error: Some(names::RUNTIME.to_owned()),
-                    cause: Some("the execution ended unexpectedly".to_owned()),
-                };
-            }
+            notified.await;
         }
     }
 
     /// The result if the execution has ended.
     pub fn try_result(&self) -> Option<ExecutionResult> {
-        self.result.borrow().clone()
+        self.shared.end().result.clone()
     }
 
     /// Stops the execution (`StopExecution`): it ends `ABORTED` with this error and cause; open
     /// task tokens are closed. Returns `false` when it had already ended or been stopped.
     pub fn stop(&self, error: Option<&str>, cause: Option<&str>) -> bool {
-        if self.result.borrow().is_some() {
-            return false;
+        {
+            let mut end = self.shared.end();
+            if end.result.is_some() || end.stop.is_some() {
+                return false;
+            }
+            end.stop = Some(StatesError {
+                error: error.map(str::to_owned),
+                cause: cause.map(str::to_owned),
+            });
         }
-        let sender = match self.stop.lock() {
-            Ok(mut g) => g.take(),
-            Err(p) => p.into_inner().take(),
-        };
-        match sender {
-            Some(tx) => tx
-                .send(StatesError {
-                    error: error.map(str::to_owned),
-                    cause: cause.map(str::to_owned),
-                })
-                .is_ok(),
-            None => false,
-        }
+        self.shared.stop_requested.notify_waiters();
+        true
     }
 
     /// The history so far, events in order.

@@ -49,5 +49,5 @@ pub use state::{
     run_fail, run_map, run_parallel, run_pass, run_succeed, run_task, run_wait,
 };
 pub use template::Template;
-pub use token::{SendTaskError, TaskOutput, TaskTokens};
+pub use token::{PendingToken, Resolution, SendTaskError, TaskOutput, TaskTokens};
 pub use variables::{Assign, Variables};

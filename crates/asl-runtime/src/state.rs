@@ -22,7 +22,7 @@ use crate::spec::{
     Catcher, ChoiceSpec, FAIL_FIELD_KEY, FailField, FailSpec, PassSpec, Retrier, Seconds,
     SucceedSpec, TaskSpec, WaitFor, WaitSpec,
 };
-use crate::token::Resolution;
+use crate::token::{PendingToken, Resolution};
 use crate::variables::Assign;
 
 pub use crate::concurrency::{BranchFuture, run_map, run_parallel};
@@ -92,6 +92,7 @@ pub(crate) fn finish_result(
     result_path: &ResultPathSpec,
     output_path: Option<&Path>,
 ) -> Result<Value, StatesError> {
+    ctx.refresh();
     let assigned = eval_assign(ctx, assign, &result)?;
     let selected = match result_selector {
         Some(t) => t.evaluate(&result, &ctx.env())?,
@@ -116,6 +117,7 @@ pub(crate) fn catch_or_fail(
     raw_input: Value,
     (err, kind): Failure,
 ) -> StateOutcome {
+    ctx.refresh();
     let Some(index) = find_catcher(catchers, &err, kind) else {
         return StateOutcome::Failed(err);
     };
@@ -154,6 +156,7 @@ pub(crate) async fn retry_after(
         return false;
     };
     tracing::debug!(?delay, attempt = counters.total(), error = ?failure.0.error, "retrying");
+    ctx.release_context();
     ctx.clock().sleep(delay).await;
     ctx.set_retry_count(counters.total());
     true
@@ -278,6 +281,7 @@ where
     F: FnMut(TaskCall) -> Fut + Send,
     Fut: Future<Output = Result<Value, TaskFailure>> + Send,
 {
+    ctx.refresh();
     let effective = effective_input(ctx, spec.input_path.as_ref(), input).map_err(plain)?;
     let timeout =
         seconds_value(ctx, &spec.timeout, &effective, "TimeoutSecondsPath").map_err(plain)?;
@@ -302,17 +306,18 @@ where
         ),
     };
     let call_context = match &pending {
-        Some(p) => ctx.with_task_token(p.token()),
+        Some(p) => ctx.with_task_token(&p.token()),
         None => ctx.context_object().clone(),
     };
-    let parameters = match &spec.parameters {
+    let (parameters, call_context) = match &spec.parameters {
         Some(template) => {
-            let saved = ctx.swap_context(call_context.clone());
+            // Parameters see the context object with `Task.Token`.
+            let saved = ctx.swap_context(Some(call_context));
             let evaluated = template.evaluate(&effective, &ctx.env());
-            ctx.swap_context(saved);
-            evaluated.map_err(plain)?
+            let call_context = ctx.swap_context(saved).unwrap_or_default();
+            (evaluated.map_err(plain)?, call_context)
         }
-        None => effective,
+        None => (effective, call_context),
     };
     check_payload_size(&parameters, &format!("input of the task '{}'", spec.name))
         .map_err(plain)?;
@@ -340,10 +345,12 @@ where
         parameters,
         context: call_context,
         state_name: spec.name,
-        token: pending.as_ref().map(|p| p.token().to_owned()),
+        token: pending.as_ref().map(PendingToken::token),
         tokens: ctx.task_tokens().clone(),
     };
     let future = invoke(call);
+    // A waiting task keeps only what it needs: the context object is rebuilt afterwards.
+    ctx.release_context();
 
     let outcome = match pending.as_mut() {
         None => {
@@ -358,6 +365,9 @@ where
             let mut delivered = false;
             loop {
                 tokio::select! {
+                    // The integration first: its own answer (or submission) is recorded before
+                    // a resolution that arrived meanwhile is taken.
+                    biased;
                     result = &mut future, if !delivered => {
                         delivered = true;
                         match result {
@@ -477,7 +487,9 @@ pub async fn run_wait(ctx: &mut StateContext, spec: &WaitSpec, input: Value) -> 
             Ok(p) => p,
             Err(e) => return StateOutcome::Failed(e),
         };
+        ctx.release_context();
         ctx.clock().sleep(delay).await;
+        ctx.refresh();
         let finish = (|| -> Result<Value, StatesError> {
             let assigned = eval_assign(ctx, spec.assign.as_ref(), &effective)?;
             let output = apply_output_path(effective, spec.output_path.as_ref(), &ctx.env())?;

@@ -15,9 +15,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::clock::{Clock, Instant};
-
-/// AWS's limit on a task's output and on any state's input or output: 256 KiB of UTF-8.
-pub(crate) const MAX_PAYLOAD_BYTES: usize = 262_144;
+use crate::limits::{MAX_PAYLOAD_BYTES, fits_payload_limit};
 
 /// Random bytes in a token: 256 bits, far beyond guessing.
 const TOKEN_BYTES: usize = 32;
@@ -94,7 +92,7 @@ impl TaskOutput {
     fn into_value(self) -> Result<Value, SendTaskError> {
         match self {
             TaskOutput::Value(value) => {
-                if json_len(&value) > MAX_PAYLOAD_BYTES {
+                if !fits_payload_limit(&value) {
                     return Err(SendTaskError::InvalidOutput);
                 }
                 Ok(value)
@@ -109,27 +107,9 @@ impl TaskOutput {
     }
 }
 
-/// Size of a value's compact JSON text, without building the text.
-pub(crate) fn json_len(value: &Value) -> usize {
-    struct Counter(usize);
-    impl std::io::Write for Counter {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut counter = Counter(0);
-    // Writing a `Value` into a counter cannot fail.
-    let _ = serde_json::to_writer(&mut counter, value);
-    counter.0
-}
-
 /// How a token was resolved.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Resolution {
+pub enum Resolution {
     /// `SendTaskSuccess` (or a `.sync` job finishing) with this output.
     Success(Value),
     /// `SendTaskFailure` (or the integration failing) with this error and cause.
@@ -325,8 +305,10 @@ impl TaskTokens {
         }
     }
 
-    /// Mints a token for a task that started now, with its deadlines.
-    pub(crate) fn mint(
+    /// Mints a token for a task that starts now, with its deadlines (`TimeoutSeconds`, and
+    /// `HeartbeatSeconds` if any). The state drivers do this for every callback and run-a-job
+    /// attempt; it is public for integrations that hand out tokens themselves (activities).
+    pub fn mint(
         &self,
         timeout: Duration,
         heartbeat: Option<Duration>,
@@ -346,12 +328,16 @@ impl TaskTokens {
         self.registry.shard(&key).open.insert(key, slot);
         Ok(PendingToken {
             registry: Arc::clone(&self.registry),
+            far_away: now + NEVER_FIRES,
             key,
-            text: encode(&key),
             receiver,
         })
     }
 }
+
+/// AWS's default `TimeoutSeconds` (about 3.2 years, beyond an execution's one-year limit): a
+/// deadline this far away is treated as never firing, so a parked task keeps no timer.
+const NEVER_FIRES: Duration = Duration::from_secs(99_999_999);
 
 /// ~30 years: the stand-in for "never" that the timer can still represent.
 const FAR_AWAY: Duration = Duration::from_secs(1_000_000_000);
@@ -366,22 +352,24 @@ fn missing(shard: &Shard, key: &Key) -> SendTaskError {
 
 /// The driver's side of an open token: waits for its resolution. Dropping it (the execution was
 /// stopped, a sibling branch failed) closes the task, so later answers get `TaskDoesNotExist`.
-pub(crate) struct PendingToken {
+pub struct PendingToken {
     registry: Arc<Registry>,
+    /// Deadlines at or beyond this never fire in practice (no timer is kept for them).
+    far_away: Instant,
     key: Key,
-    text: String,
     receiver: oneshot::Receiver<Resolution>,
 }
 
 impl PendingToken {
-    /// The token's text, as `$$.Task.Token` shows it.
-    pub(crate) fn token(&self) -> &str {
-        &self.text
+    /// The token's text, as `$$.Task.Token` shows it (built on demand: a parked task keeps only
+    /// the raw bytes).
+    pub fn token(&self) -> String {
+        encode(&self.key)
     }
 
     /// Resolves the token from the runtime's side (the integration itself answered). Returns
     /// `false` when something else resolved it first; [`wait`](Self::wait) then yields that.
-    pub(crate) fn resolve(&self, resolution: Resolution) -> bool {
+    pub fn resolve(&self, resolution: Resolution) -> bool {
         let mut shard = self.registry.shard(&self.key);
         let now = self.registry.clock.instant();
         if shard.expire(self.key, now) {
@@ -397,7 +385,7 @@ impl PendingToken {
     }
 
     /// Waits until the token is resolved: by an answer, or by a deadline passing.
-    pub(crate) async fn wait(&mut self) -> Resolution {
+    pub async fn wait(&mut self) -> Resolution {
         loop {
             let deadline = {
                 let now = self.registry.clock.instant();
@@ -406,7 +394,9 @@ impl PendingToken {
                 shard.open.get(&self.key).map(|slot| slot.next_deadline().0)
             };
             match deadline {
+                // No deadline, or one beyond any execution's lifetime: no timer to keep.
                 None => return self.answer().await,
+                Some(deadline) if deadline >= self.far_away => return self.answer().await,
                 Some(deadline) => {
                     let sleep = self.registry.clock.sleep_until(deadline);
                     tokio::select! {
