@@ -150,10 +150,20 @@ impl Builder<'_> {
             )
             .with_label("nesting limit reached here");
         }
-        syntax(
-            format!("invalid YAML: {}", error.info()),
-            Span::new(at, end),
-        )
+        let info = error.info();
+        let d = syntax(format!("invalid YAML: {info}"), Span::new(at, end));
+        // The scanner's wording names the grammar; say what usually causes it.
+        if info.contains("tab") {
+            d.with_help("indent with spaces; YAML does not allow tabs in indentation")
+        } else if info.contains("block mapping") {
+            d.with_help("check this line's indentation: keys of one mapping must line up")
+        } else if info.contains("flow mapping") || info.contains("flow sequence") {
+            d.with_help("a `{` or `[` is not closed, or its items lack a `,`")
+        } else if info.contains("mapping values are not allowed") {
+            d.with_help("quote values that contain `: `, or fix the indentation of this key")
+        } else {
+            d
+        }
     }
 
     /// Handles one event; returns `true` at the end of the stream.
@@ -649,6 +659,15 @@ States:
         assert_eq!(d.code, codes::SYNTAX);
         assert!(d.message.starts_with("invalid YAML: "));
         assert!(d.span.start <= text.len());
+    }
+
+    #[test]
+    fn tab_indentation_gets_a_hint() {
+        let d = err("StartAt: A\nStates:\n  A:\n\tType: Pass\n");
+        assert_eq!(
+            d.help.as_deref(),
+            Some("indent with spaces; YAML does not allow tabs in indentation")
+        );
     }
 
     #[test]
