@@ -168,6 +168,44 @@ impl SchemaRegistry {
         self.add(key, schema)
     }
 
+    /// Adds every `*.json` file of `dir` as a schema. The key is the
+    /// schema's `"x-asl-resource"` member when it has one (needed for full
+    /// ARNs, which cannot be file names), else the file name without
+    /// `.json` with its first dots as `:` (`lambda.invoke.json` →
+    /// `lambda:invoke`, `aws-sdk.s3.getObject.json` → `aws-sdk:s3:getObject`).
+    /// Returns the keys added; errors name the file.
+    pub fn add_dir(&mut self, dir: &std::path::Path) -> Result<Vec<String>, String> {
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read schema folder {}: {e}", dir.display()))?;
+        let mut paths: Vec<std::path::PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        paths.sort();
+        let mut keys = Vec::new();
+        for path in paths {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let schema: Value = serde_json::from_str(&text)
+                .map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
+            let key = match schema.get("x-asl-resource").and_then(Value::as_str) {
+                Some(key) => key.to_owned(),
+                None => {
+                    let stem = path
+                        .file_stem()
+                        .and_then(|s| s.to_str())
+                        .ok_or_else(|| format!("{} has no usable file name", path.display()))?;
+                    key_from_file_stem(stem)
+                }
+            };
+            self.add(key.clone(), schema)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            keys.push(key);
+        }
+        Ok(keys)
+    }
+
     /// The schema for `key`, the user's first.
     pub fn get(&self, key: &str) -> Option<&RequestSchema> {
         if let Some(schema) = self.user.get(key) {
@@ -184,6 +222,13 @@ impl SchemaRegistry {
     pub fn user_keys(&self) -> impl Iterator<Item = &str> {
         self.user.keys().map(String::as_str)
     }
+}
+
+/// `lambda.invoke` → `lambda:invoke`; `aws-sdk.s3.getObject` →
+/// `aws-sdk:s3:getObject`: the API name is the last part, the rest are
+/// `:`-separated qualifiers.
+fn key_from_file_stem(stem: &str) -> String {
+    stem.replace('.', ":")
 }
 
 impl fmt::Debug for SchemaRegistry {
@@ -256,6 +301,34 @@ mod tests {
             .add_json("x", r#"{"type": 12}"#)
             .expect_err("invalid schema");
         assert!(err.contains("`x`"));
+    }
+
+    #[test]
+    fn schema_folders_are_keyed_by_file_name_or_declared_resource() {
+        let dir = std::env::temp_dir().join(format!("asl-model-schemas-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(
+            dir.join("aws-sdk.s3.getObject.json"),
+            r#"{"required": ["Bucket"]}"#,
+        )
+        .expect("write");
+        std::fs::write(
+            dir.join("charge.json"),
+            r#"{"x-asl-resource": "arn:aws:lambda:us-east-1:123456789012:function:charge", "required": ["Amount"]}"#,
+        )
+        .expect("write");
+        std::fs::write(dir.join("notes.txt"), "not a schema").expect("write");
+        let mut registry = SchemaRegistry::new();
+        let keys = registry.add_dir(&dir).expect("loads");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(
+            keys,
+            [
+                "aws-sdk:s3:getObject",
+                "arn:aws:lambda:us-east-1:123456789012:function:charge"
+            ]
+        );
+        assert!(registry.get("aws-sdk:s3:getObject").is_some());
     }
 
     #[test]
