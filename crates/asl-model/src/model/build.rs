@@ -784,8 +784,12 @@ impl Builder<'_> {
             return Some(Template::Jsonata(e));
         }
         if !node.is_object() {
-            // AWS documents an object; other validators accept any value and
-            // it is then used literally, so this is only a warning.
+            // Only a Map's item selector is accepted in other shapes by
+            // other validators (the value is then used literally).
+            if !matches!(field, "Parameters" | "ItemSelector") {
+                self.wrong_type(field, "an object", node);
+                return None;
+            }
             self.push(
                 Diagnostic::warning(
                     codes::TEMPLATE_NOT_OBJECT,
@@ -1536,6 +1540,28 @@ impl Builder<'_> {
         if is_arn && !matches!(service, Some("states" | "lambda")) {
             return;
         }
+        // `scheme:rest` is a URI, which the language spec allows; AWS itself
+        // wants ARNs, hence a warning.
+        let uri_scheme = text.split_once(':').is_some_and(|(scheme, rest)| {
+            !scheme.is_empty()
+                && !rest.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+        if !is_arn && uri_scheme {
+            self.push(
+                Diagnostic::warning(
+                    codes::NON_ARN_RESOURCE,
+                    "`Resource` is a URI but not an ARN",
+                    node.span,
+                )
+                .with_note(
+                    "Step Functions runs only ARNs: integrations, Lambda functions and activities",
+                ),
+            );
+            return;
+        }
         let span = self.inner_span(node, text, e.span);
         self.push(
             Diagnostic::error(
@@ -1757,6 +1783,19 @@ impl Builder<'_> {
             }
         };
         let items_path = match (lang, node.get("ItemsPath")) {
+            (QueryLanguage::JsonPath, Some(n)) if n.is_null() => {
+                self.push(
+                    Diagnostic::warning(
+                        codes::NULL_ITEMS_PATH,
+                        "`ItemsPath` is `null`; the state input is used as the item array",
+                        n.span,
+                    )
+                    .with_help(
+                        "remove `ItemsPath`, or write `\"$\"` to say the input is the array",
+                    ),
+                );
+                None
+            }
             (QueryLanguage::JsonPath, Some(n)) => self.path(n, "ItemsPath", true),
             _ => None,
         };

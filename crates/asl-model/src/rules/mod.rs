@@ -48,6 +48,8 @@ pub mod codes {
     pub const TEMPLATE_NOT_OBJECT: &str = "ASL024";
     pub const CREDENTIALS_ROLE: &str = "ASL025";
     pub const INVALID_RESOURCE: &str = "ASL026";
+    pub const NON_ARN_RESOURCE: &str = "ASL027";
+    pub const NULL_ITEMS_PATH: &str = "ASL028";
     // transitions
     pub const UNKNOWN_TARGET: &str = "ASL030";
     pub const CROSS_SCOPE_TARGET: &str = "ASL031";
