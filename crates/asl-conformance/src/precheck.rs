@@ -25,7 +25,21 @@ pub fn check(case: &Case) -> Option<String> {
 pub fn expansion_errors(dir: &Path, file: &str) -> Vec<String> {
     let mut input: TokenStream = "struct Machine,".parse().unwrap_or_default();
     input.extend([TokenTree::Literal(proc_macro2::Literal::string(file))]);
-    let output = asl_codegen::expand_in(input, Some(dir));
+    // In rustc a panicking macro fails only its own call; here it must fail only its own case.
+    let expanded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        asl_codegen::expand_in(input, Some(dir))
+    }));
+    let output = match expanded {
+        Ok(output) => output,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".to_owned());
+            return vec![format!("the code generator panicked: {message}")];
+        }
+    };
     let mut messages = Vec::new();
     collect_compile_errors(output, &mut messages);
     messages

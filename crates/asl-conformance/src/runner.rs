@@ -44,25 +44,47 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Runs every selected case; results come sorted by case name. Errors are only about the run as
-/// a whole (an unreadable cases folder); each case's problems are part of its result.
-pub fn run(config: &Config, log: &mut dyn FnMut(&str)) -> Result<Vec<CaseResult>, String> {
-    let (cases, broken) = case::read_all(&config.cases_dir)?;
-    let categories: BTreeSet<&str> = cases
-        .iter()
-        .map(|c| c.category.as_str())
-        .chain(broken.iter().map(|e| e.category.as_str()))
-        .collect();
-    let selected = |name: &str, category: &str| {
-        config.filters.is_empty()
-            || config.filters.iter().any(|filter| {
-                if categories.contains(filter.as_str()) {
+/// Which cases `--filter` selects: a filter that is the name of a category selects that
+/// category; any other selects the cases whose names contain it. No filter selects everything.
+#[derive(Clone, Debug)]
+pub struct Selection<'a> {
+    filters: &'a [String],
+    categories: BTreeSet<&'a str>,
+}
+
+impl<'a> Selection<'a> {
+    /// A selection by `filters` among cases of `categories`.
+    pub fn new(filters: &'a [String], categories: impl IntoIterator<Item = &'a str>) -> Self {
+        Selection {
+            filters,
+            categories: categories.into_iter().collect(),
+        }
+    }
+
+    pub fn selects(&self, name: &str, category: &str) -> bool {
+        self.filters.is_empty()
+            || self.filters.iter().any(|filter| {
+                if self.categories.contains(filter.as_str()) {
                     category == filter
                 } else {
                     name.contains(filter.as_str())
                 }
             })
-    };
+    }
+}
+
+/// Runs every selected case; results come sorted by case name. Errors are only about the run as
+/// a whole (an unreadable cases folder); each case's problems are part of its result.
+pub fn run(config: &Config, log: &mut dyn FnMut(&str)) -> Result<Vec<CaseResult>, String> {
+    let (cases, broken) = case::read_all(&config.cases_dir)?;
+    let selection = Selection::new(
+        &config.filters,
+        cases
+            .iter()
+            .map(|c| c.category.as_str())
+            .chain(broken.iter().map(|e| e.category.as_str())),
+    );
+    let selected = |name: &str, category: &str| selection.selects(name, category);
 
     let mut results: Vec<CaseResult> = broken
         .iter()
@@ -73,13 +95,14 @@ pub fn run(config: &Config, log: &mut dyn FnMut(&str)) -> Result<Vec<CaseResult>
         .iter()
         .filter(|c| selected(&c.name, &c.category))
         .collect();
+    let unreadable_count = results.len();
     log(&format!(
-        "{} case(s) selected, {} unreadable",
+        "{} case(s) selected, {unreadable_count} unreadable",
         cases.len(),
-        results.len()
     ));
 
     let mut to_build = Vec::new();
+    let started = std::time::Instant::now();
     for case in cases {
         match config.precheck.then(|| precheck(case)).flatten() {
             Some(diagnostic) => results.push(CaseResult {
@@ -89,6 +112,13 @@ pub fn run(config: &Config, log: &mut dyn FnMut(&str)) -> Result<Vec<CaseResult>
             }),
             None => to_build.push(case),
         }
+    }
+    if config.precheck {
+        log(&format!(
+            "  expanded them in {:.1} s: {} rejected by the code generator",
+            started.elapsed().as_secs_f64(),
+            results.len() - unreadable_count
+        ));
     }
 
     if !to_build.is_empty() {
@@ -210,5 +240,45 @@ pub fn verdict(case: &Case, actual: &compare::Outcome) -> Verdict {
             reason,
             details: differences.collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filters(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_category_name_selects_only_that_category() {
+        let f = filters(&["map"]);
+        let selection = Selection::new(&f, ["map", "map-distributed"]);
+        assert!(selection.selects("anything", "map"));
+        assert!(!selection.selects("a_map_case", "map-distributed"));
+    }
+
+    #[test]
+    fn other_filters_match_parts_of_names() {
+        let f = filters(&["wait_seconds"]);
+        let selection = Selection::new(&f, ["wait"]);
+        assert!(selection.selects("ls_wait_seconds_path", "wait"));
+        assert!(!selection.selects("ls_wait_timestamp", "wait"));
+    }
+
+    #[test]
+    fn any_of_several_filters_selects() {
+        let f = filters(&["choice", "uuid"]);
+        let selection = Selection::new(&f, ["choice", "intrinsics"]);
+        assert!(selection.selects("x", "choice"));
+        assert!(selection.selects("make_uuid", "intrinsics"));
+        assert!(!selection.selects("hash", "intrinsics"));
+    }
+
+    #[test]
+    fn no_filter_selects_everything() {
+        let selection = Selection::new(&[], ["choice"]);
+        assert!(selection.selects("x", "y"));
     }
 }
