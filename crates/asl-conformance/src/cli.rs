@@ -12,6 +12,7 @@ function ARNs as identity functions, and compares the outcome with expected.json
 options:
   --filter TEXT     only cases of category TEXT, or whose name contains TEXT (repeatable)
   --verbose, -v     show the first lines of each failure's difference or diagnostic
+  --json FILE       also write every case's verdict to FILE as JSON
   --timeout SECS    wall-clock limit per case (default 10)
   --jobs N          cases run at the same time (default: the number of CPUs)
   --work-dir DIR    where the generated crate is written (default: target/asl-conformance);
@@ -35,6 +36,7 @@ pub struct Args {
     pub asl_dir: Option<PathBuf>,
     pub precheck: bool,
     pub deny_failures: bool,
+    pub json: Option<PathBuf>,
 }
 
 /// The result of parsing: run, or print the usage.
@@ -56,6 +58,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
     let mut asl_dir = None;
     let mut precheck = true;
     let mut deny_failures = false;
+    let mut json = None;
     while let Some(arg) = args.next() {
         // `--name=value` is accepted as well as `--name value`.
         let (name, inline_value) = match arg.split_once('=') {
@@ -73,6 +76,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             "--verbose" | "-v" => verbose = true,
             "--no-precheck" => precheck = false,
             "--deny-failures" => deny_failures = true,
+            "--json" => json = Some(PathBuf::from(value("a file")?)),
             "--filter" => filters.push(value("a category or part of a case name")?),
             "--timeout" => {
                 let text = value("a number of seconds")?;
@@ -117,6 +121,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
         asl_dir,
         precheck,
         deny_failures,
+        json,
     }))
 }
 

@@ -35,6 +35,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(path) = &args.json {
+        let text = format!("{:#}\n", report::to_json(&results));
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+        }
+    }
     let failures = report::failures(&results, args.verbose);
     if !failures.is_empty() {
         println!("{failures}");

@@ -155,6 +155,33 @@ pub fn failures(results: &[CaseResult], verbose: bool) -> String {
     out
 }
 
+/// Every result as JSON, for tools: `[{"name", "category", "verdict": "passed" | "failed" |
+/// "rejected", "strict", "message", "details"}]`.
+pub fn to_json(results: &[CaseResult]) -> serde_json::Value {
+    let rows = results.iter().map(|result| {
+        let (verdict, strict, message, details): (&str, bool, Option<&str>, &[String]) =
+            match &result.verdict {
+                Verdict::Passed {
+                    strict,
+                    differences,
+                } => ("passed", *strict, None, differences),
+                Verdict::Failed { reason, details } => ("failed", false, Some(reason), details),
+                Verdict::Rejected { diagnostic } => {
+                    ("rejected", false, Some(diagnostic.as_str()), &[])
+                }
+            };
+        serde_json::json!({
+            "name": result.name,
+            "category": result.category,
+            "verdict": verdict,
+            "strict": strict,
+            "message": message,
+            "details": details,
+        })
+    });
+    serde_json::Value::Array(rows.collect())
+}
+
 /// The closing line: rejected cases count as failed.
 pub fn summary_line(results: &[CaseResult]) -> String {
     let (_, all) = tally(results);
@@ -205,6 +232,24 @@ mod tests {
             ),
         ];
         assert_eq!(summary_line(&results), "1 passed, 2 failed");
+    }
+
+    #[test]
+    fn json_rows_name_the_verdict() {
+        let results = [result(
+            "b",
+            "x",
+            Verdict::Rejected {
+                diagnostic: "unsupported".to_owned(),
+            },
+        )];
+        assert_eq!(
+            to_json(&results),
+            serde_json::json!([{
+                "name": "b", "category": "x", "verdict": "rejected", "strict": false,
+                "message": "unsupported", "details": [],
+            }])
+        );
     }
 
     #[test]
