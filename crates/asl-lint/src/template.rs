@@ -163,7 +163,23 @@ pub fn extract(source: &str, format: SourceFormat, root: &Node, base_dir: &Path)
             Substitutions::read(properties.and_then(|p| p.get("DefinitionSubstitutions")));
         let member = |key: &str| properties.and_then(|p| p.member(key));
         let unit = if let Some(definition) = member("Definition") {
-            Some(in_place(source, format, &definition.value))
+            if let Some(call) = intrinsic(&definition.value) {
+                // `Fn::Transform` (AWS::Include) and the like: built at deploy time.
+                out.findings.push(
+                    Diagnostic::warning(
+                        codes::DEFINITION_NOT_RECOVERABLE,
+                        format!(
+                            "the definition of `{logical_id}` is not checked: `{}` yields it only at deploy time",
+                            call.name
+                        ),
+                        call.span,
+                    )
+                    .with_label("computed when the stack is deployed"),
+                );
+                None
+            } else {
+                Some(in_place(source, format, &definition.value))
+            }
         } else if let Some(string) = member("DefinitionString").filter(|_| !serverless) {
             definition_string(
                 source,
@@ -675,6 +691,18 @@ mod tests {
         assert_eq!(
             found.findings.first().map(|f| (f.code, f.severity)),
             Some((codes::DEFINITION_NOT_RECOVERABLE, Severity::Note))
+        );
+    }
+
+    #[test]
+    fn definition_built_by_a_transform_is_not_checked() {
+        let found = extract_yaml(
+            "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        Fn::Transform: {Name: AWS::Include}\n",
+        );
+        assert!(found.machines.is_empty());
+        assert_eq!(
+            found.findings.first().map(|f| f.code),
+            Some(codes::DEFINITION_NOT_RECOVERABLE)
         );
     }
 
