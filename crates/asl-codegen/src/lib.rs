@@ -14,6 +14,8 @@ mod integrations;
 mod literal;
 mod names;
 mod report;
+#[cfg(test)]
+mod tests;
 mod unsupported;
 
 use std::path::{Path, PathBuf};
