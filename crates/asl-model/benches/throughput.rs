@@ -93,6 +93,51 @@ fn thread_cpu_time() -> Option<Duration> {
     Some(Duration::from_nanos(nanos))
 }
 
+/// Block-style YAML for a tree (how Workflow Studio and SAM write it), to
+/// measure the YAML reader on the same machine.
+fn to_yaml(node: &asl_model::Node, indent: usize, out: &mut String) {
+    use asl_model::NodeValue;
+    let pad = " ".repeat(indent);
+    let scalar = |n: &asl_model::Node| match &n.value {
+        NodeValue::Object(m) if m.is_empty() => Some("{}".to_owned()),
+        NodeValue::Array(a) if a.is_empty() => Some("[]".to_owned()),
+        NodeValue::Object(_) | NodeValue::Array(_) => None,
+        _ => Some(n.to_json_value().to_string()),
+    };
+    match &node.value {
+        NodeValue::Object(members) => {
+            for m in members {
+                let key = serde_json::Value::String(m.key.clone()).to_string();
+                match scalar(&m.value) {
+                    Some(text) => {
+                        let _ = writeln!(out, "{pad}{key}: {text}");
+                    }
+                    None => {
+                        let _ = writeln!(out, "{pad}{key}:");
+                        to_yaml(&m.value, indent + 2, out);
+                    }
+                }
+            }
+        }
+        NodeValue::Array(items) => {
+            for item in items {
+                match scalar(item) {
+                    Some(text) => {
+                        let _ = writeln!(out, "{pad}- {text}");
+                    }
+                    None => {
+                        let _ = writeln!(out, "{pad}-");
+                        to_yaml(item, indent + 2, out);
+                    }
+                }
+            }
+        }
+        _ => {
+            let _ = writeln!(out, "{pad}{}", scalar(node).unwrap_or_default());
+        }
+    }
+}
+
 struct Measurement {
     /// CPU time per definition when available, else wall time.
     cpu_per_definition: Option<Duration>,
@@ -178,6 +223,21 @@ fn main() {
         &format!("{label}: serde_json::Value (for scale)"),
         &measure(&inputs, &options),
     );
+    MODE.with(|m| m.set(Mode::ParseOnly));
+    report(&format!("{label}: parse only"), &measure(&inputs, &options));
+    MODE.with(|m| m.set(Mode::Analyze));
+    report(
+        &format!("{label}: parse + all rules"),
+        &measure(&inputs, &options),
+    );
+
+    // The same machine in block YAML.
+    let mut yaml = String::new();
+    if let Ok(tree) = asl_model::parse_json(&inputs[0].0) {
+        to_yaml(&tree, 0, &mut yaml);
+    }
+    let label = format!("synthetic 1,000 states as YAML ({} KB)", yaml.len() / 1024);
+    let inputs = [(yaml, SourceFormat::Yaml)];
     MODE.with(|m| m.set(Mode::ParseOnly));
     report(&format!("{label}: parse only"), &measure(&inputs, &options));
     MODE.with(|m| m.set(Mode::Analyze));

@@ -641,7 +641,9 @@ fn unterminated(open: usize, end: usize) -> Diagnostic {
         .with_label("string starts here and is never closed")
 }
 
-fn check_duplicate(
+/// Reports `name` when `members` already has it. Small objects are scanned;
+/// larger ones keep a key index in `index`, brought up to date lazily.
+pub(crate) fn check_duplicate(
     members: &[Member],
     index: &mut Option<HashMap<String, Span>>,
     name: &str,

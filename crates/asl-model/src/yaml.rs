@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 
 use crate::diagnostic::{Diagnostic, codes};
-use crate::json::{MAX_DEPTH, duplicate_key};
+use crate::json::{MAX_DEPTH, check_duplicate};
 use crate::source::Span;
 use crate::tree::{Member, Node, NodeValue, Number};
 
@@ -100,6 +100,8 @@ enum Frame {
         /// Values of `<<` merge keys, applied when the mapping ends.
         merges: Vec<Node>,
         key: Option<PendingKey>,
+        /// Key index for duplicate detection in large mappings.
+        index: Option<HashMap<String, Span>>,
     },
 }
 
@@ -217,6 +219,7 @@ impl Builder<'_> {
                     members: Vec::new(),
                     merges: Vec::new(),
                     key: None,
+                    index: None,
                 });
             }
             Event::SequenceEnd => {
@@ -284,15 +287,15 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn check_duplicate_key(&self) -> Result<(), Diagnostic> {
+    fn check_duplicate_key(&mut self) -> Result<(), Diagnostic> {
         if let Some(Frame::Mapping {
             members,
             key: Some(PendingKey::Key(name, span)),
+            index,
             ..
-        }) = self.stack.last()
-            && let Some(first) = members.iter().find(|m| &m.key == name)
+        }) = self.stack.last_mut()
         {
-            return Err(duplicate_key(name, *span, first.key_span));
+            check_duplicate(members, index, name, *span)?;
         }
         Ok(())
     }
@@ -650,6 +653,19 @@ States:
         assert_eq!(d.code, codes::DUPLICATE_KEY);
         assert_eq!(d.span, Span::new(19, 23));
         assert_eq!(d.secondary.first().map(|s| s.0), Some(Span::new(0, 4)));
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_large_mappings() {
+        let mut text: String = (0..50).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k31: again\n");
+        let d = err(&text);
+        assert_eq!(d.code, codes::DUPLICATE_KEY);
+        assert_eq!(d.span.slice(&text), Some("k31"));
+        assert_eq!(
+            d.secondary.first().and_then(|s| s.0.slice(&text)),
+            Some("k31")
+        );
     }
 
     #[test]
