@@ -204,8 +204,9 @@ fn sarif_region(text: &str, span: Span) -> Value {
         "startColumn": start.column,
         "endLine": end.line,
         "endColumn": end.column,
-        "charOffset": span.start,
-        "charLength": span.len(),
+        // Counted in code points like the columns (`columnKind`), not bytes.
+        "charOffset": text.get(..span.start).map_or(0, |t| t.chars().count()),
+        "charLength": text.get(span.range()).map_or(0, |t| t.chars().count()),
     })
 }
 
@@ -296,7 +297,12 @@ pub fn sarif(report: &Report<'_>) -> Vec<u8> {
 /// A relative path as a URI reference: `/` separators, spaces and other
 /// reserved characters percent-encoded.
 fn sarif_uri(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
+    // Absolute paths become `file://` URIs; relative ones stay relative to
+    // the repository root, as code scanning expects.
+    let mut out = String::with_capacity(name.len() + 7);
+    if name.starts_with('/') {
+        out.push_str("file://");
+    }
     for b in name.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/:".contains(&b) {
             out.push(char::from(b));
@@ -382,6 +388,11 @@ mod tests {
     #[test]
     fn properties_also_escape_colon_and_comma() {
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+
+    #[test]
+    fn absolute_paths_become_file_uris() {
+        assert_eq!(sarif_uri("/repo/a.asl.json"), "file:///repo/a.asl.json");
     }
 
     #[test]
