@@ -147,11 +147,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> u8 {
     }
 
     let findings = finalize(findings, &files, &policy);
-    let report = render::Report {
-        files: &files,
-        findings: &findings,
-        checked,
-    };
+    let report = render::Report::new(&files, &findings, checked);
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,

@@ -20,6 +20,36 @@ pub struct Report<'a> {
     pub findings: &'a [Finding],
     /// Inputs checked (templates count once, whatever they hold).
     pub checked: usize,
+    /// Byte offset of every line start, per file, so positions cost a
+    /// binary search rather than a scan of the file.
+    line_starts: Vec<Vec<usize>>,
+}
+
+/// Turns byte offsets of one file into lines and columns.
+#[derive(Clone, Copy)]
+pub struct Locator<'t> {
+    text: &'t str,
+    line_starts: &'t [usize],
+}
+
+impl Locator<'_> {
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .max(1);
+        let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(line_start..offset)
+            .map_or(0, |t| t.chars().count())
+            + 1;
+        Position { line, column }
+    }
 }
 
 /// 1-based line and column; columns count Unicode scalar values.
@@ -29,13 +59,29 @@ pub struct Position {
     pub column: usize,
 }
 
-/// Line and column of a byte offset.
-pub fn position(text: &str, offset: usize) -> Position {
-    let (line, column) = asl_model::source::line_col(text, offset);
-    Position { line, column }
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
-impl Report<'_> {
+impl<'a> Report<'a> {
+    pub fn new(files: &'a [SourceFile], findings: &'a [Finding], checked: usize) -> Report<'a> {
+        Report {
+            files,
+            findings,
+            checked,
+            line_starts: files.iter().map(|f| line_starts(&f.text)).collect(),
+        }
+    }
+
+    fn locator(&self, file: usize) -> Option<Locator<'_>> {
+        Some(Locator {
+            text: &self.files.get(file)?.text,
+            line_starts: self.line_starts.get(file)?,
+        })
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
@@ -124,9 +170,9 @@ pub fn human(report: &Report<'_>, color: bool, quiet: bool) -> Vec<u8> {
     out
 }
 
-fn span_json(text: &str, span: Span) -> Value {
-    let start = position(text, span.start);
-    let end = position(text, span.end);
+fn span_json(at: Locator<'_>, span: Span) -> Value {
+    let start = at.position(span.start);
+    let end = at.position(span.end);
     json!({
         "start": span.start,
         "end": span.end,
@@ -145,6 +191,7 @@ pub fn json(report: &Report<'_>) -> Vec<u8> {
         .iter()
         .filter_map(|finding| {
             let file = report.file(finding)?;
+            let at = report.locator(finding.file)?;
             let d = &finding.diagnostic;
             let rule = rules::find(d.code);
             Some(json!({
@@ -155,10 +202,10 @@ pub fn json(report: &Report<'_>) -> Vec<u8> {
                 "severity": d.severity.as_str(),
                 "message": d.message,
                 "label": d.label,
-                "span": span_json(&file.text, d.span),
+                "span": span_json(at, d.span),
                 "secondary": d.secondary.iter().map(|(span, message)| json!({
                     "message": message,
-                    "span": span_json(&file.text, *span),
+                    "span": span_json(at, *span),
                 })).collect::<Vec<_>>(),
                 "notes": d.notes,
                 "help": d.help,
@@ -196,9 +243,10 @@ fn sarif_level(severity: Severity) -> &'static str {
 
 /// SARIF region: 1-based lines and columns, end column exclusive, columns
 /// in Unicode code points (declared by the run's `columnKind`).
-fn sarif_region(text: &str, span: Span) -> Value {
-    let start = position(text, span.start);
-    let end = position(text, span.end);
+fn sarif_region(at: Locator<'_>, span: Span) -> Value {
+    let text = at.text;
+    let start = at.position(span.start);
+    let end = at.position(span.end);
     json!({
         "startLine": start.line,
         "startColumn": start.column,
@@ -236,6 +284,7 @@ pub fn sarif(report: &Report<'_>) -> Vec<u8> {
         .iter()
         .filter_map(|finding| {
             let file = report.file(finding)?;
+            let at = report.locator(finding.file)?;
             let d = &finding.diagnostic;
             let mut message = d.message.clone();
             if let Some(help) = &d.help {
@@ -245,7 +294,7 @@ pub fn sarif(report: &Report<'_>) -> Vec<u8> {
                 let mut location = json!({
                     "physicalLocation": {
                         "artifactLocation": { "uri": sarif_uri(&file.name) },
-                        "region": sarif_region(&file.text, span),
+                        "region": sarif_region(at, span),
                     }
                 });
                 if let Some(text) = text {
@@ -330,7 +379,7 @@ pub fn escape_property(text: &str) -> String {
 pub fn github(report: &Report<'_>) -> Vec<u8> {
     let mut out = String::new();
     for finding in report.findings {
-        let Some(file) = report.file(finding) else {
+        let (Some(file), Some(at)) = (report.file(finding), report.locator(finding.file)) else {
             continue;
         };
         let d = &finding.diagnostic;
@@ -339,8 +388,8 @@ pub fn github(report: &Report<'_>) -> Vec<u8> {
             Severity::Warning => "warning",
             Severity::Note => "notice",
         };
-        let start = position(&file.text, d.span.start);
-        let end = position(&file.text, d.span.end);
+        let start = at.position(d.span.start);
+        let end = at.position(d.span.end);
         let mut properties = format!(
             "file={},line={},endLine={}",
             escape_property(&file.name),
@@ -403,8 +452,33 @@ mod tests {
         );
     }
 
+    fn locate(text: &str, offset: usize) -> Position {
+        let starts = line_starts(text);
+        Locator {
+            text,
+            line_starts: &starts,
+        }
+        .position(offset)
+    }
+
     #[test]
     fn position_is_one_based_in_characters() {
-        assert_eq!(position("ab\n\u{e9}x", 5), Position { line: 2, column: 2 });
+        assert_eq!(locate("ab\n\u{e9}x", 5), Position { line: 2, column: 2 });
+    }
+
+    #[test]
+    fn position_of_a_line_break_is_the_end_of_its_line() {
+        assert_eq!(locate("ab\ncd", 2), Position { line: 1, column: 3 });
+        assert_eq!(locate("ab\ncd", 3), Position { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn position_inside_a_character_is_that_character() {
+        assert_eq!(locate("\u{e9}x", 1), Position { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn position_past_the_end_is_the_end() {
+        assert_eq!(locate("ab", 99), Position { line: 1, column: 3 });
     }
 }
