@@ -30,6 +30,8 @@ pub mod codes {
     pub const MISSING_REQUEST_MEMBER: &str = "ASL050";
     /// A request member has the wrong type or value for the API.
     pub const INVALID_REQUEST_MEMBER: &str = "ASL051";
+    /// A request member the API does not have, spelled like one it has.
+    pub const REQUEST_MEMBER_TYPO: &str = "ASL052";
 }
 
 /// How bad a finding is.

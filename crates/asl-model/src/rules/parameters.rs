@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::resources::{for_each_map_io, for_each_task};
 use crate::catalog::integrations::ITEM_READER_RESOURCES;
 use crate::catalog::schemas::{RequestSchema, SchemaRegistry};
-use crate::diagnostic::{Diagnostic, codes};
+use crate::diagnostic::{Diagnostic, codes, did_you_mean};
 use crate::source::Span;
 use crate::tree::{Member, Node, NodeValue};
 
@@ -155,6 +155,22 @@ pub fn check_request(
     }
     let mut dynamic = Vec::new();
     let instance = instance_of(&request.value, &mut String::new(), &mut dynamic);
+    let misspelled = misspelled_members(&request.value, &schema.schema);
+    for (member, intended) in &misspelled {
+        // A misspelled required member is reported with the missing one.
+        if required_names(&schema.schema).contains(intended) {
+            continue;
+        }
+        out.push(
+            Diagnostic::warning(
+                codes::REQUEST_MEMBER_TYPO,
+                format!("`{name}` requests have no member `{}`", member.key),
+                member.key_span,
+            )
+            .with_label("unknown member")
+            .with_help(format!("did you mean `{intended}`?")),
+        );
+    }
     // Most requests are fine; `is_valid` is much cheaper than collecting errors.
     if schema.validator.is_valid(&instance) {
         return;
@@ -177,15 +193,24 @@ pub fn check_request(
         let d = match error.kind() {
             jsonschema::error::ValidationErrorKind::Required { property } => {
                 let property = property.as_str().unwrap_or("?");
-                Diagnostic::error(
+                let d = Diagnostic::error(
                     codes::MISSING_REQUEST_MEMBER,
                     format!("`{name}` needs `{property}` in `{place}`"),
                     object_span,
                 )
-                .with_label(format!("`{property}` is missing"))
-                .with_help(format!(
-                    "add `\"{property}\": …` (or `\"{property}.$\": \"$.…\"` to take it from the input)"
-                ))
+                .with_label(format!("`{property}` is missing"));
+                let typo = pointer
+                    .is_empty()
+                    .then(|| misspelled.iter().find(|(_, intended)| intended == property))
+                    .flatten();
+                match typo {
+                    Some((member, _)) => d
+                        .with_secondary(member.key_span, format!("did you mean `{property}`?"))
+                        .with_help(format!("rename `{}` to `{property}`", member.key)),
+                    None => d.with_help(format!(
+                        "add `\"{property}\": …` (or `\"{property}.$\": \"$.…\"` to take it from the input)"
+                    )),
+                }
             }
             jsonschema::error::ValidationErrorKind::AnyOf { .. }
             | jsonschema::error::ValidationErrorKind::OneOfNotValid { .. } => {
@@ -346,6 +371,30 @@ fn alternatives(schema: &Value, schema_path: &str) -> Vec<String> {
         }
     }
     names
+}
+
+/// Top-level members the schema does not list but that look like a listed
+/// one (`Functionname` for `FunctionName`), with the member they resemble.
+/// Members that resemble nothing are left alone: the shipped shapes list
+/// the common members, not every one the API has.
+fn misspelled_members<'n>(request: &'n Node, schema: &Value) -> Vec<(&'n Member, String)> {
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let Some(members) = request.as_object() else {
+        return Vec::new();
+    };
+    members
+        .iter()
+        .filter_map(|m| {
+            let key = m.key.strip_suffix(".$").unwrap_or(&m.key);
+            if properties.contains_key(key) {
+                return None;
+            }
+            let intended = did_you_mean(key, properties.keys().map(String::as_str))?;
+            Some((m, intended.to_owned()))
+        })
+        .collect()
 }
 
 fn required_names(schema: &Value) -> Vec<String> {
@@ -628,5 +677,41 @@ mod tests {
         let out = check(&src);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].span, span_of(&src, "\"ItemReader\""));
+    }
+
+    #[test]
+    fn misspelled_required_member_is_pointed_out_with_the_missing_one() {
+        let src = machine("arn:aws:states:::lambda:invoke", r#"{"Functionname": "f"}"#);
+        let out = check(&src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, codes::MISSING_REQUEST_MEMBER);
+        assert_eq!(out[0].secondary[0].0, span_of(&src, "\"Functionname\""));
+        assert_eq!(
+            out[0].help.as_deref(),
+            Some("rename `Functionname` to `FunctionName`")
+        );
+    }
+
+    #[test]
+    fn misspelled_optional_member_is_a_warning_on_its_key() {
+        let src = machine(
+            "arn:aws:states:::lambda:invoke",
+            r#"{"FunctionName": "f", "Paylod.$": "$"}"#,
+        );
+        let out = check(&src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, codes::REQUEST_MEMBER_TYPO);
+        assert_eq!(out[0].severity, crate::diagnostic::Severity::Warning);
+        assert_eq!(out[0].span, span_of(&src, "\"Paylod.$\""));
+        assert_eq!(out[0].help.as_deref(), Some("did you mean `Payload`?"));
+    }
+
+    #[test]
+    fn unlisted_members_unlike_any_listed_one_are_accepted() {
+        let src = machine(
+            "arn:aws:states:::batch:submitJob",
+            r#"{"JobDefinition": "d", "JobName": "n", "JobQueue": "q", "SchedulingPriorityOverride": 1}"#,
+        );
+        assert!(check(&src).is_empty());
     }
 }
