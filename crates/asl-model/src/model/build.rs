@@ -764,12 +764,38 @@ impl Builder<'_> {
                 span: node.span,
                 items: items.iter().map(|i| self.template(i, lang)).collect(),
             },
-            NodeValue::String(_) if lang == QueryLanguage::Jsonata => match self.jsonata(node) {
+            NodeValue::String(text) if lang == QueryLanguage::Jsonata => match self.jsonata(node) {
                 Some(e) => Template::Jsonata(e),
-                None => Template::Literal(node.clone()),
+                None => {
+                    self.check_delimiters(node, text);
+                    Template::Literal(node.clone())
+                }
             },
             _ => Template::Literal(node.clone()),
         }
+    }
+
+    /// A string that looks like a JSONata expression with a broken `{%` …
+    /// `%}` frame is almost certainly a mistake: as written it is a plain
+    /// string.
+    fn check_delimiters(&mut self, node: &Node, text: &str) {
+        let trimmed = text.trim();
+        let opens = trimmed.starts_with("{%");
+        let closes = trimmed.ends_with("%}") && trimmed.len() >= 2;
+        let problem = match (opens, closes) {
+            (true, true) => "spaces around `{%` … `%}` make it a plain string",
+            (true, false) => "it starts with `{%` but does not end with `%}`",
+            (false, true) => "it ends with `%}` but does not start with `{%`",
+            (false, false) => return,
+        };
+        self.push(
+            Diagnostic::error(
+                codes::JSONATA_DELIMITERS,
+                format!("this string is not a JSONata expression: {problem}"),
+                node.span,
+            )
+            .with_help("write the expression as `{% … %}` with nothing outside the delimiters"),
+        );
     }
 
     fn object_template(

@@ -1,12 +1,14 @@
-//! JSONata expressions: their syntax is not checked yet, which is said in a
-//! note rather than passed over silently; obvious misuse is reported.
+//! JSONata expressions: syntax (see [`super::jsonata_syntax`]), Step
+//! Functions' restrictions (`$$`, `$states.result`/`errorOutput` where they
+//! do not exist), and a note that the rest is only known at run time.
 
 use super::codes;
 use super::walk::{Site, all_states, state_jsonata};
 use crate::diagnostic::Diagnostic;
-use crate::model::StateMachine;
+use crate::model::{JsonataExpr, StateMachine};
+use crate::source::Span;
 
-pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
+pub fn check(machine: &StateMachine, src: &str, out: &mut Vec<Diagnostic>) {
     for state in all_states(machine) {
         state_jsonata(state, &mut |site, e| {
             if e.body.trim().is_empty() {
@@ -26,6 +28,18 @@ pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
                     .with_help("read the context object through `$states.context`"),
                 );
             }
+            if let Err(problem) = super::jsonata_syntax::check(&e.body) {
+                let span = body_span(src, e, problem.range.clone());
+                out.push(
+                    Diagnostic::error(
+                        codes::JSONATA_SYNTAX,
+                        format!("invalid JSONata expression: {}", problem.message),
+                        span,
+                    )
+                    .with_label(problem.message),
+                );
+                return;
+            }
             if let Some(problem) = states_field_misuse(site, &e.body) {
                 out.push(
                     Diagnostic::error(codes::JSONATA_MISUSE, problem, e.span)
@@ -35,10 +49,10 @@ pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::note(
                     codes::JSONATA_UNCHECKED,
-                    "JSONata expression syntax is not checked",
+                    "JSONata expression checked for syntax only",
                     e.span,
                 )
-                .with_label("passed through as written"),
+                .with_label("evaluated at run time"),
             );
         });
     }
@@ -79,4 +93,23 @@ fn states_field_misuse(site: Site, body: &str) -> Option<&'static str> {
         );
     }
     None
+}
+
+/// Maps a range of the expression body to the source; the whole string when
+/// the source spelled it with escapes.
+fn body_span(src: &str, e: &JsonataExpr, range: std::ops::Range<usize>) -> Span {
+    let Some(raw) = e.span.slice(src) else {
+        return e.span;
+    };
+    let inner = format!("{{%{}%}}", e.body);
+    let base = if raw == inner {
+        e.span.start + 2
+    } else if raw.len() == inner.len() + 2 && raw.get(1..raw.len() - 1) == Some(inner.as_str()) {
+        e.span.start + 3
+    } else {
+        return e.span;
+    };
+    let end = range.end.min(e.body.len());
+    let start = range.start.min(end);
+    Span::new(base + start, base + end)
 }

@@ -8,6 +8,7 @@ pub mod express;
 pub mod graph;
 pub mod intrinsics;
 pub mod jsonata;
+pub mod jsonata_syntax;
 pub mod parameters;
 pub mod resources;
 mod table;
@@ -97,6 +98,8 @@ pub mod codes {
     // jsonata
     pub const JSONATA_UNCHECKED: &str = "ASL130";
     pub const JSONATA_MISUSE: &str = "ASL131";
+    pub const JSONATA_SYNTAX: &str = "ASL132";
+    pub const JSONATA_DELIMITERS: &str = "ASL133";
 }
 
 /// One rule: a stable code and what the linter and the docs say about it.
@@ -206,8 +209,7 @@ pub fn check(machine: &StateMachine, src: &str, options: &Options, out: &mut Vec
     tokens::check(machine, out);
     variables::check(machine, out);
     express::check(machine, options, out);
-    jsonata::check(machine, out);
-    let _ = src;
+    jsonata::check(machine, src, out);
 }
 
 #[cfg(test)]

@@ -870,3 +870,38 @@ fn error_output_in_a_catcher_is_fine() {
     );
     assert!(culprits(&t, codes::JSONATA_MISUSE).is_empty());
 }
+
+#[test]
+fn jsonata_syntax_error_points_inside_the_expression() {
+    let t = machine(
+        r#""A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% 1 + * 2 %}", "End": true}"#,
+    );
+    assert_eq!(culprits(&t, codes::JSONATA_SYNTAX), ["2"]);
+}
+
+#[test]
+fn jsonata_with_an_unclosed_call_is_a_syntax_error() {
+    let t = machine(
+        r#""A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": {"n": "{% $count($states.input.xs %}"}, "End": true}"#,
+    );
+    assert_eq!(culprits(&t, codes::JSONATA_SYNTAX).len(), 1);
+}
+
+#[test]
+fn half_framed_jsonata_string_is_reported() {
+    let t = machine(
+        r#""A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input", "End": true}"#,
+    );
+    assert_eq!(
+        culprits(&t, codes::JSONATA_DELIMITERS),
+        [r#""{% $states.input""#]
+    );
+}
+
+#[test]
+fn plain_strings_in_jsonata_states_are_literals() {
+    let t = machine(
+        r#""A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": {"s": "100% sure"}, "End": true}"#,
+    );
+    assert!(culprits(&t, codes::JSONATA_DELIMITERS).is_empty());
+}
