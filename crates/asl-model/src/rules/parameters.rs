@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::resources::{for_each_map_io, for_each_task};
 use crate::catalog::integrations::ITEM_READER_RESOURCES;
 use crate::catalog::schemas::{RequestSchema, SchemaRegistry};
-use crate::diagnostic::{Diagnostic, codes, did_you_mean};
+use crate::diagnostic::{Diagnostic, codes, did_you_mean, edit_distance};
 use crate::source::Span;
 use crate::tree::{Member, Node, NodeValue};
 
@@ -392,7 +392,10 @@ fn misspelled_members<'n>(request: &'n Node, schema: &Value) -> Vec<(&'n Member,
                 return None;
             }
             let intended = did_you_mean(key, properties.keys().map(String::as_str))?;
-            Some((m, intended.to_owned()))
+            // Typos are an edit or two; farther neighbours are often real,
+            // unlisted members (`MessageSystemAttributes`).
+            (edit_distance(&key.to_lowercase(), &intended.to_lowercase()) <= 2)
+                .then(|| (m, intended.to_owned()))
         })
         .collect()
 }
@@ -704,6 +707,15 @@ mod tests {
         assert_eq!(out[0].severity, crate::diagnostic::Severity::Warning);
         assert_eq!(out[0].span, span_of(&src, "\"Paylod.$\""));
         assert_eq!(out[0].help.as_deref(), Some("did you mean `Payload`?"));
+    }
+
+    #[test]
+    fn members_several_edits_from_a_listed_one_are_not_typos() {
+        let src = machine(
+            "arn:aws:states:::sqs:sendMessage",
+            r#"{"QueueUrl": "q", "MessageBody": "m", "MessageDedupId": "d"}"#,
+        );
+        assert!(check(&src).is_empty());
     }
 
     #[test]
