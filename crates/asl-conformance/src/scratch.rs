@@ -19,8 +19,8 @@ use crate::exec::RESULT_MARKER;
 /// The default package name of the scratch crate (also its binary's name).
 pub const PACKAGE: &str = "asl-conformance-cases";
 
-/// How many times a build is retried after dropping the cases it rejected.
-const MAX_ROUNDS: usize = 12;
+/// How many builds a run may spend on dropping rejected cases and finding culprits.
+pub const MAX_BUILDS: usize = 30;
 
 /// A case as the scratch crate knows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,6 +99,18 @@ pub fn module_name(case_name: &str) -> String {
     module
 }
 
+/// What one build of a set of cases gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt {
+    /// It compiled: the binary.
+    Built(PathBuf),
+    /// Errors pointed at these case modules (with the compiler's messages).
+    Rejected(BTreeMap<String, String>),
+    /// It failed and no error names a case. `global` when the failure is not in the scratch
+    /// package at all (a dependency or cargo itself failed): no subset of cases can build then.
+    Unattributed { message: String, global: bool },
+}
+
 /// Builds the scratch crate holding `entries`, dropping and reporting the cases the compiler
 /// rejects. `log` receives progress lines.
 pub fn build(
@@ -106,70 +118,146 @@ pub fn build(
     entries: &[Entry],
     log: &mut dyn FnMut(&str),
 ) -> Result<Built, String> {
-    let mut remaining: Vec<&Entry> = entries.iter().collect();
-    let mut rejected = BTreeMap::new();
-    for round in 1..=MAX_ROUNDS {
-        if remaining.is_empty() {
-            return Ok(Built {
-                program: None,
-                accepted: BTreeSet::new(),
-                rejected,
-            });
-        }
-        write_crate(layout, &remaining)?;
-        log(&format!(
-            "building {} case(s) in {} (round {round})…",
-            remaining.len(),
+    // `log` is needed both inside the attempts and by the driver.
+    let log = std::cell::RefCell::new(log);
+    let mut attempt = |cases: &[&Entry]| -> Result<Attempt, String> {
+        write_crate(layout, cases)?;
+        (log.borrow_mut())(&format!(
+            "building {} case(s) in {}…",
+            cases.len(),
             layout.dir.display()
         ));
         let started = std::time::Instant::now();
         let report = cargo_build(layout)?;
-        log(&format!(
+        (log.borrow_mut())(&format!(
             "  cargo build took {:.1} s",
             started.elapsed().as_secs_f64()
         ));
-        if let (true, Some(program)) = (report.success, report.program) {
-            return Ok(Built {
-                program: Some(program),
-                accepted: remaining.iter().map(|e| e.module.clone()).collect(),
-                rejected,
-            });
-        }
-        let modules: Vec<&str> = remaining.iter().map(|e| e.module.as_str()).collect();
-        let attribution = attribute(&report.errors, &modules);
-        if attribution.by_module.is_empty() {
-            // Nothing points at a case: the facade, the runtime or the glue does not compile.
-            let message = if attribution.unattributed.is_empty() {
-                "the scratch crate failed to build without an error message".to_owned()
-            } else {
-                attribution.unattributed.join("\n")
-            };
-            let message = format!("the conformance crate did not build:\n{message}");
-            for entry in &remaining {
-                rejected.insert(entry.module.clone(), message.clone());
-            }
-            return Ok(Built {
-                program: None,
-                accepted: BTreeSet::new(),
-                rejected,
-            });
-        }
-        log(&format!(
-            "  the compiler rejected {} case(s); rebuilding without them",
-            attribution.by_module.len()
-        ));
-        remaining.retain(|e| !attribution.by_module.contains_key(&e.module));
-        rejected.extend(attribution.by_module);
+        Ok(judge(report, cases))
+    };
+    let mut note = |line: &str| (log.borrow_mut())(line);
+    drive(entries, &mut attempt, &mut note)
+}
+
+/// What a build report means for `cases`.
+fn judge(report: BuildReport, cases: &[&Entry]) -> Attempt {
+    if let (true, Some(program)) = (report.success, &report.program) {
+        return Attempt::Built(program.clone());
     }
-    let message = format!("still not building after {MAX_ROUNDS} rounds of dropping cases");
-    for entry in &remaining {
-        rejected.insert(entry.module.clone(), message.clone());
+    let modules: Vec<&str> = cases.iter().map(|e| e.module.as_str()).collect();
+    let attribution = attribute(&report.errors, &modules);
+    if !attribution.by_module.is_empty() {
+        return Attempt::Rejected(attribution.by_module);
+    }
+    let global = !report.errors.iter().any(|e| e.in_scratch_package);
+    let message = if attribution.unattributed.is_empty() {
+        "the build failed without an error message".to_owned()
+    } else {
+        attribution.unattributed.join("\n")
+    };
+    Attempt::Unattributed { message, global }
+}
+
+/// The build loop over any way of attempting a build (cargo, or a stand-in in tests): drop the
+/// cases errors point at and rebuild; when errors point at no case, find the culprits by
+/// building halves; give up after [`MAX_BUILDS`] builds.
+pub fn drive(
+    entries: &[Entry],
+    attempt: &mut dyn FnMut(&[&Entry]) -> Result<Attempt, String>,
+    log: &mut dyn FnMut(&str),
+) -> Result<Built, String> {
+    let mut remaining: Vec<&Entry> = entries.iter().collect();
+    let mut rejected = BTreeMap::new();
+    let mut budget = MAX_BUILDS;
+    let give_up = |remaining: &[&Entry], rejected: &mut BTreeMap<String, String>, why: &str| {
+        for entry in remaining {
+            rejected.insert(entry.module.clone(), why.to_owned());
+        }
+    };
+    while !remaining.is_empty() {
+        if budget == 0 {
+            let why = format!("the generated crate still did not build after {MAX_BUILDS} builds");
+            give_up(&remaining, &mut rejected, &why);
+            break;
+        }
+        budget -= 1;
+        match attempt(&remaining)? {
+            Attempt::Built(program) => {
+                return Ok(Built {
+                    program: Some(program),
+                    accepted: remaining.iter().map(|e| e.module.clone()).collect(),
+                    rejected,
+                });
+            }
+            Attempt::Rejected(by_module) => {
+                log(&format!(
+                    "  the compiler rejected {} case(s); rebuilding without them",
+                    by_module.len()
+                ));
+                remaining.retain(|e| !by_module.contains_key(&e.module));
+                rejected.extend(by_module);
+            }
+            Attempt::Unattributed {
+                message,
+                global: true,
+            } => {
+                let why = format!("the generated crate did not build:\n{message}");
+                give_up(&remaining, &mut rejected, &why);
+                break;
+            }
+            Attempt::Unattributed {
+                message,
+                global: false,
+            } => {
+                log("  errors name no case; building halves to find the culprits");
+                let culprits = isolate(&remaining, &message, attempt, &mut budget)?;
+                if culprits.is_empty() {
+                    let why = format!("the generated crate did not build:\n{message}");
+                    give_up(&remaining, &mut rejected, &why);
+                    break;
+                }
+                remaining.retain(|e| !culprits.contains_key(&e.module));
+                rejected.extend(culprits);
+            }
+        }
     }
     Ok(Built {
         program: None,
         accepted: BTreeSet::new(),
         rejected,
     })
+}
+
+/// The cases of `set` (which fails with `message`) that fail on their own, by bisection.
+fn isolate(
+    set: &[&Entry],
+    message: &str,
+    attempt: &mut dyn FnMut(&[&Entry]) -> Result<Attempt, String>,
+    budget: &mut usize,
+) -> Result<BTreeMap<String, String>, String> {
+    let mut culprits = BTreeMap::new();
+    if let [single] = set {
+        culprits.insert(single.module.clone(), message.to_owned());
+        return Ok(culprits);
+    }
+    let (first, second) = set.split_at(set.len() / 2);
+    for half in [first, second] {
+        if *budget == 0 {
+            break;
+        }
+        *budget -= 1;
+        match attempt(half)? {
+            Attempt::Built(_) => {}
+            Attempt::Rejected(by_module) => culprits.extend(by_module),
+            // Not the cases' fault after all: nothing to isolate.
+            Attempt::Unattributed { global: true, .. } => return Ok(BTreeMap::new()),
+            Attempt::Unattributed {
+                message,
+                global: false,
+            } => culprits.extend(isolate(half, &message, attempt, budget)?),
+        }
+    }
+    Ok(culprits)
 }
 
 /// Writes the crate's files, touching only those whose content changed so that cargo's
@@ -640,6 +728,110 @@ mod tests {
     #[test]
     fn a_manifest_is_recognised_as_ours() {
         assert!(manifest(PACKAGE, Path::new("/x")).starts_with(MANIFEST_MARK));
+    }
+
+    fn entry(module: &str) -> Entry {
+        Entry {
+            name: module.to_owned(),
+            module: module.to_owned(),
+            definition_text: String::new(),
+            format: DefinitionFormat::Json,
+        }
+    }
+
+    fn modules(set: &[&Entry]) -> Vec<String> {
+        set.iter().map(|e| e.module.clone()).collect()
+    }
+
+    /// Drives the build loop with `attempt` over cases `a`..`h`; returns the result and the
+    /// number of builds.
+    fn drive_with(mut attempt: impl FnMut(&[String]) -> Attempt) -> (Built, usize) {
+        let entries: Vec<Entry> = ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .into_iter()
+            .map(entry)
+            .collect();
+        let mut builds = 0;
+        let built = drive(
+            &entries,
+            &mut |set| {
+                builds += 1;
+                Ok(attempt(&modules(set)))
+            },
+            &mut |_| {},
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        (built, builds)
+    }
+
+    #[test]
+    fn a_clean_build_accepts_every_case() {
+        let (built, builds) = drive_with(|_| Attempt::Built(PathBuf::from("bin")));
+        assert_eq!(built.accepted.len(), 8);
+        assert!(built.rejected.is_empty());
+        assert_eq!(builds, 1);
+    }
+
+    #[test]
+    fn attributed_cases_are_dropped_and_the_rest_rebuilt() {
+        let (built, builds) = drive_with(|set| {
+            if set.iter().any(|m| m == "c") {
+                Attempt::Rejected(BTreeMap::from([("c".to_owned(), "bad".to_owned())]))
+            } else {
+                Attempt::Built(PathBuf::from("bin"))
+            }
+        });
+        assert_eq!(built.rejected.keys().collect::<Vec<_>>(), ["c"]);
+        assert_eq!(built.accepted.len(), 7);
+        assert_eq!(builds, 2);
+    }
+
+    #[test]
+    fn unattributed_errors_are_pinned_on_a_case_by_bisection() {
+        let (built, _) = drive_with(|set| {
+            if set.iter().any(|m| m == "f") {
+                Attempt::Unattributed {
+                    message: "overflow".to_owned(),
+                    global: false,
+                }
+            } else {
+                Attempt::Built(PathBuf::from("bin"))
+            }
+        });
+        assert_eq!(
+            built.rejected,
+            BTreeMap::from([("f".to_owned(), "overflow".to_owned())])
+        );
+        assert_eq!(built.accepted.len(), 7);
+        assert!(built.program.is_some());
+    }
+
+    #[test]
+    fn a_global_failure_rejects_everything_after_one_build() {
+        let (built, builds) = drive_with(|_| Attempt::Unattributed {
+            message: "asl-runtime does not compile".to_owned(),
+            global: true,
+        });
+        assert_eq!(built.rejected.len(), 8);
+        assert!(built.rejected.values().all(|m| m.contains("asl-runtime")));
+        assert!(built.program.is_none());
+        assert_eq!(builds, 1);
+    }
+
+    #[test]
+    fn a_failure_no_single_case_causes_rejects_everything() {
+        // Only `a` and `h` together fail: each half builds, so no culprit can be named.
+        let (built, builds) = drive_with(|set| {
+            if set.iter().any(|m| m == "a") && set.iter().any(|m| m == "h") {
+                Attempt::Unattributed {
+                    message: "conflict".to_owned(),
+                    global: false,
+                }
+            } else {
+                Attempt::Built(PathBuf::from("bin"))
+            }
+        });
+        assert_eq!(built.rejected.len(), 8);
+        assert!(builds <= MAX_BUILDS);
     }
 
     #[test]
