@@ -221,10 +221,22 @@ pub fn json(report: &Report<'_>) -> Vec<u8> {
             "warnings": report.count(Severity::Warning),
             "notes": report.count(Severity::Note),
         },
-        "files": report.files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+        "files": file_names(report),
         "diagnostics": diagnostics,
     });
     pretty(&value)
+}
+
+/// Names of the files examined, each once (a `DefinitionUri` file may also
+/// have been named directly).
+fn file_names<'r>(report: &'r Report<'_>) -> Vec<&'r str> {
+    let mut seen = std::collections::HashSet::new();
+    report
+        .files
+        .iter()
+        .map(|f| f.name.as_str())
+        .filter(|name| seen.insert(*name))
+        .collect()
 }
 
 fn pretty(value: &Value) -> Vec<u8> {

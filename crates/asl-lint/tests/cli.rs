@@ -638,3 +638,20 @@ fn named_file_that_is_not_utf8_exits_two() {
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn definition_uri_file_found_twice_is_listed_once() {
+    let out = lint(&["--format=json", "templates"]);
+    let report = json(&out);
+    let files: Vec<&str> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let checkout = files
+        .iter()
+        .filter(|f| **f == "templates/flows/checkout.asl.json")
+        .count();
+    assert_eq!(checkout, 1, "{files:?}");
+}
