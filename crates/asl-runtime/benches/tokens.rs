@@ -78,6 +78,42 @@ async fn callback_task_round_trip(rt: &Runtime, iterations: u32) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// Pass states in a loop inside one execution (what a generated loop does per transition).
+async fn pass_transitions(rt: &Runtime, iterations: u32) -> f64 {
+    let machine = MachineSpec {
+        name: "Loop",
+        timeout_seconds: None,
+    };
+    let spec = asl_runtime::PassSpec {
+        result_path: asl_runtime::ResultPathSpec::parse("$.step").unwrap(),
+        result: Some(json!(1)),
+        ..asl_runtime::PassSpec::new("Step")
+    };
+    let exec = rt.start(
+        &machine,
+        json!({"counter": 0}),
+        StartOptions::default(),
+        move |mut ctx, mut input| async move {
+            let start = Instant::now();
+            for _ in 0..iterations {
+                input = match asl_runtime::run_pass(&mut ctx, &spec, input) {
+                    StateOutcome::Next(v) => v,
+                    _ => Value::Null,
+                };
+            }
+            black_box(&input);
+            Ok(json!(
+                start.elapsed().as_nanos() as f64 / f64::from(iterations)
+            ))
+        },
+    );
+    exec.result()
+        .await
+        .output()
+        .and_then(Value::as_f64)
+        .unwrap_or(f64::NAN)
+}
+
 async fn parked(rt: &Runtime, count: usize) {
     let machine = MachineSpec {
         name: "Parked",
@@ -143,6 +179,14 @@ fn main() {
         );
         let ns = callback_task_round_trip(&rt, 100_000).await;
         println!("{:<48} {ns:>10.1} ns", "callback Task state round trip");
+        let ns = pass_transitions(&rt, 1_000_000).await;
+        println!("{:<48} {ns:>10.1} ns", "Pass state transition (no history)");
+        let with_history = Runtime::with_clock(Arc::new(TokioClock::new()));
+        let ns = pass_transitions(&with_history, 100_000).await;
+        println!(
+            "{:<48} {ns:>10.1} ns",
+            "Pass state transition (with history)"
+        );
         parked(&rt, parked_count).await;
     });
 }

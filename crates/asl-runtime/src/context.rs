@@ -2,7 +2,7 @@
 //! variable scope, the history, the clock and the task-token registry.
 
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
 
@@ -27,6 +27,8 @@ pub struct StateContext {
     entered_at: SystemTime,
     retry_count: u32,
     fresh: bool,
+    /// The last formatted entered time and its millisecond.
+    stamp: (u128, String),
 }
 
 impl std::fmt::Debug for StateContext {
@@ -50,6 +52,7 @@ impl StateContext {
             entered_at,
             retry_count: 0,
             fresh: false,
+            stamp: (0, String::new()),
         }
     }
 
@@ -63,6 +66,7 @@ impl StateContext {
             entered_at: self.entered_at,
             retry_count: 0,
             fresh: false,
+            stamp: (0, String::new()),
         }
     }
 
@@ -159,17 +163,46 @@ impl StateContext {
         if self.fresh {
             return;
         }
-        let state = json!({
-            "EnteredTime": format_timestamp(self.entered_at),
-            "Name": self.state_name,
-            "RetryCount": self.retry_count,
-        });
+        let millis = self
+            .entered_at
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        if self.stamp.0 != millis || self.stamp.1.is_empty() {
+            self.stamp = (millis, format_timestamp(self.entered_at));
+        }
         let exec = &self.exec;
         let context = self.context.get_or_insert_with(|| exec.context_value());
+        // Updated in place, by scanning the few entries rather than hashing keys: this runs once
+        // per state, and consecutive states usually differ only in name.
+        let mut updated = false;
         if let Value::Object(map) = context {
-            map.insert("State".to_owned(), state);
-            map.remove("Task");
-            map.remove("Map");
+            if let Some((_, Value::Object(state))) = map.iter_mut().find(|(k, _)| *k == "State") {
+                for (key, value) in state.iter_mut() {
+                    match key.as_str() {
+                        "EnteredTime" if value.as_str() != Some(&self.stamp.1) => {
+                            *value = Value::String(self.stamp.1.clone());
+                        }
+                        "Name" if value.as_str() != Some(self.state_name) => {
+                            *value = Value::from(self.state_name);
+                        }
+                        "RetryCount" if value.as_u64() != Some(u64::from(self.retry_count)) => {
+                            *value = Value::from(self.retry_count);
+                        }
+                        _ => {}
+                    }
+                }
+                updated = true;
+            }
+            if !updated {
+                map.insert(
+                    "State".to_owned(),
+                    json!({
+                        "EnteredTime": self.stamp.1,
+                        "Name": self.state_name,
+                        "RetryCount": self.retry_count,
+                    }),
+                );
+            }
         }
         self.fresh = true;
     }

@@ -281,32 +281,47 @@ where
     F: FnMut(TaskCall) -> Fut + Send,
     Fut: Future<Output = Result<Value, TaskFailure>> + Send,
 {
+    // Preparation is synchronous so its temporaries take no room in the parked future.
+    let (call, pending, timeout) = prepare_task(ctx, spec, input).map_err(plain)?;
+    let future = invoke(call);
+    // A waiting task keeps only what it needs: the context object is rebuilt afterwards.
+    ctx.release_context();
+    let outcome = match pending {
+        None => race_timeout(ctx, future, timeout).await,
+        Some(pending) => await_token(ctx, spec, pending, future).await,
+    };
+    record_task_end(ctx, spec, &outcome)?;
+    outcome
+}
+
+/// InputPath, the timers, the token, Parameters: everything before the call.
+fn prepare_task(
+    ctx: &mut StateContext,
+    spec: &TaskSpec,
+    input: &Value,
+) -> Result<(TaskCall, Option<PendingToken>, Duration), StatesError> {
     ctx.refresh();
-    let effective = effective_input(ctx, spec.input_path.as_ref(), input).map_err(plain)?;
-    let timeout =
-        seconds_value(ctx, &spec.timeout, &effective, "TimeoutSecondsPath").map_err(plain)?;
+    let effective = effective_input(ctx, spec.input_path.as_ref(), input)?;
+    let timeout = seconds_value(ctx, &spec.timeout, &effective, "TimeoutSecondsPath")?;
     let heartbeat = match &spec.heartbeat {
-        Some(s) => Some(seconds_value(ctx, s, &effective, "HeartbeatSecondsPath").map_err(plain)?),
+        Some(s) => Some(seconds_value(ctx, s, &effective, "HeartbeatSecondsPath")?),
         None => None,
     };
     let timeout_d = Duration::from_secs(timeout);
     let heartbeat_d = heartbeat.map(Duration::from_secs);
 
     // Callback and run-a-job tasks get a token before Parameters, so `$$.Task.Token` resolves.
-    let mut pending = match spec.pattern {
+    let pending = match spec.pattern {
         Pattern::RequestResponse => None,
         _ => Some(
             ctx.task_tokens()
                 .mint(timeout_d, heartbeat_d)
-                .map_err(|e| {
-                    plain(StatesError::runtime(format!(
-                        "cannot mint a task token: {e}"
-                    )))
-                })?,
+                .map_err(|e| StatesError::runtime(format!("cannot mint a task token: {e}")))?,
         ),
     };
-    let call_context = match &pending {
-        Some(p) => ctx.with_task_token(&p.token()),
+    let token = pending.as_ref().map(PendingToken::token);
+    let call_context = match &token {
+        Some(t) => ctx.with_task_token(t),
         None => ctx.context_object().clone(),
     };
     let (parameters, call_context) = match &spec.parameters {
@@ -315,17 +330,15 @@ where
             let saved = ctx.swap_context(Some(call_context));
             let evaluated = template.evaluate(&effective, &ctx.env());
             let call_context = ctx.swap_context(saved).unwrap_or_default();
-            (evaluated.map_err(plain)?, call_context)
+            (evaluated?, call_context)
         }
         None => (effective, call_context),
     };
-    check_payload_size(&parameters, &format!("input of the task '{}'", spec.name))
-        .map_err(plain)?;
+    check_payload_size(&parameters, &format!("input of the task '{}'", spec.name))?;
     if let Some(credentials) = &spec.credentials {
         // Evaluated for its errors (a miss is States.Runtime); the value travels in the context.
-        credentials.evaluate(input, &ctx.env()).map_err(plain)?;
+        credentials.evaluate(input, &ctx.env())?;
     }
-
     if ctx.records_history() {
         ctx.record(
             EventType::TaskScheduled,
@@ -338,63 +351,86 @@ where
         );
         ctx.record(EventType::TaskStarted, json!({"resource": spec.resource}));
     }
-
     let call = TaskCall {
         resource: spec.resource,
         pattern: spec.pattern,
         parameters,
         context: call_context,
         state_name: spec.name,
-        token: pending.as_ref().map(PendingToken::token),
+        token,
         tokens: ctx.task_tokens().clone(),
     };
-    let future = invoke(call);
-    // A waiting task keeps only what it needs: the context object is rebuilt afterwards.
-    ctx.release_context();
+    Ok((call, pending, timeout_d))
+}
 
-    let outcome = match pending.as_mut() {
-        None => {
-            let sleep = ctx.clock().sleep(timeout_d);
-            tokio::select! {
-                result = future => result.map_err(|f| (StatesError::from(f), FailureKind::Other)),
-                () = sleep => Err((timeout_error(), FailureKind::Other)),
-            }
-        }
-        Some(pending) => {
-            let mut future = pin!(future);
-            let mut delivered = false;
-            loop {
-                tokio::select! {
-                    // The integration first: its own answer (or submission) is recorded before
-                    // a resolution that arrived meanwhile is taken.
-                    biased;
-                    result = &mut future, if !delivered => {
-                        delivered = true;
-                        match result {
-                            Ok(value) => {
-                                if spec.pattern == Pattern::Callback {
-                                    ctx.record(EventType::TaskSubmitted, json!({"resource": spec.resource}));
-                                } else {
-                                    // The job finished; this loses if a token answer came first.
-                                    pending.resolve(Resolution::Success(value));
-                                }
+/// A request-response call, bounded by `TimeoutSeconds`.
+async fn race_timeout<Fut>(
+    ctx: &StateContext,
+    future: Fut,
+    timeout: Duration,
+) -> Result<Value, Failure>
+where
+    Fut: Future<Output = Result<Value, TaskFailure>> + Send,
+{
+    let sleep = ctx.clock().sleep(timeout);
+    tokio::select! {
+        result = future => result.map_err(|f| (StatesError::from(f), FailureKind::Other)),
+        () = sleep => Err((timeout_error(), FailureKind::Other)),
+    }
+}
+
+/// A callback or run-a-job call: the integration's own result races the token's resolution
+/// (an answer, a missed heartbeat, the timeout); the token decides, exactly once.
+async fn await_token<Fut>(
+    ctx: &StateContext,
+    spec: &TaskSpec,
+    mut pending: PendingToken,
+    future: Fut,
+) -> Result<Value, Failure>
+where
+    Fut: Future<Output = Result<Value, TaskFailure>> + Send,
+{
+    let mut future = pin!(future);
+    let mut delivered = false;
+    loop {
+        tokio::select! {
+            // The integration first: its own answer (or submission) is recorded before
+            // a resolution that arrived meanwhile is taken.
+            biased;
+            result = &mut future, if !delivered => {
+                delivered = true;
+                match result {
+                    Ok(value) => {
+                        if spec.pattern == Pattern::Callback {
+                            if ctx.records_history() {
+                                ctx.record(EventType::TaskSubmitted, json!({"resource": spec.resource}));
                             }
-                            Err(failure) => {
-                                pending.resolve(Resolution::Failure {
-                                    error: failure.error,
-                                    cause: failure.cause,
-                                });
-                            }
+                        } else {
+                            // The job finished; this loses if a token answer came first.
+                            pending.resolve(Resolution::Success(value));
                         }
                     }
-                    resolution = pending.wait() => break resolution,
+                    Err(failure) => {
+                        pending.resolve(Resolution::Failure {
+                            error: failure.error,
+                            cause: failure.cause,
+                        });
+                    }
                 }
             }
-            .into_result()
+            resolution = pending.wait() => break resolution,
         }
-    };
+    }
+    .into_result()
+}
 
-    match &outcome {
+/// `TaskSucceeded` / `TaskFailed` / `TaskTimedOut`, and the size check of the result.
+fn record_task_end(
+    ctx: &StateContext,
+    spec: &TaskSpec,
+    outcome: &Result<Value, Failure>,
+) -> Result<(), Failure> {
+    match outcome {
         Ok(value) => {
             check_payload_size(value, &format!("output of the task '{}'", spec.name))
                 .map_err(plain)?;
@@ -405,20 +441,20 @@ where
                 );
             }
         }
-        Err((err, _)) if err.is(names::TIMEOUT) => {
+        Err((err, _)) if ctx.records_history() => {
+            let event = if err.is(names::TIMEOUT) {
+                EventType::TaskTimedOut
+            } else {
+                EventType::TaskFailed
+            };
             ctx.record(
-                EventType::TaskTimedOut,
+                event,
                 json!({"resource": spec.resource, "error": err.error, "cause": err.cause}),
             );
         }
-        Err((err, _)) => {
-            ctx.record(
-                EventType::TaskFailed,
-                json!({"resource": spec.resource, "error": err.error, "cause": err.cause}),
-            );
-        }
+        Err(_) => {}
     }
-    outcome
+    Ok(())
 }
 
 fn timeout_error() -> StatesError {

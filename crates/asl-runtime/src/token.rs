@@ -314,7 +314,7 @@ impl TaskTokens {
         heartbeat: Option<Duration>,
     ) -> Result<PendingToken, getrandom::Error> {
         let mut key = [0u8; TOKEN_BYTES];
-        getrandom::fill(&mut key)?;
+        fill_random(&mut key)?;
         let now = self.registry.clock.instant();
         let (answer, receiver) = oneshot::channel();
         let slot = Slot {
@@ -421,6 +421,40 @@ impl Drop for PendingToken {
         let mut shard = self.registry.shard(&self.key);
         shard.open.remove(&self.key);
     }
+}
+
+/// Bytes fetched from the OS random source per refill of a thread's buffer: the bytes of every
+/// token still come straight from the OS, one system call serves 128 tokens.
+const RANDOM_BUFFER: usize = 4096;
+
+thread_local! {
+    static RANDOM: std::cell::RefCell<(Vec<u8>, usize)> = const { std::cell::RefCell::new((Vec::new(), 0)) };
+}
+
+/// Fills `out` with bytes from the OS random source (through a per-thread buffer; each byte is
+/// handed out once).
+fn fill_random(out: &mut [u8]) -> Result<(), getrandom::Error> {
+    if out.len() > RANDOM_BUFFER {
+        return getrandom::fill(out);
+    }
+    RANDOM.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let (buffer, used) = &mut *guard;
+        if buffer.len() != RANDOM_BUFFER || *used + out.len() > RANDOM_BUFFER {
+            buffer.resize(RANDOM_BUFFER, 0);
+            getrandom::fill(buffer)?;
+            *used = 0;
+        }
+        if let Some(bytes) = buffer.get(*used..*used + out.len()) {
+            out.copy_from_slice(bytes);
+            // Never hand out the same bytes twice, even to another caller on this thread.
+            if let Some(spent) = buffer.get_mut(*used..*used + out.len()) {
+                spent.fill(0);
+            }
+        }
+        *used += out.len();
+        Ok(())
+    })
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
