@@ -1599,6 +1599,40 @@ impl Builder<'_> {
         );
     }
 
+    /// Lambda function names use letters, digits, `-` and `_`; versions and
+    /// aliases add `$` (`$LATEST`).
+    fn lambda_name_chars(
+        &mut self,
+        node: &Node,
+        text: &str,
+        name: &asl_syntax::Spanned<String>,
+        qualifier: Option<&asl_syntax::Spanned<String>>,
+    ) {
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        let parts = [
+            (Some(name), "function name", false),
+            (qualifier, "qualifier", true),
+        ];
+        for (part, what, dollar) in parts {
+            let Some(part) = part else { continue };
+            if let Some(bad) = part
+                .value
+                .chars()
+                .find(|&c| !(plain(c) || (dollar && c == '$')))
+            {
+                let span = self.inner_span(node, text, part.span);
+                self.push(
+                    Diagnostic::error(
+                        codes::INVALID_RESOURCE,
+                        format!("the Lambda {what} `{}` contains `{bad}`", part.value),
+                        span,
+                    )
+                    .with_note("Lambda names use letters, digits, `-` and `_`; versions and aliases may also use `$`"),
+                );
+            }
+        }
+    }
+
     fn task(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> TaskState {
         let resource = match node.get("Resource") {
             Some(n) => self.spanned_string(n, "Resource"),
@@ -1615,6 +1649,15 @@ impl Builder<'_> {
             && n.as_str().is_some()
         {
             self.resource_shape(n, &resource.value, e);
+        }
+        if let (
+            Ok(asl_syntax::Resource::LambdaFunction {
+                name, qualifier, ..
+            }),
+            Some(n),
+        ) = (&parsed, node.get("Resource"))
+        {
+            self.lambda_name_chars(n, &resource.value, name, qualifier.as_ref());
         }
         let resource_uri = parsed.ok();
         let credentials = node.get("Credentials").and_then(|n| {

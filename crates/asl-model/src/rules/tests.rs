@@ -905,3 +905,32 @@ fn plain_strings_in_jsonata_states_are_literals() {
     );
     assert!(culprits(&t, codes::JSONATA_DELIMITERS).is_empty());
 }
+
+#[test]
+fn resource_that_is_not_a_uri_is_invalid() {
+    let t = machine(r#""A": {"Type": "Task", "Resource": "my-function", "End": true}"#);
+    assert_eq!(culprits(&t, codes::INVALID_RESOURCE).len(), 1);
+}
+
+#[test]
+fn lambda_alias_with_stray_characters_is_invalid() {
+    let t = machine(
+        r#""A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f:pr*d", "End": true}"#,
+    );
+    assert_eq!(culprits(&t, codes::INVALID_RESOURCE), ["pr*d"]);
+}
+
+#[test]
+fn lambda_latest_version_is_fine() {
+    let t = machine(
+        r#""A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f:$LATEST", "End": true}"#,
+    );
+    assert!(culprits(&t, codes::INVALID_RESOURCE).is_empty());
+}
+
+#[test]
+fn other_uri_resources_are_only_a_warning() {
+    let t = machine(r#""A": {"Type": "Task", "Resource": "foo:bar", "End": true}"#);
+    assert_eq!(culprits(&t, codes::NON_ARN_RESOURCE), [r#""foo:bar""#]);
+    assert!(!run(&t, &Options::default()).has_errors());
+}
