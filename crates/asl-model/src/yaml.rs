@@ -693,6 +693,18 @@ States:
     }
 
     #[test]
+    fn byte_order_mark_and_crlf_lines_are_read() {
+        let text = "\u{feff}StartAt: A\r\nComment: |\r\n  two\r\n  lines\r\nEnd: true\r\n";
+        let root = parse(text);
+        let start_at = root.member("StartAt").expect("member");
+        assert_eq!(start_at.key_span.slice(text), Some("StartAt"));
+        assert_eq!(start_at.value.span.slice(text), Some("A"));
+        let comment = root.get("Comment").expect("comment");
+        assert_eq!(comment.as_str(), Some("two\nlines\n"));
+        assert_eq!(root.get("End").and_then(Node::as_bool), Some(true));
+    }
+
+    #[test]
     fn empty_document_reads_as_null() {
         assert!(parse("# nothing here\n").is_null());
     }
