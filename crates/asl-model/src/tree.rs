@@ -267,7 +267,14 @@ impl Node {
             _ => None,
         };
         match mapped {
-            Some(span) if span.end <= self.span.len() => span.offset_by(self.span.start),
+            // Renderers slice the source with these spans, so they must fall
+            // on character boundaries.
+            Some(span)
+                if span.end <= self.span.len()
+                    && span.offset_by(self.span.start).slice(text).is_some() =>
+            {
+                span.offset_by(self.span.start)
+            }
             _ => self.span,
         }
     }
@@ -446,6 +453,14 @@ mod tests {
             node.inner_span(text, Span::new(2, 3)).slice(text),
             Some("a")
         );
+    }
+
+    #[test]
+    fn inner_span_never_splits_a_character() {
+        let text = r#""é""#;
+        let node = Node::new(Span::new(0, 4), NodeValue::String("é".into()));
+        // Byte 1 of the value is inside `é`: the whole node is returned.
+        assert_eq!(node.inner_span(text, Span::new(1, 2)), Span::new(0, 4));
     }
 
     #[test]
