@@ -379,6 +379,18 @@ impl ExecutionResult {
         }
     }
 
+    /// The result as JSON, in the shape `DescribeExecution` reports it: `{"status": "SUCCEEDED",
+    /// "output": …}` or `{"status": "FAILED", "error": …, "cause": …}` (`TIMED_OUT` carries
+    /// `States.Timeout`).
+    pub fn to_json(&self) -> Value {
+        match self {
+            ExecutionResult::Succeeded { output } => {
+                json!({"status": self.status(), "output": output})
+            }
+            _ => json!({"status": self.status(), "error": self.error(), "cause": self.cause()}),
+        }
+    }
+
     /// The output of a succeeded execution.
     pub fn output(&self) -> Option<&Value> {
         match self {

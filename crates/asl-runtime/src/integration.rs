@@ -104,6 +104,8 @@ pub struct TaskCall {
     pub token: Option<String>,
     /// The handle to answer tokens with (for tokens held by this call or any other).
     pub tokens: TaskTokens,
+    /// The evaluated `Credentials` of the Task (`{"RoleArn": …}`), if it has any.
+    pub credentials: Option<Value>,
 }
 
 impl TaskCall {
@@ -154,6 +156,11 @@ macro_rules! call_accessors {
             /// The Task state's name.
             pub fn state_name(&self) -> &'static str {
                 self.call.state_name
+            }
+
+            /// The evaluated `Credentials` (`{"RoleArn": …}`), if the Task has any.
+            pub fn credentials(&self) -> Option<&Value> {
+                self.call.credentials.as_ref()
             }
 
             /// The whole call, for a catch-all handler.

@@ -309,6 +309,11 @@ fn prepare_task(
     };
     let timeout_d = Duration::from_secs(timeout);
     let heartbeat_d = heartbeat.map(Duration::from_secs);
+    // `Credentials` read the effective input, like `Parameters`.
+    let credentials = match &spec.credentials {
+        Some(template) => Some(template.evaluate(&effective, &ctx.env())?),
+        None => None,
+    };
 
     // Callback and run-a-job tasks get a token before Parameters, so `$$.Task.Token` resolves.
     let pending = match spec.pattern {
@@ -335,10 +340,7 @@ fn prepare_task(
         None => (effective, call_context),
     };
     check_payload_size(&parameters, &format!("input of the task '{}'", spec.name))?;
-    if let Some(credentials) = &spec.credentials {
-        // Evaluated for its errors (a miss is States.Runtime); the value travels in the context.
-        credentials.evaluate(input, &ctx.env())?;
-    }
+
     if ctx.records_history() {
         ctx.record(
             EventType::TaskScheduled,
@@ -359,6 +361,7 @@ fn prepare_task(
         state_name: spec.name,
         token,
         tokens: ctx.task_tokens().clone(),
+        credentials,
     };
     Ok((call, pending, timeout_d))
 }

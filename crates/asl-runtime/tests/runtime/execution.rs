@@ -352,3 +352,21 @@ async fn the_task_call_sees_the_state_name_and_resource() {
         Some(&json!(["arn:aws:states:::lambda:invoke", "Hello", "Hello"]))
     );
 }
+
+#[test]
+fn results_render_as_describe_execution_json() {
+    let ok = ExecutionResult::Succeeded { output: json!(1) };
+    assert_eq!(ok.to_json(), json!({"status": "SUCCEEDED", "output": 1}));
+    let failed = ExecutionResult::Failed {
+        error: Some("E".into()),
+        cause: None,
+    };
+    assert_eq!(
+        failed.to_json(),
+        json!({"status": "FAILED", "error": "E", "cause": null})
+    );
+    assert_eq!(
+        ExecutionResult::TimedOut.to_json()["error"],
+        json!("States.Timeout")
+    );
+}

@@ -266,3 +266,38 @@ async fn a_catch_on_parallel_sees_the_branch_error() {
         json!("Branch.Custom")
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_retrier_on_the_map_reruns_every_iteration() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&runs);
+    let rt = runtime();
+    let spec = MapSpec {
+        retry: vec![asl_runtime::Retrier {
+            max_attempts: 1,
+            ..asl_runtime::Retrier::new(&["Once"])
+        }],
+        ..MapSpec::new("Each")
+    };
+    let exec = rt.start(
+        &MACHINE,
+        json!([1, 2, 3]),
+        StartOptions::default(),
+        move |mut ctx, input| async move {
+            let outcome = run_map(&mut ctx, &spec, input, move |_child, item| {
+                let n = counted.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    // The very first iteration run fails once; the retry re-runs all three.
+                    if n == 0 {
+                        return Err(StatesError::new("Once", "first try"));
+                    }
+                    Ok(item)
+                }
+            })
+            .await;
+            settle(outcome)
+        },
+    );
+    assert_eq!(exec.result().await.output(), Some(&json!([1, 2, 3])));
+    assert!(runs.load(Ordering::SeqCst) >= 4);
+}

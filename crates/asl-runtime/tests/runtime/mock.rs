@@ -152,3 +152,25 @@ fn an_entry_with_both_return_and_throw_is_rejected() {
     let err = MockConfig::from_json(text).unwrap_err();
     assert_eq!(err.location, "MockedResponses.R.0");
 }
+
+#[test]
+fn a_configuration_loads_from_a_file() {
+    let dir = std::env::temp_dir().join(format!("asl-runtime-mock-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("MockConfigFile.json");
+    std::fs::write(&file, CONFIG).unwrap();
+    let loaded = MockConfig::load(&file).unwrap();
+    assert!(loaded.handler("Orders", "Happy").is_ok());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_file_that_is_not_json_names_the_file() {
+    let dir = std::env::temp_dir().join(format!("asl-runtime-badmock-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("broken.json");
+    std::fs::write(&file, "{ not json").unwrap();
+    let err = MockConfig::load(&file).unwrap_err();
+    assert!(err.to_string().contains("broken.json"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

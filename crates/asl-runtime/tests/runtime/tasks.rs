@@ -472,3 +472,25 @@ async fn states_error_converts_from_task_failure() {
     let err: StatesError = TaskFailure::new("E", "C").into();
     assert_eq!(err, StatesError::new("E", "C"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn evaluated_credentials_reach_the_integration() {
+    let rt = runtime();
+    let spec = TaskSpec {
+        credentials: Some(Template::compile(&json!({"RoleArn.$": "$.role"})).unwrap()),
+        ..TaskSpec::new("Call", LAMBDA, Pattern::RequestResponse)
+    };
+    let exec = start_task(
+        &rt,
+        spec,
+        json!({"role": "arn:aws:iam::1:role/r"}),
+        |call| {
+            let credentials = call.credentials.clone();
+            async move { Ok(credentials.unwrap_or_default()) }
+        },
+    );
+    assert_eq!(
+        exec.result().await.output(),
+        Some(&json!({"RoleArn": "arn:aws:iam::1:role/r"}))
+    );
+}
