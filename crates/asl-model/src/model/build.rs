@@ -1599,6 +1599,35 @@ impl Builder<'_> {
         );
     }
 
+    /// A CloudFormation `${…}` placeholder that is never closed would reach
+    /// AWS as written.
+    fn unclosed_placeholder(&mut self, node: &Node, text: &str) {
+        let Some(open) = text.find("${") else {
+            return;
+        };
+        let mut from = open;
+        while let Some(at) = text
+            .get(from..)
+            .and_then(|r| r.find("${"))
+            .map(|i| i + from)
+        {
+            let closed = text.get(at + 2..).is_some_and(|r| r.contains('}'));
+            if !closed {
+                let span = self.inner_span(node, text, asl_syntax::Span::new(at, text.len()));
+                self.push(
+                    Diagnostic::error(
+                        codes::INVALID_RESOURCE,
+                        "`${` placeholder is never closed with `}`",
+                        span,
+                    )
+                    .with_label("unclosed placeholder"),
+                );
+                return;
+            }
+            from = at + 2;
+        }
+    }
+
     /// Lambda function names use letters, digits, `-` and `_`; versions and
     /// aliases add `$` (`$LATEST`).
     fn lambda_name_chars(
@@ -1658,6 +1687,9 @@ impl Builder<'_> {
         ) = (&parsed, node.get("Resource"))
         {
             self.lambda_name_chars(n, &resource.value, name, qualifier.as_ref());
+        }
+        if let Some(n) = node.get("Resource") {
+            self.unclosed_placeholder(n, &resource.value);
         }
         let resource_uri = parsed.ok();
         let credentials = node.get("Credentials").and_then(|n| {

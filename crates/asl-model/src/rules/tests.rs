@@ -934,3 +934,9 @@ fn other_uri_resources_are_only_a_warning() {
     assert_eq!(culprits(&t, codes::NON_ARN_RESOURCE), [r#""foo:bar""#]);
     assert!(!run(&t, &Options::default()).has_errors());
 }
+
+#[test]
+fn unclosed_placeholder_in_resource_is_invalid() {
+    let t = machine(r#""A": {"Type": "Task", "Resource": "${FunctionArn", "End": true}"#);
+    assert_eq!(culprits(&t, codes::INVALID_RESOURCE), ["${FunctionArn"]);
+}
