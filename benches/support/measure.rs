@@ -73,7 +73,10 @@ impl Shape {
                 ]);
                 loop {
                     let next = data.get(counter)?.as_i64()? + 1;
-                    data = object([(counter, Value::from(next)), (limit, data.get(limit)?.clone())]);
+                    data = object([
+                        (counter, Value::from(next)),
+                        (limit, data.get(limit)?.clone()),
+                    ]);
                     if data.get(counter)?.as_f64()? >= data.get(limit)?.as_f64()? {
                         return Some(data);
                     }
@@ -109,7 +112,10 @@ pub struct Workload {
 }
 
 /// Reads a JSON input file.
-#[allow(dead_code, reason = "only the --workload-dir crate reads inputs from files")]
+#[allow(
+    dead_code,
+    reason = "only the --workload-dir crate reads inputs from files"
+)]
 pub fn read_json(path: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -342,13 +348,13 @@ fn report(rows: &[Row], tsv: bool) {
         };
         let per_second = row.transitions as f64 / row.timing.median.as_secs_f64();
         println!(
-            "{:<10} {:<22} {:>12} {:>12} {:>8} {:>14.2} M {:>14}",
+            "{:<10} {:<22} {:>12} {:>12} {:>8} {:>16} {:>14}",
             row.workload,
             row.engine,
             pretty(row.timing.median),
             pretty(row.timing.fastest),
             row.timing.samples,
-            per_second / 1e6,
+            rate(per_second),
             ratio
         );
     }
@@ -362,6 +368,14 @@ fn report(rows: &[Row], tsv: bool) {
                 row.transitions
             );
         }
+    }
+}
+
+fn rate(per_second: f64) -> String {
+    if per_second >= 1e6 {
+        format!("{:.2} M", per_second / 1e6)
+    } else {
+        format!("{:.1} k", per_second / 1e3)
     }
 }
 
