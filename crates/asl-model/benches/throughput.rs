@@ -5,6 +5,8 @@
 //!   cargo bench -p asl-model --bench throughput                 # synthetic 1,000-state machine
 //!   cargo bench -p asl-model --bench throughput -- DIR [DIR…]   # plus every .json/.yaml/.yml below DIR
 //!
+//!   ASL_BENCH_FOLDERS_ONLY=1 cargo bench -p asl-model --bench throughput -- DIR   # folders only
+//!
 //! Each measurement repeats its work until at least one second has passed and
 //! reports the mean time per definition and definitions per second.
 
@@ -215,36 +217,39 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
 
-    let machine = synthetic(1000);
-    let label = format!("synthetic 1,000 states ({} KB)", machine.len() / 1024);
-    let inputs = [(machine, SourceFormat::Json)];
-    MODE.with(|m| m.set(Mode::SerdeReference));
-    report(
-        &format!("{label}: serde_json::Value (for scale)"),
-        &measure(&inputs, &options),
-    );
-    MODE.with(|m| m.set(Mode::ParseOnly));
-    report(&format!("{label}: parse only"), &measure(&inputs, &options));
-    MODE.with(|m| m.set(Mode::Analyze));
-    report(
-        &format!("{label}: parse + all rules"),
-        &measure(&inputs, &options),
-    );
+    // `ASL_BENCH_FOLDERS_ONLY=1` skips the synthetic machine (for profiling).
+    if std::env::var_os("ASL_BENCH_FOLDERS_ONLY").is_none() {
+        let machine = synthetic(1000);
+        let label = format!("synthetic 1,000 states ({} KB)", machine.len() / 1024);
+        let inputs = [(machine, SourceFormat::Json)];
+        MODE.with(|m| m.set(Mode::SerdeReference));
+        report(
+            &format!("{label}: serde_json::Value (for scale)"),
+            &measure(&inputs, &options),
+        );
+        MODE.with(|m| m.set(Mode::ParseOnly));
+        report(&format!("{label}: parse only"), &measure(&inputs, &options));
+        MODE.with(|m| m.set(Mode::Analyze));
+        report(
+            &format!("{label}: parse + all rules"),
+            &measure(&inputs, &options),
+        );
 
-    // The same machine in block YAML.
-    let mut yaml = String::new();
-    if let Ok(tree) = asl_model::parse_json(&inputs[0].0) {
-        to_yaml(&tree, 0, &mut yaml);
+        // The same machine in block YAML.
+        let mut yaml = String::new();
+        if let Ok(tree) = asl_model::parse_json(&inputs[0].0) {
+            to_yaml(&tree, 0, &mut yaml);
+        }
+        let label = format!("synthetic 1,000 states as YAML ({} KB)", yaml.len() / 1024);
+        let inputs = [(yaml, SourceFormat::Yaml)];
+        MODE.with(|m| m.set(Mode::ParseOnly));
+        report(&format!("{label}: parse only"), &measure(&inputs, &options));
+        MODE.with(|m| m.set(Mode::Analyze));
+        report(
+            &format!("{label}: parse + all rules"),
+            &measure(&inputs, &options),
+        );
     }
-    let label = format!("synthetic 1,000 states as YAML ({} KB)", yaml.len() / 1024);
-    let inputs = [(yaml, SourceFormat::Yaml)];
-    MODE.with(|m| m.set(Mode::ParseOnly));
-    report(&format!("{label}: parse only"), &measure(&inputs, &options));
-    MODE.with(|m| m.set(Mode::Analyze));
-    report(
-        &format!("{label}: parse + all rules"),
-        &measure(&inputs, &options),
-    );
 
     for folder in folders {
         let mut paths = Vec::new();
