@@ -32,6 +32,26 @@ pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
 fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
     let mut states = all_states(machine);
     states.sort_by_key(|s| s.name.span.start);
+    // Map labels name Map Runs, so they are unique like state names.
+    let mut labels: HashMap<&str, Span> = HashMap::new();
+    for s in &states {
+        if let StateKind::Map(m) = &s.kind
+            && let Some(label) = &m.label
+        {
+            if let Some(prev) = labels.get(label.value.as_str()) {
+                out.push(
+                    Diagnostic::error(
+                        codes::LABEL,
+                        format!("Map label `{}` is used more than once", label.value),
+                        label.span,
+                    )
+                    .with_secondary(*prev, "first used here"),
+                );
+            } else {
+                labels.insert(label.value.as_str(), label.span);
+            }
+        }
+    }
     let mut first: HashMap<&str, Span> = HashMap::new();
     for s in states {
         let name = s.name.value.as_str();

@@ -40,6 +40,20 @@ pub fn check(machine: &StateMachine, src: &str, out: &mut Vec<Diagnostic>) {
                 );
                 return;
             }
+            let trimmed = e.body.trim_start();
+            if trimmed == "$"
+                || (trimmed.starts_with("$.") && !trimmed.starts_with("$.."))
+                || trimmed.starts_with("$[")
+            {
+                out.push(
+                    Diagnostic::error(
+                        codes::JSONATA_MISUSE,
+                        "JSONata expressions in Step Functions have no input document `$`",
+                        e.span,
+                    )
+                    .with_help("read the state input through `$states.input`"),
+                );
+            }
             if let Some(problem) = states_field_misuse(site, &e.body) {
                 out.push(
                     Diagnostic::error(codes::JSONATA_MISUSE, problem, e.span)

@@ -940,3 +940,30 @@ fn unclosed_placeholder_in_resource_is_invalid() {
     let t = machine(r#""A": {"Type": "Task", "Resource": "${FunctionArn", "End": true}"#);
     assert_eq!(culprits(&t, codes::INVALID_RESOURCE), ["${FunctionArn"]);
 }
+
+#[test]
+fn dollar_input_in_jsonata_is_misuse() {
+    let t = machine(
+        r#""A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $.order.id %}", "End": true}"#,
+    );
+    assert_eq!(
+        culprits(&t, codes::JSONATA_MISUSE),
+        [r#""{% $.order.id %}""#]
+    );
+}
+
+#[test]
+fn map_labels_must_be_unique() {
+    let t = machine(
+        r#""A": {"Type": "Map", "Label": "L", "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "Next": "C"}, "C": {"Type": "Map", "Label": "L", "ItemProcessor": {"StartAt": "D", "States": {"D": {"Type": "Succeed"}}}, "End": true}"#,
+    );
+    let found = culprits(&t, codes::LABEL);
+    assert_eq!(found, [r#""L""#]);
+    let a = run(&t, &Options::default());
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == codes::LABEL)
+        .expect("reported");
+    assert_eq!(d.span.start, t.rfind(r#""L""#).expect("second label"));
+}
