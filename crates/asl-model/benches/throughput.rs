@@ -1,5 +1,7 @@
-//! Parse + check throughput of `asl-model` (`analyze`: reader, model, every rule) (a plain `harness = false` bench
-//! timed with `std::time`, so no benchmark framework has to be built).
+//! Parse + check throughput of `asl_model::analyze` (reader, typed model,
+//! every rule). A plain `harness = false` bench timed with `std::time` and the
+//! thread's CPU time, so no benchmark framework has to be built; CPU time is
+//! the figure to trust on a shared, loaded machine.
 //!
 //! Run:
 //!   cargo bench -p asl-model --bench throughput                 # synthetic 1,000-state machine
@@ -8,7 +10,8 @@
 //!   ASL_BENCH_FOLDERS_ONLY=1 cargo bench -p asl-model --bench throughput -- DIR   # folders only
 //!
 //! Each measurement repeats its work until at least one second has passed and
-//! reports the mean time per definition and definitions per second.
+//! reports the mean time per definition and definitions per second. For scale,
+//! the synthetic machine is also read by `serde_json` into a `Value`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
