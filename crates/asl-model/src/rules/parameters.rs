@@ -57,7 +57,7 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
             return;
         };
         let name = format!("{}:{}", service.value, api.value);
-        // The reader/writer uses the machine's language unless the Map says otherwise.
+        // JSONata readers and writers take `Arguments`, JSONPath ones `Parameters`.
         let field = if io.field.value.member("Arguments").is_some() {
             "Arguments"
         } else {
