@@ -300,10 +300,12 @@ impl Builder<'_> {
     /// Reports that two (or more) mutually exclusive fields are present.
     fn exclusive(&mut self, node: &Node, fields: &[&str]) -> bool {
         let present: Vec<&Member> = fields.iter().filter_map(|f| node.member(f)).collect();
-        if present.len() < 2 {
+        let Some((first, rest)) = present.split_first() else {
+            return false;
+        };
+        if rest.is_empty() {
             return false;
         }
-        let (first, rest) = (present[0], &present[1..]);
         for m in rest {
             self.push(
                 Diagnostic::error(
@@ -708,7 +710,7 @@ impl Builder<'_> {
                 for m in members {
                     let dynamic_key = lang == QueryLanguage::JsonPath && m.key.ends_with(".$");
                     if dynamic_key {
-                        let stripped = &m.key[..m.key.len() - 2];
+                        let stripped = m.key.strip_suffix(".$").unwrap_or(&m.key);
                         if let Some(other) = members.iter().find(|o| o.key == stripped) {
                             self.push(
                                 Diagnostic::error(

@@ -18,7 +18,9 @@ pub fn check(machine: &StateMachine, src: &str, out: &mut Vec<Diagnostic>) {
                 );
                 return;
             }
-            if e.body.contains("$$") {
+            // Checks below look at code only, not inside string literals.
+            let code = without_strings(&e.body);
+            if code.contains("$$") {
                 out.push(
                     Diagnostic::error(
                         codes::JSONATA_MISUSE,
@@ -40,7 +42,7 @@ pub fn check(machine: &StateMachine, src: &str, out: &mut Vec<Diagnostic>) {
                 );
                 return;
             }
-            let trimmed = e.body.trim_start();
+            let trimmed = code.trim_start();
             if trimmed == "$"
                 || (trimmed.starts_with("$.") && !trimmed.starts_with("$.."))
                 || trimmed.starts_with("$[")
@@ -54,7 +56,7 @@ pub fn check(machine: &StateMachine, src: &str, out: &mut Vec<Diagnostic>) {
                     .with_help("read the state input through `$states.input`"),
                 );
             }
-            if let Some(problem) = states_field_misuse(site, &e.body) {
+            if let Some(problem) = states_field_misuse(site, &code) {
                 out.push(
                     Diagnostic::error(codes::JSONATA_MISUSE, problem, e.span)
                         .with_label("not available here"),
@@ -126,4 +128,35 @@ fn body_span(src: &str, e: &JsonataExpr, range: std::ops::Range<usize>) -> Span 
     let end = range.end.min(e.body.len());
     let start = range.start.min(end);
     Span::new(base + start, base + end)
+}
+
+/// The expression with the contents of string literals blanked out, so that
+/// text inside quotes is not mistaken for code.
+fn without_strings(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in body.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                    out.push(c);
+                    continue;
+                }
+                out.push(' ');
+            }
+            None => {
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
 }

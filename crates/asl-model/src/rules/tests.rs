@@ -967,3 +967,11 @@ fn map_labels_must_be_unique() {
         .expect("reported");
     assert_eq!(d.span.start, t.rfind(r#""L""#).expect("second label"));
 }
+
+#[test]
+fn dollar_signs_inside_jsonata_strings_are_text() {
+    let t = machine(
+        r#""A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% 'costs $$ ' & $states.input.price %}", "End": true}"#,
+    );
+    assert!(culprits(&t, codes::JSONATA_MISUSE).is_empty());
+}
