@@ -25,6 +25,18 @@ const STATE_TYPES: [&str; 8] = [
     "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
 ];
 
+/// Intrinsics whose result is a string: the ones Fail's `ErrorPath` and
+/// `CausePath` accept.
+const STRING_INTRINSICS: [&str; 7] = [
+    "States.Format",
+    "States.JsonToString",
+    "States.ArrayGetItem",
+    "States.Base64Encode",
+    "States.Base64Decode",
+    "States.Hash",
+    "States.UUID",
+];
+
 /// Fields every state may have.
 const COMMON: &[&str] = &["Type", "Comment", "QueryLanguage"];
 
@@ -1812,7 +1824,22 @@ impl Builder<'_> {
             if lang == QueryLanguage::JsonPath
                 && let Some(n) = node.get(&path_field)
             {
-                return b.dynamic(n, &path_field).map(Text::Path);
+                let d = b.dynamic(n, &path_field)?;
+                if let PayloadValue::Intrinsic(call) = &d.expr
+                    && !STRING_INTRINSICS.contains(&call.name.as_str())
+                    && asl_syntax::intrinsic::lookup_intrinsic(&call.name).is_some()
+                {
+                    let span = b.inner_span(n, &d.text, call.name_span);
+                    b.push(
+                        Diagnostic::error(
+                            codes::INTRINSIC_NOT_ALLOWED,
+                            format!("`{}` does not return a string and cannot be used in `{path_field}`", call.name),
+                            span,
+                        )
+                        .with_note(format!("`{path_field}` accepts a path or one of {}", plural_fields(&STRING_INTRINSICS))),
+                    );
+                }
+                return Some(Text::Path(d));
             }
             None
         };

@@ -71,6 +71,7 @@ pub mod codes {
     pub const UNKNOWN_INTRINSIC: &str = "ASL071";
     pub const INTRINSIC_ARITY: &str = "ASL072";
     pub const INTRINSIC_NESTING: &str = "ASL073";
+    pub const INTRINSIC_NOT_ALLOWED: &str = "ASL074";
     // timeouts
     pub const HEARTBEAT_NOT_BELOW_TIMEOUT: &str = "ASL080";
     pub const SECONDS_RANGE: &str = "ASL081";

@@ -469,6 +469,16 @@ pub static RULES: &[Rule] = &[
         good: r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"s.$": "States.Array(States.Array(1))"}, "End": true}}}"#,
     },
     Rule {
+        code: codes::INTRINSIC_NOT_ALLOWED,
+        name: "intrinsic-not-allowed",
+        group: "intrinsics",
+        severity: Severity::Error,
+        summary: r#"an intrinsic whose result cannot be used in that field"#,
+        explanation: r#"A Fail state's `ErrorPath` and `CausePath` must produce a string, so only the string-returning intrinsics are accepted there: `States.Format`, `States.JsonToString`, `States.ArrayGetItem`, `States.Base64Encode`, `States.Base64Decode`, `States.Hash` and `States.UUID`."#,
+        bad: r#"{"StartAt": "A", "States": {"A": {"Type": "Fail", "CausePath": "States.ArrayLength($.errors)"}}}"#,
+        good: r#"{"StartAt": "A", "States": {"A": {"Type": "Fail", "CausePath": "States.JsonToString($.errors)"}}}"#,
+    },
+    Rule {
         code: codes::HEARTBEAT_NOT_BELOW_TIMEOUT,
         name: "heartbeat-not-below-timeout",
         group: "timeouts",
