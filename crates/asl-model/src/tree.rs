@@ -48,8 +48,46 @@ impl Member {
 /// (`1.0` vs `1`) survive into code generation and messages.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Number {
-    text: String,
+    text: NumberText,
     value: f64,
+}
+
+/// Longest number text stored without a heap allocation (numbers are
+/// frequent in definitions and almost always short).
+const INLINE_NUMBER: usize = 22;
+
+/// The text of a number: inline when short, boxed otherwise.
+#[derive(Clone, Debug, PartialEq)]
+enum NumberText {
+    Inline { len: u8, bytes: [u8; INLINE_NUMBER] },
+    Boxed(Box<str>),
+}
+
+impl NumberText {
+    fn new(text: &str) -> NumberText {
+        let mut bytes = [0u8; INLINE_NUMBER];
+        match bytes.get_mut(..text.len()) {
+            Some(slot) => {
+                slot.copy_from_slice(text.as_bytes());
+                NumberText::Inline {
+                    // `text.len() <= INLINE_NUMBER`, which fits a `u8`.
+                    len: text.len() as u8,
+                    bytes,
+                }
+            }
+            None => NumberText::Boxed(text.into()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            NumberText::Inline { len, bytes } => bytes
+                .get(..usize::from(*len))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or(""),
+            NumberText::Boxed(text) => text,
+        }
+    }
 }
 
 impl Number {
@@ -59,7 +97,7 @@ impl Number {
     pub fn from_text(text: &str) -> Option<Number> {
         let value: f64 = text.parse().ok()?;
         value.is_finite().then(|| Number {
-            text: text.to_owned(),
+            text: NumberText::new(text),
             value,
         })
     }
@@ -73,19 +111,22 @@ impl Number {
         } else {
             format!("{value}")
         };
-        Some(Number { text, value })
+        Some(Number {
+            text: NumberText::new(&text),
+            value,
+        })
     }
 
     pub fn from_i64(value: i64) -> Number {
         Number {
-            text: value.to_string(),
+            text: NumberText::new(&value.to_string()),
             value: value as f64,
         }
     }
 
     /// The number exactly as written (JSON) or in canonical decimal (YAML).
     pub fn text(&self) -> &str {
-        &self.text
+        self.text.as_str()
     }
 
     pub fn as_f64(&self) -> f64 {
@@ -94,14 +135,14 @@ impl Number {
 
     /// Whether the text is written without fraction or exponent.
     pub fn is_integer_literal(&self) -> bool {
-        !self.text.contains(['.', 'e', 'E'])
+        !self.text().contains(['.', 'e', 'E'])
     }
 
     /// The value as `u64` when it is a whole number in range (`5`, `5.0`,
     /// `5e0` all count), parsing the text so large integers stay exact.
     pub fn as_u64(&self) -> Option<u64> {
         if self.is_integer_literal() {
-            return self.text.parse().ok();
+            return self.text().parse().ok();
         }
         let v = self.value;
         (v.fract() == 0.0 && v >= 0.0 && v <= u64::MAX as f64).then_some(v as u64)
@@ -110,7 +151,7 @@ impl Number {
     /// The value as `i64` when it is a whole number in range.
     pub fn as_i64(&self) -> Option<i64> {
         if self.is_integer_literal() {
-            return self.text.parse().ok();
+            return self.text().parse().ok();
         }
         let v = self.value;
         (v.fract() == 0.0 && v >= i64::MIN as f64 && v <= i64::MAX as f64).then_some(v as i64)
@@ -124,10 +165,10 @@ impl Number {
     /// The value as a `serde_json::Number`, keeping integers exact.
     pub fn to_json_number(&self) -> serde_json::Number {
         if self.is_integer_literal() {
-            if let Ok(n) = self.text.parse::<u64>() {
+            if let Ok(n) = self.text().parse::<u64>() {
                 return n.into();
             }
-            if let Ok(n) = self.text.parse::<i64>() {
+            if let Ok(n) = self.text().parse::<i64>() {
                 return n.into();
             }
         }
@@ -139,7 +180,7 @@ impl Number {
 
 impl std::fmt::Display for Number {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.text())
     }
 }
 
@@ -403,6 +444,20 @@ mod tests {
         assert_eq!(n.as_u64(), Some(30));
         assert!(!n.is_integer_literal());
         assert_eq!(n.text(), "30.0");
+    }
+
+    #[test]
+    fn long_number_text_is_kept_exactly() {
+        let long = "123456789012345678901234567890.5e-3";
+        assert_eq!(
+            Number::from_text(long).map(|n| n.text().to_owned()),
+            Some(long.to_owned())
+        );
+        let short = "-12.5";
+        assert_eq!(
+            Number::from_text(short).map(|n| n.text().to_owned()),
+            Some(short.to_owned())
+        );
     }
 
     #[test]
