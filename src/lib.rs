@@ -25,6 +25,45 @@ pub use asl_runtime as runtime;
 pub mod __private {
     pub use serde_json;
 
+    /// The spec a state built once, or the error that prevented it (a definition the model
+    /// accepted but the runtime could not compile: reported as the state's failure, never a panic).
+    pub fn spec<T>(
+        cell: &'static std::sync::LazyLock<Result<T, crate::runtime::StatesError>>,
+    ) -> Result<&'static T, crate::runtime::StatesError> {
+        cell.as_ref().map_err(Clone::clone)
+    }
+
+    /// Where a state driver sent the execution: its output, and the catcher that handled a
+    /// failure (`None` when the state succeeded). An uncaught failure is the `Err`.
+    pub fn outcome(
+        outcome: crate::runtime::StateOutcome,
+    ) -> Result<(serde_json::Value, Option<usize>), crate::runtime::StatesError> {
+        match outcome {
+            crate::runtime::StateOutcome::Next(output) => Ok((output, None)),
+            crate::runtime::StateOutcome::Caught { catcher, output } => Ok((output, Some(catcher))),
+            crate::runtime::StateOutcome::Failed(error) => Err(error),
+        }
+    }
+
+    /// `Some(template)` compiled from JSON text.
+    pub fn template(
+        text: &str,
+    ) -> Result<Option<crate::runtime::Template>, crate::runtime::StatesError> {
+        crate::runtime::Template::compile(&json(text)?).map(Some)
+    }
+
+    /// `Some(assign)` compiled from JSON text.
+    pub fn assign(
+        text: &str,
+    ) -> Result<Option<crate::runtime::Assign>, crate::runtime::StatesError> {
+        crate::runtime::Assign::compile(&json(text)?).map(Some)
+    }
+
+    /// `Some(path)` compiled from its text.
+    pub fn path(text: &str) -> Result<Option<crate::runtime::Path>, crate::runtime::StatesError> {
+        crate::runtime::Path::parse(text).map(Some)
+    }
+
     /// Parses JSON text that the model validated at build time (templates, `Result` values).
     pub fn json(text: &str) -> Result<serde_json::Value, crate::runtime::StatesError> {
         serde_json::from_str(text).map_err(|e| {

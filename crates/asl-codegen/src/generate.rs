@@ -339,20 +339,13 @@ impl Generator<'_> {
         let error = error_ty();
         let name = string(&state.name.value);
         let io = &state.io;
-        let input_path = io_path(io.input_path.as_ref());
-        let output_path = io_path(io.output_path.as_ref());
-        let result_path = result_path(io.result_path.as_ref());
-        let parameters = template(io.parameters.as_ref());
-        let result_selector = template(io.result_selector.as_ref());
-        let assign = assign(io.assign.as_ref());
-        let get = |spec: &Ident| {
-            quote! {
-                let spec = match &*#spec {
-                    #result::Ok(spec) => spec,
-                    #result::Err(error) => return #result::Err(::core::clone::Clone::clone(error)),
-                };
-            }
-        };
+        let input_path = io.input_path.as_ref().map(|p| io_path(Some(p)));
+        let output_path = io.output_path.as_ref().map(|p| io_path(Some(p)));
+        let result_path = io.result_path.as_ref().map(|p| result_path(Some(p)));
+        let parameters = io.parameters.as_ref().map(|t| template(Some(t)));
+        let result_selector = io.result_selector.as_ref().map(|t| template(Some(t)));
+        let assign = io.assign.as_ref().map(|t| assign(Some(t)));
+        let get = |spec: &Ident| quote!(let spec = ::asl::__private::spec(&#spec)?;);
         match &state.kind {
             StateKind::Task(task) => {
                 let integration = self
@@ -369,39 +362,29 @@ impl Generator<'_> {
                 let pattern = pattern_tokens(integration.pattern);
                 let kind = integration.kind;
                 let resource = string(&task.resource.value);
-                let timeout = match &task.timeout {
-                    Some(c) => seconds(c),
-                    None => {
-                        quote!(#rt::spec::Seconds::Fixed(#rt::spec::DEFAULT_TASK_TIMEOUT_SECONDS))
-                    }
-                };
-                let heartbeat = match &task.heartbeat {
-                    Some(c) => {
-                        let s = seconds(c);
-                        quote!(::core::option::Option::Some(#s))
-                    }
-                    None => none(),
-                };
-                let retry = retriers(&task.retry);
-                let catch = catchers(&task.catch);
+                let timeout = task.timeout.as_ref().map(seconds);
+                let heartbeat = task.heartbeat.as_ref().map(|c| {
+                    let s = seconds(c);
+                    quote!(::core::option::Option::Some(#s))
+                });
                 let spec = self.lazy(
                     quote!(#rt::spec::TaskSpec),
-                    quote!(#rt::spec::TaskSpec {
-                        name: #name,
-                        resource: #resource,
-                        pattern: #pattern,
-                        input_path: #input_path,
-                        parameters: #parameters,
-                        result_selector: #result_selector,
-                        result_path: #result_path,
-                        output_path: #output_path,
-                        assign: #assign,
-                        timeout: #timeout,
-                        heartbeat: #heartbeat,
-                        retry: #retry,
-                        catch: #catch,
-                        credentials: ::core::option::Option::None,
-                    }),
+                    literal(
+                        quote!(#rt::spec::TaskSpec),
+                        quote!(#rt::spec::TaskSpec::new(#name, #resource, #pattern)),
+                        [
+                            ("input_path", input_path),
+                            ("parameters", parameters),
+                            ("result_selector", result_selector),
+                            ("result_path", result_path),
+                            ("output_path", output_path),
+                            ("assign", assign),
+                            ("timeout", timeout),
+                            ("heartbeat", heartbeat),
+                            ("retry", retriers(&task.retry)),
+                            ("catch", catchers(&task.catch)),
+                        ],
+                    ),
                 );
                 let get = get(&spec);
                 let invoke = match kind {
@@ -425,24 +408,24 @@ impl Generator<'_> {
                 quote! { #get #outcome }
             }
             StateKind::Pass(pass) => {
-                let value = match &pass.result {
-                    Some(node) => {
-                        let text = string(&node.to_json_value().to_string());
-                        quote!(::core::option::Option::Some(::asl::__private::json(#text)?))
-                    }
-                    None => none(),
-                };
+                let value = pass.result.as_ref().map(|node| {
+                    let text = string(&node.to_json_value().to_string());
+                    quote!(::core::option::Option::Some(::asl::__private::json(#text)?))
+                });
                 let spec = self.lazy(
                     quote!(#rt::spec::PassSpec),
-                    quote!(#rt::spec::PassSpec {
-                        name: #name,
-                        input_path: #input_path,
-                        parameters: #parameters,
-                        result: #value,
-                        result_path: #result_path,
-                        output_path: #output_path,
-                        assign: #assign,
-                    }),
+                    literal(
+                        quote!(#rt::spec::PassSpec),
+                        quote!(#rt::spec::PassSpec::new(#name)),
+                        [
+                            ("input_path", input_path),
+                            ("parameters", parameters),
+                            ("result", value),
+                            ("result_path", result_path),
+                            ("output_path", output_path),
+                            ("assign", assign),
+                        ],
+                    ),
                 );
                 let get = get(&spec);
                 let call = quote!(#rt::state::run_pass(&mut ctx, spec, data));
@@ -473,13 +456,15 @@ impl Generator<'_> {
                 };
                 let spec = self.lazy(
                     quote!(#rt::spec::WaitSpec),
-                    quote!(#rt::spec::WaitSpec {
-                        name: #name,
-                        input_path: #input_path,
-                        wait: #wait_for,
-                        output_path: #output_path,
-                        assign: #assign,
-                    }),
+                    literal(
+                        quote!(#rt::spec::WaitSpec),
+                        quote!(#rt::spec::WaitSpec::new(#name, #wait_for)),
+                        [
+                            ("input_path", input_path),
+                            ("output_path", output_path),
+                            ("assign", assign),
+                        ],
+                    ),
                 );
                 let get = get(&spec);
                 let call = quote!(#rt::state::run_wait(&mut ctx, spec, data).await);
@@ -489,11 +474,11 @@ impl Generator<'_> {
             StateKind::Succeed(_) => {
                 let spec = self.lazy(
                     quote!(#rt::spec::SucceedSpec),
-                    quote!(#rt::spec::SucceedSpec {
-                        name: #name,
-                        input_path: #input_path,
-                        output_path: #output_path,
-                    }),
+                    literal(
+                        quote!(#rt::spec::SucceedSpec),
+                        quote!(#rt::spec::SucceedSpec::new(#name)),
+                        [("input_path", input_path), ("output_path", output_path)],
+                    ),
                 );
                 let get = get(&spec);
                 quote! {
@@ -521,12 +506,15 @@ impl Generator<'_> {
             StateKind::Choice(choice) => {
                 let spec = self.lazy(
                     quote!(#rt::spec::ChoiceSpec),
-                    quote!(#rt::spec::ChoiceSpec {
-                        name: #name,
-                        input_path: #input_path,
-                        output_path: #output_path,
-                        assign: #assign,
-                    }),
+                    literal(
+                        quote!(#rt::spec::ChoiceSpec),
+                        quote!(#rt::spec::ChoiceSpec::new(#name)),
+                        [
+                            ("input_path", input_path),
+                            ("output_path", output_path),
+                            ("assign", assign),
+                        ],
+                    ),
                 );
                 let get = get(&spec);
                 let mut tests = TokenStream::new();
@@ -544,7 +532,7 @@ impl Generator<'_> {
                             let compiled =
                                 self.lazy(quote!(#rt::variables::Assign), compiled_assign(a));
                             quote!(::core::option::Option::Some(
-                                #compiled.as_ref().map_err(::core::clone::Clone::clone)?
+                                ::asl::__private::spec(&#compiled)?
                             ))
                         }
                         None => none(),
@@ -595,22 +583,22 @@ impl Generator<'_> {
                 let branch_fns: Vec<Ident> =
                     parallel.branches.iter().map(|b| self.machine(b)).collect();
                 let count = branch_fns.len();
-                let retry = retriers(&parallel.retry);
-                let catch = catchers(&parallel.catch);
                 let spec = self.lazy(
                     quote!(#rt::spec::ParallelSpec),
-                    quote!(#rt::spec::ParallelSpec {
-                        name: #name,
-                        branches: #count,
-                        input_path: #input_path,
-                        parameters: #parameters,
-                        result_selector: #result_selector,
-                        result_path: #result_path,
-                        output_path: #output_path,
-                        assign: #assign,
-                        retry: #retry,
-                        catch: #catch,
-                    }),
+                    literal(
+                        quote!(#rt::spec::ParallelSpec),
+                        quote!(#rt::spec::ParallelSpec::new(#name, #count)),
+                        [
+                            ("input_path", input_path),
+                            ("parameters", parameters),
+                            ("result_selector", result_selector),
+                            ("result_path", result_path),
+                            ("output_path", output_path),
+                            ("assign", assign),
+                            ("retry", retriers(&parallel.retry)),
+                            ("catch", catchers(&parallel.catch)),
+                        ],
+                    ),
                 );
                 let get = get(&spec);
                 let indices = 0..count;
@@ -634,46 +622,45 @@ impl Generator<'_> {
             }
             StateKind::Map(map) => {
                 let processor = self.machine(&map.item_processor.machine);
-                let items_path = match &map.items_path {
-                    Some(p) => {
-                        let p = path(&p.text);
-                        quote!(::core::option::Option::Some(#p))
-                    }
-                    None => io_path(None),
-                };
-                let item_selector = template(map.item_selector.as_ref());
-                let max_concurrency = number(map.max_concurrency.as_ref());
-                let tolerated_count = number(map.tolerated_failure_count.as_ref());
+                let items_path = map.items_path.as_ref().map(|p| {
+                    let p = path(&p.text);
+                    quote!(::core::option::Option::Some(#p))
+                });
+                let item_selector = map.item_selector.as_ref().map(|t| template(Some(t)));
                 let tolerated_percentage = match &map.tolerated_failure_percentage {
                     Some(Tolerance::Fixed(v)) => {
                         let v = v.value;
-                        quote!(::core::option::Option::Some(#rt::spec::Number::Fixed(#v)))
+                        Some(quote!(::core::option::Option::Some(#rt::spec::Number::Fixed(#v))))
                     }
                     Some(Tolerance::Path(p)) => {
                         let p = path(&p.text);
-                        quote!(::core::option::Option::Some(#rt::spec::Number::Path(#p)))
+                        Some(quote!(::core::option::Option::Some(#rt::spec::Number::Path(#p))))
                     }
-                    Some(Tolerance::Jsonata(_)) | None => none(),
+                    Some(Tolerance::Jsonata(_)) | None => None,
                 };
-                let retry = retriers(&map.retry);
-                let catch = catchers(&map.catch);
                 let spec = self.lazy(
                     quote!(#rt::spec::MapSpec),
-                    quote!(#rt::spec::MapSpec {
-                        name: #name,
-                        input_path: #input_path,
-                        items_path: #items_path,
-                        item_selector: #item_selector,
-                        max_concurrency: #max_concurrency,
-                        tolerated_failure_count: #tolerated_count,
-                        tolerated_failure_percentage: #tolerated_percentage,
-                        result_selector: #result_selector,
-                        result_path: #result_path,
-                        output_path: #output_path,
-                        assign: #assign,
-                        retry: #retry,
-                        catch: #catch,
-                    }),
+                    literal(
+                        quote!(#rt::spec::MapSpec),
+                        quote!(#rt::spec::MapSpec::new(#name)),
+                        [
+                            ("input_path", input_path),
+                            ("items_path", items_path),
+                            ("item_selector", item_selector),
+                            ("max_concurrency", number(map.max_concurrency.as_ref())),
+                            (
+                                "tolerated_failure_count",
+                                number(map.tolerated_failure_count.as_ref()),
+                            ),
+                            ("tolerated_failure_percentage", tolerated_percentage),
+                            ("result_selector", result_selector),
+                            ("result_path", result_path),
+                            ("output_path", output_path),
+                            ("assign", assign),
+                            ("retry", retriers(&map.retry)),
+                            ("catch", catchers(&map.catch)),
+                        ],
+                    ),
                 );
                 let get = get(&spec);
                 let call = quote! {{
@@ -761,7 +748,7 @@ impl Generator<'_> {
                 );
                 quote!(#choice::string_matches(
                     #value,
-                    #compiled.as_ref().map_err(::core::clone::Clone::clone)?
+                    ::asl::__private::spec(&#compiled)?
                 ))
             }
             Op::NumericEquals
@@ -784,7 +771,7 @@ impl Generator<'_> {
                 );
                 quote!(#choice::#f(
                     #value,
-                    #parsed.as_ref().map_err(::core::clone::Clone::clone)?
+                    ::asl::__private::spec(&#parsed)?
                 ))
             }
             Op::BooleanEquals => {
@@ -806,8 +793,22 @@ impl Generator<'_> {
             quote!(#rt::path::Path),
             quote!(#rt::path::Path::parse(#lit)?),
         );
-        quote!(#name.as_ref().map_err(::core::clone::Clone::clone))
+        quote!(::asl::__private::spec(&#name))
     }
+}
+
+/// A spec as a struct literal that spells out only what differs from the runtime's defaults:
+/// `Ty { field: value, ..Ty::new(…) }`.
+fn literal<const N: usize>(
+    ty: TokenStream,
+    constructor: TokenStream,
+    fields: [(&str, Option<TokenStream>); N],
+) -> TokenStream {
+    let fields = fields.into_iter().filter_map(|(name, value)| {
+        let name = format_ident!("{}", name);
+        value.map(|v| quote!(#name: #v,))
+    });
+    quote!(#ty { #(#fields)* ..#constructor })
 }
 
 /// Maps state names of one machine to its enum's variants.
@@ -847,46 +848,36 @@ impl Targets<'_> {
     }
 }
 
-/// Matches a driver's `StateOutcome` to the next state.
+/// Moves to the next state after a driver's `StateOutcome`: `Next`, a catcher's `Next`, or
+/// out of the machine with the uncaught error (`?`).
 fn outcome(
     call: TokenStream,
     transition: &Transition,
     catchers: &[Catcher],
     targets: &Targets<'_>,
 ) -> TokenStream {
-    let rt = rt();
+    let next = targets.after(transition);
+    if catchers.is_empty() {
+        return quote! {
+            data = ::asl::__private::outcome(#call)?.0;
+            #next
+        };
+    }
     let result = result();
     let error = error_ty();
-    let next = targets.after(transition);
-    let caught = if catchers.is_empty() {
-        quote! {
-            #rt::state::StateOutcome::Caught { .. } => {
-                return #result::Err(#error::runtime("a state without Catch reported a caught error"));
-            }
-        }
-    } else {
-        let arms = catchers.iter().enumerate().map(|(i, c)| {
-            let target = targets.goto(&c.next.value);
-            quote!(#i => #target,)
-        });
-        quote! {
-            #rt::state::StateOutcome::Caught { catcher, output } => {
-                data = output;
-                match catcher {
-                    #(#arms)*
-                    _ => return #result::Err(#error::runtime("no such catcher")),
-                }
-            }
-        }
-    };
+    let arms = catchers.iter().enumerate().map(|(i, c)| {
+        let target = targets.goto(&c.next.value);
+        quote!(::core::option::Option::Some(#i) => #target,)
+    });
     quote! {
-        match #call {
-            #rt::state::StateOutcome::Next(output) => {
-                data = output;
-                #next
+        let (output, caught) = ::asl::__private::outcome(#call)?;
+        data = output;
+        match caught {
+            ::core::option::Option::None => #next,
+            #(#arms)*
+            ::core::option::Option::Some(_) => {
+                return #result::Err(#error::runtime("no such catcher"));
             }
-            #caught
-            #rt::state::StateOutcome::Failed(error) => return #result::Err(error),
         }
     }
 }
@@ -931,17 +922,13 @@ fn path(text: &str) -> TokenStream {
 }
 
 fn io_path(value: Option<&IoPath>) -> TokenStream {
-    match value {
-        None => {
-            let p = path("$");
-            quote!(::core::option::Option::Some(#p))
-        }
-        Some(IoPath::Null(_)) => none(),
-        Some(IoPath::Path(p)) => {
-            let p = path(&p.text);
-            quote!(::core::option::Option::Some(#p))
-        }
-    }
+    let text = match value {
+        None => "$",
+        Some(IoPath::Null(_)) => return none(),
+        Some(IoPath::Path(p)) => &p.text,
+    };
+    let text = string(text);
+    quote!(::asl::__private::path(#text)?)
 }
 
 fn result_path(value: Option<&ResultPath>) -> TokenStream {
@@ -981,12 +968,9 @@ pub fn template_json(t: &Template) -> serde_json::Value {
 }
 
 fn template(t: Option<&Template>) -> TokenStream {
-    let rt = rt();
     let Some(t) = t else { return none() };
     let text = string(&template_json(t).to_string());
-    quote!(::core::option::Option::Some(
-        #rt::template::Template::compile(&::asl::__private::json(#text)?)?
-    ))
+    quote!(::asl::__private::template(#text)?)
 }
 
 fn compiled_assign(t: &Template) -> TokenStream {
@@ -996,13 +980,9 @@ fn compiled_assign(t: &Template) -> TokenStream {
 }
 
 fn assign(t: Option<&Template>) -> TokenStream {
-    match t {
-        None => none(),
-        Some(t) => {
-            let compiled = compiled_assign(t);
-            quote!(::core::option::Option::Some(#compiled))
-        }
-    }
+    let Some(t) = t else { return none() };
+    let text = string(&template_json(t).to_string());
+    quote!(::asl::__private::assign(#text)?)
 }
 
 fn seconds(c: &Count) -> TokenStream {
@@ -1021,10 +1001,10 @@ fn seconds(c: &Count) -> TokenStream {
     }
 }
 
-fn number(c: Option<&Count>) -> TokenStream {
+fn number(c: Option<&Count>) -> Option<TokenStream> {
     let rt = rt();
     let opt = option();
-    match c {
+    Some(match c {
         Some(Count::Fixed(v)) => {
             let v = v.value as f64;
             quote!(#opt::Some(#rt::spec::Number::Fixed(#v)))
@@ -1033,8 +1013,8 @@ fn number(c: Option<&Count>) -> TokenStream {
             let p = path(&p.text);
             quote!(#opt::Some(#rt::spec::Number::Path(#p)))
         }
-        Some(Count::Jsonata(_)) | None => none(),
-    }
+        Some(Count::Jsonata(_)) | None => return None,
+    })
 }
 
 fn error_equals(names: &[Spanned<String>]) -> TokenStream {
@@ -1042,7 +1022,10 @@ fn error_equals(names: &[Spanned<String>]) -> TokenStream {
     quote!(&[#(#names),*])
 }
 
-fn retriers(retry: &[Retrier]) -> TokenStream {
+fn retriers(retry: &[Retrier]) -> Option<TokenStream> {
+    if retry.is_empty() {
+        return None;
+    }
     let rt = rt();
     let items = retry.iter().map(|r| {
         let errors = error_equals(&r.error_equals);
@@ -1069,10 +1052,13 @@ fn retriers(retry: &[Retrier]) -> TokenStream {
             jitter: #jitter,
         })
     });
-    quote!(::std::vec![#(#items),*])
+    Some(quote!(::std::vec![#(#items),*]))
 }
 
-fn catchers(catch: &[Catcher]) -> TokenStream {
+fn catchers(catch: &[Catcher]) -> Option<TokenStream> {
+    if catch.is_empty() {
+        return None;
+    }
     let rt = rt();
     let items = catch.iter().map(|c| {
         let errors = error_equals(&c.error_equals);
@@ -1084,7 +1070,7 @@ fn catchers(catch: &[Catcher]) -> TokenStream {
             assign: #assign,
         })
     });
-    quote!(::std::vec![#(#items),*])
+    Some(quote!(::std::vec![#(#items),*]))
 }
 
 fn fail_field(text: Option<&Text>) -> TokenStream {
