@@ -15,7 +15,9 @@
 //! `cargo run --release`, forwarding the other arguments. Both share `benches/support/measure.rs`.
 //!
 //! Other arguments: `--budget-ms N` (time per series, default 2000), `--process-runs N`
-//! (whole-process runs, default 5), `--tsv` (also print tab-separated rows), `--once NAME`.
+//! (whole-process runs, default 5), `--tsv` (also print tab-separated rows), `--once NAME` (one
+//! execution, then exit: for whole-process timing and for profilers such as callgrind), and
+//! `--once NAME --by-hand` (the hand-written function instead).
 
 #![forbid(unsafe_code)]
 

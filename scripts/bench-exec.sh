@@ -125,8 +125,8 @@ echo
 grep -h '^tsv' "$out/node.txt" "$out/asl.txt" | awk -F'\t' '
   { t[$2 "|" $3] = $4; n[$2] = $5; if (!($2 in seen)) { seen[$2] = 1; order[++k] = $2 } }
   function ms(x) { return sprintf("%.3f ms", x / 1e6) }
-  function rate(w, x) { return sprintf("%.2f M/s", n[w] / (x / 1e9) / 1e6) }
-  function ratio(a, b) { return (a > 0 && b > 0) ? sprintf("%.0f×", a / b) : "-" }
+  function rate(w, x) { r = n[w] / (x / 1e9); return r >= 1e6 ? sprintf("%.2f M/s", r / 1e6) : sprintf("%.1f k/s", r / 1e3) }
+  function ratio(a, b) { if (!(a > 0 && b > 0)) return "-"; return a / b >= 10 ? sprintf("%.0f×", a / b) : sprintf("%.2f×", a / b) }
   function row(w, label, node_key, asl_key) {
     a = t[w "|" node_key]; b = t[w "|" asl_key]
     printf "%-6s %-36s %14s %12s %14s %12s %9s\n", w, label, ms(a), rate(w, a), ms(b), rate(w, b), ratio(a, b)

@@ -123,8 +123,10 @@ pub fn read_json(path: &Path) -> Result<Value, String> {
 }
 
 struct Options {
-    /// Run one execution of this workload and exit (for whole-process timing).
+    /// Run one execution of this workload and exit (for whole-process timing and profilers).
     once: Option<String>,
+    /// With `once`: run the hand-written function instead of the machine.
+    by_hand: bool,
     /// Also print tab-separated results for scripts.
     tsv: bool,
     /// Wall-clock budget per timed series.
@@ -136,6 +138,7 @@ struct Options {
 fn options(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
         once: None,
+        by_hand: false,
         tsv: false,
         budget: Duration::from_secs(2),
         process_runs: 5,
@@ -146,6 +149,7 @@ fn options(args: &[String]) -> Result<Options, String> {
             // `cargo bench` passes `--bench` to every harness-less benchmark.
             "--bench" => {}
             "--tsv" => options.tsv = true,
+            "--by-hand" => options.by_hand = true,
             "--once" => options.once = Some(value(&mut args, arg)?.to_owned()),
             "--budget-ms" => {
                 let ms = value(&mut args, arg)?
@@ -233,6 +237,18 @@ pub fn main(workloads: Vec<Workload>, args: &[String]) -> ExitCode {
             eprintln!("error: no workload named `{name}`");
             return ExitCode::from(2);
         };
+        if options.by_hand {
+            let output = workload.shape.by_hand(&workload.input);
+            println!(
+                "{}",
+                if output.is_some() {
+                    "SUCCEEDED"
+                } else {
+                    "FAILED"
+                }
+            );
+            return ExitCode::SUCCESS;
+        }
         let result = executor.block_on((workload.machine)(
             Runtime::new().without_history(),
             workload.input.clone(),
