@@ -761,6 +761,9 @@ impl Builder<'_> {
                                 .with_help("drop `.$` and write the value as a `{% … %}` expression"),
                             );
                         }
+                        if lang == QueryLanguage::JsonPath {
+                            self.literal_that_looks_dynamic(m);
+                        }
                         let value = self.template(&m.value, lang);
                         out.push(TemplateMember {
                             key: Spanned::new(m.key.clone(), m.key_span),
@@ -810,6 +813,29 @@ impl Builder<'_> {
             )
             .with_help("write the expression as `{% … %}` with nothing outside the delimiters"),
         );
+    }
+
+    /// `"Key": "$.x"` passes the text `$.x` on literally; the author almost
+    /// always meant `"Key.$": "$.x"`.
+    fn literal_that_looks_dynamic(&mut self, m: &Member) {
+        let Some(text) = m.value.as_str() else {
+            return;
+        };
+        let looks_dynamic = text.starts_with("$.")
+            || text.starts_with("$$.")
+            || text.starts_with("$[")
+            || (text.starts_with("States.") && text.contains('(') && text.ends_with(')'));
+        if looks_dynamic {
+            self.push(
+                Diagnostic::warning(
+                    codes::LITERAL_LOOKS_DYNAMIC,
+                    format!("`{}` is passed on as the literal text `{text}`", m.key),
+                    m.value.span,
+                )
+                .with_secondary(m.key_span, "this key has no `.$` suffix")
+                .with_help(format!("to evaluate it, name the key `{}.$`", m.key)),
+            );
+        }
     }
 
     fn object_template(

@@ -66,6 +66,7 @@ pub mod codes {
     pub const UNKNOWN_CONTEXT_FIELD: &str = "ASL065";
     pub const MAP_CONTEXT_OUTSIDE_SELECTOR: &str = "ASL066";
     pub const FILTER_BARE_WORD: &str = "ASL067";
+    pub const LITERAL_LOOKS_DYNAMIC: &str = "ASL068";
     // intrinsics
     pub const INVALID_INTRINSIC: &str = "ASL070";
     pub const UNKNOWN_INTRINSIC: &str = "ASL071";

@@ -429,6 +429,16 @@ pub static RULES: &[Rule] = &[
         good: r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"v.$": "$.list[?(@.key == 'Name')]"}, "End": true}}}"#,
     },
     Rule {
+        code: codes::LITERAL_LOOKS_DYNAMIC,
+        name: "literal-looks-dynamic",
+        group: "paths",
+        severity: Severity::Warning,
+        summary: r#"a path or intrinsic call under a key without `.$`"#,
+        explanation: r#"Only keys ending in `.$` are evaluated. `"id": "$.order.id"` sends the text `$.order.id` itself, which is rarely what was meant."#,
+        bad: r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"id": "$.order.id"}, "End": true}}}"#,
+        good: r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"id.$": "$.order.id"}, "End": true}}}"#,
+    },
+    Rule {
         code: codes::INVALID_INTRINSIC,
         name: "invalid-intrinsic",
         group: "intrinsics",

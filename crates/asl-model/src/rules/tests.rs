@@ -975,3 +975,16 @@ fn dollar_signs_inside_jsonata_strings_are_text() {
     );
     assert!(culprits(&t, codes::JSONATA_MISUSE).is_empty());
 }
+
+#[test]
+fn path_under_a_plain_key_is_flagged_as_literal() {
+    let t = machine(r#""A": {"Type": "Pass", "Parameters": {"n": {"id": "$.id"}}, "End": true}"#);
+    assert_eq!(culprits(&t, codes::LITERAL_LOOKS_DYNAMIC), [r#""$.id""#]);
+}
+
+#[test]
+fn pass_result_is_never_evaluated() {
+    let t = machine(r#""A": {"Type": "Pass", "Result": {"id": "$.id", "x.$": 1}, "End": true}"#);
+    let a = run(&t, &Options::default());
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+}
