@@ -188,6 +188,11 @@ impl Builder<'_> {
                     key: key @ None, ..
                 }) = self.stack.last_mut()
                 {
+                    if anchor != 0 {
+                        // An anchored key can be reused as a value elsewhere.
+                        let node = Node::new(span, NodeValue::String(value.to_string()));
+                        self.anchors.insert(anchor, (node, 1));
+                    }
                     *key = Some(if value == "<<" && style == ScalarStyle::Plain {
                         PendingKey::Merge
                     } else {
@@ -617,6 +622,12 @@ States:
             root.get("other").map(Node::to_json_value),
             Some(serde_json::json!({"MaxAttempts": 3}))
         );
+    }
+
+    #[test]
+    fn anchored_keys_can_be_aliased_as_values() {
+        let root = parse("&first A: 1\nStartAt: *first\n");
+        assert_eq!(root.get("StartAt").and_then(Node::as_str), Some("A"));
     }
 
     #[test]
