@@ -86,10 +86,11 @@ USAGE:
     asl-lint [OPTIONS] [PATH | GLOB | -]...
 
 INPUTS:
-    A file is always checked. A directory is searched recursively for
-    *.asl.json, *.asl.yaml and *.asl.yml files, plus .json/.yaml/.yml files
-    that are definitions or CloudFormation/SAM templates with state machines
-    (hidden directories, node_modules and target are skipped). A glob such as
+    A named file is checked (as a template when it has `Resources`). A
+    directory is searched recursively for *.asl.json, *.asl.yaml and
+    *.asl.yml files, plus .json/.yaml/.yml files that are definitions or
+    CloudFormation/SAM templates with state machines (hidden directories,
+    node_modules, target and cdk.out are skipped). A glob such as
     'flows/**/*.json' is expanded. `-` reads standard input. With no input,
     the current directory is searched.
 
@@ -120,7 +121,7 @@ CONFIGURATION:
     at the repository root (the first directory holding .git). Keys:
         express = true
         forbid-placeholders = true
-        deny = [\"warnings\"]     warn = [\"ASL040\"]     allow = [\"style\"]
+        deny = [\"warnings\"]     warn = [\"transitions\"]     allow = [\"ASL083\"]
         exclude = [\"vendor/**\"]
     Command-line flags are applied after the file.
 
