@@ -88,6 +88,7 @@ impl StateContext {
     /// Drops the built context object before a long wait; the next driver step rebuilds it.
     pub(crate) fn release_context(&mut self) {
         self.context = None;
+        self.stamp = (0, String::new());
         self.fresh = false;
     }
 
@@ -245,7 +246,9 @@ pub(crate) struct ExecutionInfo {
     pub arn: String,
     /// Where the execution's name starts in `arn`.
     pub name_at: usize,
-    pub input: Value,
+    /// The execution input as compact JSON text: much smaller than a parsed tree, and only read
+    /// when the context object is built.
+    pub input: String,
     pub start_time: SystemTime,
     pub machine_name: &'static str,
 }
@@ -262,7 +265,7 @@ impl ExecutionInfo {
             "Execution".to_owned(),
             json!({
                 "Id": self.arn,
-                "Input": self.input,
+                "Input": serde_json::from_str::<Value>(&self.input).unwrap_or(Value::Null),
                 "Name": self.name(),
                 "RoleArn": role_arn(account),
                 "StartTime": format_timestamp(self.start_time),

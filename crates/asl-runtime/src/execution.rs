@@ -139,7 +139,7 @@ impl Runtime {
             info: ExecutionInfo {
                 name_at: prefix.len(),
                 arn: prefix + &name,
-                input: input.clone(),
+                input: serde_json::to_string(&input).unwrap_or_default(),
                 start_time: self.inner.clock.now(),
                 machine_name: machine.name,
             },
