@@ -988,3 +988,19 @@ fn pass_result_is_never_evaluated() {
     let a = run(&t, &Options::default());
     assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
 }
+
+#[test]
+fn jsonata_lambda_parameters_are_not_variables() {
+    let t = machine(
+        r#""A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $map($states.input.xs, λ($x) { $x * 2 }) %}", "End": true}"#,
+    );
+    assert!(culprits(&t, codes::VARIABLE_NOT_ASSIGNED).is_empty());
+}
+
+#[test]
+fn jsonata_positional_bindings_are_not_variables() {
+    let t = machine(
+        r#""A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input.xs#$i[$i > 0] %}", "End": true}"#,
+    );
+    assert!(culprits(&t, codes::VARIABLE_NOT_ASSIGNED).is_empty());
+}

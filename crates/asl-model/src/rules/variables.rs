@@ -343,7 +343,7 @@ pub fn jsonata_variable_reads(body: &str) -> Vec<String> {
                 i += 1;
             }
             let word: String = chars.get(start..i).unwrap_or_default().iter().collect();
-            if word == "function" {
+            if word == "function" || word == "λ" {
                 in_function_params = true;
             }
             continue;
@@ -370,7 +370,14 @@ pub fn jsonata_variable_reads(body: &str) -> Vec<String> {
                 k += 1;
             }
             let next = chars.get(k).copied();
-            if in_function_params || (next == Some(':') && chars.get(k + 1) == Some(&'=')) {
+            // `@$x` and `#$i` bind the context item and its position.
+            let mut b = start.saturating_sub(1);
+            while b > 0 && chars.get(b - 1).is_some_and(|c| c.is_whitespace()) {
+                b -= 1;
+            }
+            let binder = b > 0 && matches!(chars.get(b - 1), Some('@' | '#'));
+            if in_function_params || binder || (next == Some(':') && chars.get(k + 1) == Some(&'='))
+            {
                 bound.insert(name);
                 continue;
             }
