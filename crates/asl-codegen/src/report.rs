@@ -119,7 +119,9 @@ pub fn errors(diagnostics: &[Diagnostic], origin: &Origin<'_>) -> Vec<Error> {
 
 /// Warnings of the definition as deprecation warnings at their tokens. A `const` marked
 /// `#[deprecated(note = …)]` is used at the culprit's span; rustc then reports "use of deprecated
-/// constant" with our message. Notes are not shown: rustc has no stable way to print them.
+/// constant `_::asl_definition_warning`" followed by our message. (Stable Rust has no API for a
+/// proc macro to emit a warning; this is the established workaround.) `Note` diagnostics are not
+/// shown.
 pub fn warnings(diagnostics: &[Diagnostic], origin: &Origin<'_>) -> TokenStream {
     let mut out = TokenStream::new();
     for diagnostic in diagnostics
@@ -139,4 +141,78 @@ pub fn warnings(diagnostics: &[Diagnostic], origin: &Origin<'_>) -> TokenStream 
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostic() -> Diagnostic {
+        Diagnostic::error(
+            "ASL030",
+            "`Next` `B` names no state",
+            asl_model::Span::new(30, 33),
+        )
+        .with_label("no state with this name")
+        .with_help("did you mean `Bee`?")
+        .with_note("targets are case-sensitive")
+    }
+
+    const TEXT: &str = "{\n  \"StartAt\": \"A\",\n  \"States\": { \"A\": { \"Next\": \"B\" } }\n}";
+
+    #[test]
+    fn file_messages_start_with_path_line_and_column() {
+        let origin = Origin::File {
+            path: "flows/a.asl.json",
+            text: TEXT,
+            literal: Span::call_site(),
+        };
+        let text = message(&diagnostic(), &origin);
+        assert!(text.starts_with("flows/a.asl.json:3:"), "{text}");
+        assert!(text.contains("[ASL030]"));
+    }
+
+    #[test]
+    fn file_messages_carry_a_plain_snippet() {
+        let origin = Origin::File {
+            path: "flows/a.asl.json",
+            text: TEXT,
+            literal: Span::call_site(),
+        };
+        let text = message(&diagnostic(), &origin);
+        assert!(text.contains("no state with this name"), "{text}");
+        assert!(text.contains("help: did you mean `Bee`?"), "{text}");
+        assert!(!text.contains('\u{1b}'), "no colour codes: {text}");
+    }
+
+    #[test]
+    fn inline_messages_list_label_notes_and_help() {
+        let source = InlineSource::from_group(&proc_macro2::Group::new(
+            proc_macro2::Delimiter::Brace,
+            TokenStream::new(),
+        ));
+        let text = message(&diagnostic(), &Origin::Inline(&source));
+        assert_eq!(
+            text,
+            "`Next` `B` names no state [ASL030]\n  = note: no state with this name\n  = note: targets are case-sensitive\n  = help: did you mean `Bee`?"
+        );
+    }
+
+    #[test]
+    fn warnings_become_deprecated_constants() {
+        let source = InlineSource::from_group(&proc_macro2::Group::new(
+            proc_macro2::Delimiter::Brace,
+            TokenStream::new(),
+        ));
+        let warning = diagnostic().with_severity(Severity::Warning);
+        let out = warnings(&[warning], &Origin::Inline(&source)).to_string();
+        assert!(out.contains("deprecated"), "{out}");
+        assert!(
+            errors(
+                &[diagnostic().with_severity(Severity::Warning)],
+                &Origin::Inline(&source)
+            )
+            .is_empty()
+        );
+    }
 }

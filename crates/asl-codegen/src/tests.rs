@@ -264,3 +264,57 @@ fn malformed_inputs_never_panic() {
         assert!(out.contains("compile_error"), "{input} → {out}");
     }
 }
+
+#[test]
+fn distributed_maps_and_item_readers_are_explicit_errors() {
+    let out = expand(
+        r#"struct Big; {
+            "StartAt": "M",
+            "States": {
+                "M": {
+                    "Type": "Map",
+                    "ItemReader": {
+                        "Resource": "arn:aws:states:::s3:getObject",
+                        "ReaderConfig": { "InputType": "JSON" },
+                        "Parameters": { "Bucket": "b", "Key": "k" }
+                    },
+                    "ItemProcessor": {
+                        "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "STANDARD" },
+                        "StartAt": "I",
+                        "States": { "I": { "Type": "Pass", "End": true } }
+                    },
+                    "End": true
+                }
+            }
+        }"#,
+    );
+    assert!(
+        out.contains("a distributed Map is not supported by `asl!` yet"),
+        "{out}"
+    );
+    assert!(
+        out.contains("`ItemReader` is not supported by `asl!` yet"),
+        "{out}"
+    );
+}
+
+#[test]
+fn credentials_are_an_explicit_error() {
+    let out = expand(
+        r#"struct Cross; {
+            "StartAt": "T",
+            "States": {
+                "T": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+                    "Credentials": { "RoleArn": "arn:aws:iam::123456789012:role/r" },
+                    "End": true
+                }
+            }
+        }"#,
+    );
+    assert!(
+        out.contains("`Credentials` is not supported by `asl!` yet"),
+        "{out}"
+    );
+}
