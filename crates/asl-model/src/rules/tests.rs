@@ -1004,3 +1004,72 @@ fn jsonata_positional_bindings_are_not_variables() {
     );
     assert!(culprits(&t, codes::VARIABLE_NOT_ASSIGNED).is_empty());
 }
+
+#[test]
+fn null_items_path_is_a_warning_on_the_null() {
+    let t = machine(
+        r#""A": {"Type": "Map", "ItemsPath": null, "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}, "End": true}"#,
+    );
+    assert_eq!(culprits(&t, codes::NULL_ITEMS_PATH), ["null"]);
+}
+
+#[test]
+fn non_string_intrinsic_in_cause_path_points_at_the_name() {
+    let t = machine(r#""A": {"Type": "Fail", "CausePath": "States.ArrayLength($.e)"}"#);
+    assert_eq!(
+        culprits(&t, codes::INTRINSIC_NOT_ALLOWED),
+        ["States.ArrayLength"]
+    );
+}
+
+#[test]
+fn activity_without_any_timeout_points_at_the_resource() {
+    let t = machine(
+        r#""A": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:1:activity:a", "End": true}"#,
+    );
+    assert_eq!(
+        culprits(&t, codes::CALLBACK_WITHOUT_TIMEOUT),
+        [r#""arn:aws:states:us-east-1:1:activity:a""#]
+    );
+}
+
+#[test]
+fn wildcard_in_result_path_points_at_the_wildcard() {
+    let t = machine(r#""A": {"Type": "Pass", "ResultPath": "$.a[*]", "End": true}"#);
+    let found = culprits(&t, codes::REFERENCE_PATH_REQUIRED);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].contains('*'), "{found:?}");
+}
+
+#[test]
+fn both_next_and_end_points_at_end() {
+    let t = machine(r#""A": {"Type": "Pass", "Next": "B", "End": true}, "B": {"Type": "Succeed"}"#);
+    let found = culprits(&t, codes::NEXT_OR_END);
+    assert!(found == [r#""End""#] || found == ["true"], "{found:?}");
+}
+
+#[test]
+fn choice_rule_without_operator_points_at_the_rule() {
+    let t = machine(
+        r#""A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "Next": "B"}]}, "B": {"Type": "Succeed"}"#,
+    );
+    assert_eq!(
+        culprits(&t, codes::CHOICE_OPERATOR),
+        [r#"{"Variable": "$.x", "Next": "B"}"#]
+    );
+}
+
+#[test]
+fn nested_next_points_at_the_nested_next() {
+    let t = machine(
+        r#""A": {"Type": "Choice", "Choices": [{"Not": {"Variable": "$.a", "IsNull": true, "Next": "B"}, "Next": "B"}]}, "B": {"Type": "Succeed"}"#,
+    );
+    let a = run(&t, &Options::default());
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == codes::NESTED_CHOICE_NEXT)
+        .expect("reported");
+    let first_next = t.find(r#""Next""#).expect("next");
+    assert_eq!(d.span.start, first_next);
+}
