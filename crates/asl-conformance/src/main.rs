@@ -91,12 +91,17 @@ fn config(args: &Args) -> Result<Config, String> {
         jobs: args.jobs.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         }),
+        // Another work folder gets its own package name: scratch crates sharing the target
+        // folder would otherwise overwrite each other's binary.
+        package: args.work_dir.as_deref().map_or_else(
+            || scratch::PACKAGE.to_owned(),
+            |dir| scratch::package_for(&absolute(dir)),
+        ),
         work_dir: args
             .work_dir
             .as_deref()
             .map_or_else(|| target_dir.join("asl-conformance"), absolute),
         target_dir,
-        package: scratch::PACKAGE.to_owned(),
         asl_dir,
         lockfile: lockfile.is_file().then_some(lockfile),
         precheck: args.precheck,

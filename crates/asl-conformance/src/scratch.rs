@@ -22,6 +22,18 @@ pub const PACKAGE: &str = "asl-conformance-cases";
 /// How many builds a run may spend on dropping rejected cases and finding culprits.
 pub const MAX_BUILDS: usize = 30;
 
+/// The package name for a scratch crate in `dir`: the default name plus a stable hash of the
+/// folder (FNV-1a, so it is the same from run to run).
+pub fn package_for(dir: &Path) -> String {
+    let hash = dir
+        .to_string_lossy()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{PACKAGE}-{:08x}", hash & 0xffff_ffff)
+}
+
 /// A case as the scratch crate knows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -832,6 +844,14 @@ mod tests {
         });
         assert_eq!(built.rejected.len(), 8);
         assert!(builds <= MAX_BUILDS);
+    }
+
+    #[test]
+    fn work_folders_get_distinct_stable_package_names() {
+        let a = package_for(Path::new("/tmp/a"));
+        assert_eq!(a, package_for(Path::new("/tmp/a")));
+        assert_ne!(a, package_for(Path::new("/tmp/b")));
+        assert!(a.starts_with("asl-conformance-cases-"));
     }
 
     #[test]
