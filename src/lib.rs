@@ -3,19 +3,52 @@
 //!
 //! Depend on this crate only: it brings the `asl!` macro and the runtime the generated code uses.
 //!
-//! ```ignore
+//! ```
+//! use std::sync::Arc;
+//!
+//! use asl::runtime::{RequestResponse, Runtime, TaskFailure};
+//! use serde_json::{Value, json};
+//!
 //! asl::asl! {
-//!     /// Publishes a greeting.
+//!     /// Greets a customer through an SNS-like topic.
 //!     pub struct Greet; {
 //!         "StartAt": "Publish",
 //!         "States": {
-//!             "Publish": { "Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": true }
+//!             "Publish": {
+//!                 "Type": "Task",
+//!                 "Resource": "arn:aws:states:::sns:publish",
+//!                 "Parameters": {
+//!                     "TopicArn": "arn:aws:sns:us-east-1:123456789012:greetings",
+//!                     "Message.$": "States.Format('hello, {}', $.name)"
+//!                 },
+//!                 "ResultPath": "$.sent",
+//!                 "End": true
+//!             }
 //!         }
 //!     }
 //! }
-//! // or, from a file next to Cargo.toml:
-//! asl::asl!(pub struct Order, "flows/order.asl.json");
+//!
+//! // The generated trait lists what the definition calls; leaving a method out does not build.
+//! struct Topic;
+//!
+//! impl GreetIntegrations for Topic {
+//!     async fn sns_publish(&self, call: RequestResponse) -> Result<Value, TaskFailure> {
+//!         assert_eq!(call.parameters()["Message"], "hello, Ada");
+//!         Ok(json!({ "MessageId": "m-1" }))
+//!     }
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let result = Greet::run(&Runtime::new(), Arc::new(Topic), json!({ "name": "Ada" })).await;
+//! assert_eq!(
+//!     result.output(),
+//!     Some(&json!({ "name": "Ada", "sent": { "MessageId": "m-1" } }))
+//! );
+//! # });
 //! ```
+//!
+//! Or from a file next to `Cargo.toml`: `asl::asl!(pub struct Order, "flows/order.asl.json");`.
+//! See the `asl!` documentation for what is generated.
 
 pub use asl_macros::asl;
 pub use asl_runtime as runtime;
