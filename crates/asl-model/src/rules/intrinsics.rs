@@ -38,6 +38,7 @@ fn check_level(call: &IntrinsicCall, level: usize, out: &mut Vec<CallFinding>) {
             ));
         }
         Some(spec) => {
+            literal_values(call, out);
             if !spec.accepts_arity(call.args.len()) {
                 let expected = match spec.max_args {
                     Some(max) if max == spec.min_args => format!("{max}"),
@@ -116,4 +117,84 @@ fn literal_mismatch(kind: ArgKind, arg: &Argument) -> Option<&'static str> {
         ArgKind::Array | ArgKind::Object | ArgKind::PathOnly => false,
     };
     (!ok).then_some(found)
+}
+
+/// Hash algorithms `States.Hash` knows.
+const HASH_ALGORITHMS: [&str; 5] = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
+
+/// Literal arguments whose value (not just kind) can never work.
+fn literal_values(call: &IntrinsicCall, out: &mut Vec<CallFinding>) {
+    let number = |i: usize| match call.args.get(i) {
+        Some(Argument::Number { number, span }) => Some((number.value, *span)),
+        _ => None,
+    };
+    match call.name.as_str() {
+        "States.Hash" => {
+            if let Some(Argument::String { value, span }) = call.args.get(1)
+                && !HASH_ALGORITHMS.contains(&value.as_str())
+            {
+                let help = crate::diagnostic::did_you_mean(value, HASH_ALGORITHMS)
+                    .map(|a| format!("did you mean `{a}`?"));
+                out.push((
+                    codes::INTRINSIC_ARITY,
+                    format!("`{value}` is not a hash algorithm of `States.Hash`"),
+                    *span,
+                    help.or_else(|| Some(format!("use one of {}", HASH_ALGORITHMS.join(", ")))),
+                ));
+            }
+        }
+        "States.JsonMerge" => {
+            if let Some(Argument::Bool { value: true, span }) = call.args.get(2) {
+                out.push((
+                    codes::INTRINSIC_ARITY,
+                    "`States.JsonMerge` only merges shallowly; its third argument must be `false`"
+                        .to_owned(),
+                    *span,
+                    None,
+                ));
+            }
+        }
+        "States.ArrayRange" => {
+            if let Some((step, span)) = number(2)
+                && step == 0.0
+            {
+                out.push((
+                    codes::INTRINSIC_ARITY,
+                    "the step of `States.ArrayRange` cannot be 0".to_owned(),
+                    span,
+                    None,
+                ));
+            }
+            if let (Some((a, _)), Some((b, _)), Some((step, span))) =
+                (number(0), number(1), number(2))
+                && step != 0.0
+            {
+                let items = ((b - a) / step).floor() + 1.0;
+                if items > crate::catalog::limits::MAX_ARRAY_RANGE_ITEMS as f64 {
+                    out.push((
+                        codes::INTRINSIC_ARITY,
+                        format!(
+                            "`States.ArrayRange` would produce {items} items; the limit is {}",
+                            crate::catalog::limits::MAX_ARRAY_RANGE_ITEMS
+                        ),
+                        span,
+                        None,
+                    ));
+                }
+            }
+        }
+        "States.ArrayPartition" => {
+            if let Some((size, span)) = number(1)
+                && size <= 0.0
+            {
+                out.push((
+                    codes::INTRINSIC_ARITY,
+                    "the chunk size of `States.ArrayPartition` must be positive".to_owned(),
+                    span,
+                    None,
+                ));
+            }
+        }
+        _ => {}
+    }
 }

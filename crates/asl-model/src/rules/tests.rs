@@ -1073,3 +1073,35 @@ fn nested_next_points_at_the_nested_next() {
     let first_next = t.find(r#""Next""#).expect("next");
     assert_eq!(d.span.start, first_next);
 }
+
+#[test]
+fn unknown_hash_algorithm_is_reported_with_a_suggestion() {
+    let t = machine(
+        r#""A": {"Type": "Pass", "Parameters": {"h.$": "States.Hash($.d, 'SHA256')"}, "End": true}"#,
+    );
+    assert_eq!(culprits(&t, codes::INTRINSIC_ARITY), ["'SHA256'"]);
+    assert_eq!(
+        help_of(&t, codes::INTRINSIC_ARITY).as_deref(),
+        Some("did you mean `SHA-256`?")
+    );
+}
+
+#[test]
+fn array_range_over_a_thousand_items_is_reported() {
+    let t = machine(
+        r#""A": {"Type": "Pass", "Parameters": {"r.$": "States.ArrayRange(1, 5000, 1)"}, "End": true}"#,
+    );
+    assert_eq!(culprits(&t, codes::INTRINSIC_ARITY).len(), 1);
+    let t = machine(
+        r#""A": {"Type": "Pass", "Parameters": {"r.$": "States.ArrayRange(1, 1000, 1)"}, "End": true}"#,
+    );
+    assert!(culprits(&t, codes::INTRINSIC_ARITY).is_empty());
+}
+
+#[test]
+fn deep_json_merge_is_reported() {
+    let t = machine(
+        r#""A": {"Type": "Pass", "Parameters": {"m.$": "States.JsonMerge($.a, $.b, true)"}, "End": true}"#,
+    );
+    assert_eq!(culprits(&t, codes::INTRINSIC_ARITY), ["true"]);
+}
