@@ -89,7 +89,9 @@ struct Generator<'a> {
 
 impl Generator<'_> {
     fn finish(&mut self, header: &Header, machine: &StateMachine, root: &Ident) -> TokenStream {
-        let Header { attrs, vis, name } = header;
+        let Header {
+            attrs, vis, name, ..
+        } = header;
         let rt = rt();
         let json = json();
         let trait_name = &self.trait_name;

@@ -14,9 +14,19 @@ use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream, TokenTree
 use crate::error::{Error, Errors};
 use crate::literal;
 
+/// Settings given as `#[asl(…)]` before the type: how the definition is checked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// `#[asl(express)]`: check the definition as an Express workflow.
+    pub express: bool,
+    /// `#[asl(forbid_cfn_placeholders)]`: report CloudFormation `${…}` placeholders.
+    pub forbid_cfn_placeholders: bool,
+}
+
 /// The generated type's outer attributes (docs included), visibility and name.
 pub struct Header {
     pub attrs: Vec<TokenStream>,
+    pub settings: Settings,
     pub vis: TokenStream,
     pub name: Ident,
 }
@@ -95,10 +105,15 @@ pub fn parse(input: TokenStream) -> Result<MacroInput, Errors> {
 
 fn parse_header(cursor: &mut Cursor) -> Result<Header, Errors> {
     let mut attrs = Vec::new();
+    let mut settings = Settings::default();
     while cursor.is_punct('#') {
         let pound = cursor.next();
         match cursor.next() {
             Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Bracket => {
+                if let Some(words) = asl_attribute(&group) {
+                    read_settings(words, &mut settings)?;
+                    continue;
+                }
                 let mut attr = TokenStream::new();
                 attr.extend(pound);
                 attr.extend([TokenTree::Group(group)]);
@@ -133,7 +148,45 @@ fn parse_header(cursor: &mut Cursor) -> Result<Header, Errors> {
             return Err(Error::new(span, "expected the name of the generated type").into());
         }
     };
-    Ok(Header { attrs, vis, name })
+    Ok(Header {
+        attrs,
+        settings,
+        vis,
+        name,
+    })
+}
+
+/// The tokens inside `asl(…)` when the attribute is ours.
+fn asl_attribute(group: &Group) -> Option<TokenStream> {
+    let mut tokens = group.stream().into_iter();
+    match (tokens.next(), tokens.next(), tokens.next()) {
+        (Some(TokenTree::Ident(name)), Some(TokenTree::Group(args)), None)
+            if name == "asl" && args.delimiter() == Delimiter::Parenthesis =>
+        {
+            Some(args.stream())
+        }
+        _ => None,
+    }
+}
+
+fn read_settings(words: TokenStream, settings: &mut Settings) -> Result<(), Errors> {
+    for token in words {
+        match token {
+            TokenTree::Ident(word) if word == "express" => settings.express = true,
+            TokenTree::Ident(word) if word == "forbid_cfn_placeholders" => {
+                settings.forbid_cfn_placeholders = true;
+            }
+            TokenTree::Punct(p) if p.as_char() == ',' => {}
+            other => {
+                return Err(Error::new(
+                    other.span(),
+                    "unknown `asl` setting; expected `express` or `forbid_cfn_placeholders`",
+                )
+                .into());
+            }
+        }
+    }
+    Ok(())
 }
 
 fn parse_body(cursor: &mut Cursor) -> Result<Body, Errors> {
@@ -201,6 +254,32 @@ mod tests {
         assert_eq!(input.header.vis.to_string(), "pub (crate)");
         assert_eq!(input.header.attrs.len(), 1);
         assert!(matches!(input.body, Body::Inline(_)));
+    }
+
+    #[test]
+    fn asl_settings_are_read_and_not_passed_on() {
+        let Ok(input) = parse(quote! {
+            #[asl(express, forbid_cfn_placeholders)]
+            #[derive(Debug)]
+            struct Fast; {}
+        }) else {
+            panic!("should parse")
+        };
+        assert!(input.header.settings.express);
+        assert!(input.header.settings.forbid_cfn_placeholders);
+        assert_eq!(input.header.attrs.len(), 1);
+    }
+
+    #[test]
+    fn unknown_settings_are_rejected() {
+        assert!(
+            message(parse(quote!(
+                #[asl(turbo)]
+                struct X;,
+                {}
+            )))
+            .starts_with("unknown `asl` setting")
+        );
     }
 
     #[test]

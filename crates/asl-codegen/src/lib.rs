@@ -120,7 +120,12 @@ fn finish(
     origin: &Origin<'_>,
     extra: TokenStream,
 ) -> TokenStream {
-    let analysis = asl_model::analyze(text, format, &asl_model::Options::default());
+    let options = asl_model::Options {
+        express: header.settings.express,
+        forbid_cfn_placeholders: header.settings.forbid_cfn_placeholders,
+        ..asl_model::Options::default()
+    };
+    let analysis = asl_model::analyze(text, format, &options);
     let warnings = report::warnings(&analysis.diagnostics, origin);
     let mut errors = Errors(report::errors(&analysis.diagnostics, origin));
     let machine = match analysis.machine {
@@ -150,7 +155,9 @@ fn finish(
 /// The user's type alone plus the errors: later uses of the type then fail only where they use
 /// generated methods, instead of with "cannot find type".
 fn with_type(header: &Header, errors: Errors) -> TokenStream {
-    let Header { attrs, vis, name } = header;
+    let Header {
+        attrs, vis, name, ..
+    } = header;
     let errors = errors.to_compile_errors();
     quote! {
         #(#attrs)*

@@ -318,3 +318,23 @@ fn credentials_are_an_explicit_error() {
         "{out}"
     );
 }
+
+#[test]
+fn express_setting_applies_the_express_rules() {
+    let definition = r#"{
+        "StartAt": "Ask",
+        "States": {
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": { "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody": { "t.$": "$$.Task.Token" } },
+                "HeartbeatSeconds": 30,
+                "End": true
+            }
+        }
+    }"#;
+    let standard = expand(&format!("struct Slow; {definition}"));
+    let express = expand(&format!("#[asl(express)] struct Slow; {definition}"));
+    assert_eq!(compile_errors(&standard), 0, "{standard}");
+    assert!(compile_errors(&express) >= 1, "{express}");
+}
