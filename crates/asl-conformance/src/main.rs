@@ -45,6 +45,18 @@ fn main() -> ExitCode {
     if !failures.is_empty() {
         println!("{failures}");
     }
+    let reasons = report::reasons(&results);
+    if !reasons.is_empty() {
+        println!("why cases did not pass:");
+        for (count, reason) in reasons.iter().take(20) {
+            let reason: String = reason.chars().take(160).collect();
+            println!("{count:>5}  {reason}");
+        }
+        if reasons.len() > 20 {
+            println!("       … and {} other reasons", reasons.len() - 20);
+        }
+        println!();
+    }
     print!("{}", report::table(&results));
     println!("{}", report::summary_line(&results));
     let all_passed = results

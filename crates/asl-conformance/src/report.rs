@@ -155,6 +155,44 @@ pub fn failures(results: &[CaseResult], verbose: bool) -> String {
     out
 }
 
+/// The reasons cases did not pass, most frequent first, with how many cases each:
+/// rejections grouped by the compiler's message (without its location), failures by their
+/// first difference.
+pub fn reasons(results: &[CaseResult]) -> Vec<(usize, String)> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for result in results {
+        let reason = match &result.verdict {
+            Verdict::Passed { .. } => continue,
+            Verdict::Failed { reason, .. } => reason.clone(),
+            Verdict::Rejected { diagnostic } => {
+                let first = diagnostic
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("rejected by the compiler");
+                format!("rejected: {}", without_location(first))
+            }
+        };
+        *counts.entry(reason).or_default() += 1;
+    }
+    let mut reasons: Vec<(usize, String)> = counts.into_iter().map(|(r, n)| (n, r)).collect();
+    reasons.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    reasons
+}
+
+/// `error: file.json:4:40: message` → `message`.
+fn without_location(line: &str) -> &str {
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    let mut parts = line.splitn(4, ':');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(_file), Some(row), Some(column), Some(rest))
+            if row.trim().parse::<u32>().is_ok() && column.trim().parse::<u32>().is_ok() =>
+        {
+            rest.trim_start()
+        }
+        _ => line,
+    }
+}
+
 /// Every result as JSON, for tools: `[{"name", "category", "verdict": "passed" | "failed" |
 /// "rejected", "strict", "message", "details"}]`.
 pub fn to_json(results: &[CaseResult]) -> serde_json::Value {
@@ -232,6 +270,34 @@ mod tests {
             ),
         ];
         assert_eq!(summary_line(&results), "1 passed, 2 failed");
+    }
+
+    #[test]
+    fn reasons_group_rejections_without_their_location() {
+        let rejected = |name: &str, diagnostic: &str| {
+            result(
+                name,
+                "x",
+                Verdict::Rejected {
+                    diagnostic: diagnostic.to_owned(),
+                },
+            )
+        };
+        let results = [
+            rejected(
+                "a",
+                "error: definitions/a.json:3:9: a JSONata state is not supported\nsnippet",
+            ),
+            rejected("b", "definition.json:7:1: a JSONata state is not supported"),
+            rejected("c", "error: something else"),
+        ];
+        assert_eq!(
+            reasons(&results),
+            [
+                (2, "rejected: a JSONata state is not supported".to_owned()),
+                (1, "rejected: something else".to_owned()),
+            ]
+        );
     }
 
     #[test]
