@@ -14,6 +14,9 @@
 //! `DIR/loop_input.json` and `DIR/map_input.json`, read at run time), then runs it with
 //! `cargo run --release`, forwarding the other arguments. Both share `benches/support/measure.rs`.
 //!
+//! Without `--bench` (which `cargo bench` passes), for instance under `cargo test --benches`, it
+//! only checks that each machine's output equals the hand-written function's, and exits.
+//!
 //! Other arguments: `--budget-ms N` (time per series, default 2000), `--process-runs N`
 //! (whole-process runs, default 5), `--tsv` (also print tab-separated rows), `--once NAME` (one
 //! execution, then exit: for whole-process timing and for profilers such as callgrind), and
