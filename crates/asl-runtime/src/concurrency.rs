@@ -18,7 +18,9 @@ use crate::error::{StatesError, error_output, names};
 use crate::history::{EventType, StateKind};
 use crate::retry::{FailureKind, RetryCounters};
 use crate::spec::{MapSpec, Number, ParallelSpec};
-use crate::state::{StateOutcome, catch_or_fail, effective_input, finish_result, retry_after};
+use crate::state::{
+    StateOutcome, catch_or_fail, effective_input, finish_result, located, retry_after,
+};
 
 /// The future of one Parallel branch (or any boxed nested machine).
 pub type BranchFuture = Pin<Box<dyn Future<Output = Result<Value, StatesError>> + Send + 'static>>;
@@ -56,20 +58,21 @@ where
             });
             match result {
                 Ok(output) => {
-                    ctx.record(EventType::MapStateSucceeded, json!({"name": spec.name}));
+                    ctx.record(EventType::MapStateSucceeded, || json!({"name": spec.name}));
                     ctx.exit(StateKind::Map, &output);
                     return StateOutcome::Next(output);
                 }
                 Err(err) => {
                     ctx.record(
                         EventType::MapStateFailed,
-                        json!({"name": spec.name, "error": err.error, "cause": err.cause}),
+                        || json!({"name": spec.name, "error": err.error, "cause": err.cause}),
                     );
                     let failure = (err, FailureKind::Other);
                     if retry_after(ctx, &spec.retry, &mut counters, &failure).await {
                         continue;
                     }
-                    return catch_or_fail(ctx, &spec.catch, input, failure);
+                    let outcome = catch_or_fail(ctx, &spec.catch, input, failure);
+                    return located(ctx, outcome);
                 }
             }
         }
@@ -101,12 +104,12 @@ where
         )));
     };
     let limit = match &spec.max_concurrency {
-        Some(n) => count(ctx, n, &effective, "MaxConcurrencyPath")?,
+        Some(n) => count(ctx, n, &effective, "MaxConcurrency")?,
         None => 0,
     };
     let tolerance = Tolerance {
         count: match &spec.tolerated_failure_count {
-            Some(n) => Some(count(ctx, n, &effective, "ToleratedFailureCountPath")?),
+            Some(n) => Some(count(ctx, n, &effective, "ToleratedFailureCount")?),
             None => None,
         },
         percentage: match &spec.tolerated_failure_percentage {
@@ -129,7 +132,7 @@ where
     }
     ctx.record(
         EventType::MapStateStarted,
-        json!({"name": spec.name, "length": inputs.len()}),
+        || json!({"name": spec.name, "length": inputs.len()}),
     );
     let results = run_all(
         ctx,
@@ -177,7 +180,7 @@ where
                 Ok(output) => {
                     ctx.record(
                         EventType::ParallelStateSucceeded,
-                        json!({"name": spec.name}),
+                        || json!({"name": spec.name}),
                     );
                     ctx.exit(StateKind::Parallel, &output);
                     return StateOutcome::Next(output);
@@ -185,13 +188,14 @@ where
                 Err(err) => {
                     ctx.record(
                         EventType::ParallelStateFailed,
-                        json!({"name": spec.name, "error": err.error, "cause": err.cause}),
+                        || json!({"name": spec.name, "error": err.error, "cause": err.cause}),
                     );
                     let failure = (err, FailureKind::Other);
                     if retry_after(ctx, &spec.retry, &mut counters, &failure).await {
                         continue;
                     }
-                    return catch_or_fail(ctx, &spec.catch, input, failure);
+                    let outcome = catch_or_fail(ctx, &spec.catch, input, failure);
+                    return located(ctx, outcome);
                 }
             }
         }
@@ -215,7 +219,10 @@ where
         Some(t) => t.evaluate(&effective, &ctx.env())?,
         None => effective,
     };
-    ctx.record(EventType::ParallelStateStarted, json!({"name": spec.name}));
+    ctx.record(
+        EventType::ParallelStateStarted,
+        || json!({"name": spec.name}),
+    );
     let inputs = vec![branch_input; spec.branches];
     ctx.release_context();
     let results = run_all(ctx, inputs, 0, Tolerance::default(), Kind::Parallel, branch).await?;
@@ -280,7 +287,7 @@ where
     let mut spawn_next = |running: &mut JoinSet<_>| {
         if let Some((index, input)) = queue.next() {
             if kind == Kind::Map {
-                ctx.record(EventType::MapIterationStarted, json!({"index": index}));
+                ctx.record(EventType::MapIterationStarted, || json!({"index": index}));
             }
             let future = start(index, ctx.child(), input);
             running
@@ -308,7 +315,7 @@ where
         match outcome {
             Ok(value) => {
                 if kind == Kind::Map {
-                    ctx.record(EventType::MapIterationSucceeded, json!({"index": index}));
+                    ctx.record(EventType::MapIterationSucceeded, || json!({"index": index}));
                 }
                 if let Some(slot) = results.get_mut(index) {
                     *slot = value;
@@ -319,7 +326,7 @@ where
                 if kind == Kind::Map {
                     ctx.record(
                         EventType::MapIterationFailed,
-                        json!({"index": index, "error": err.error, "cause": err.cause}),
+                        || json!({"index": index, "error": err.error, "cause": err.cause}),
                     );
                 }
                 if !tolerance.tolerates(failed, total) {
@@ -342,38 +349,59 @@ where
     Ok(results)
 }
 
-/// A `MaxConcurrency` or `ToleratedFailureCount` value: a non-negative integer.
+/// A `MaxConcurrency` or `ToleratedFailureCount` value: a non-negative integer. `field` is the
+/// literal field's name; AWS's causes name the `…Path` form for bad path values.
 fn count(
     ctx: &StateContext,
     n: &Number,
     effective: &Value,
     field: &str,
 ) -> Result<u64, StatesError> {
-    let value = match n {
-        Number::Fixed(f) => json!(f),
-        Number::Path(p) => p.select(effective, &ctx.env(), field)?,
+    let (value, path) = match n {
+        Number::Fixed(f) => (json!(f), None),
+        Number::Path(p) => (
+            p.select(effective, &ctx.env(), &format!("{field}Path"))?,
+            Some(p),
+        ),
     };
     match value.as_f64() {
         Some(f) if f >= 0.0 && f.fract() == 0.0 => Ok(f as u64),
-        Some(f) if f < 0.0 => Err(StatesError::runtime(format!(
-            "The {field} field cannot be negative: {value}"
-        ))),
+        Some(f) if f < 0.0 => Err(StatesError::runtime(format!("{field} cannot be negative."))),
         _ => Err(StatesError::runtime(format!(
-            "The {field} field is not a valid integer: {value}"
+            "The {field}Path field refers to value \"{}\" which is not a valid integer: {}",
+            plain_text(&value),
+            path.map_or("", |p| p.text())
         ))),
     }
 }
 
 /// A `ToleratedFailurePercentage` value: a number from 0 to 100.
 fn percentage(ctx: &StateContext, n: &Number, effective: &Value) -> Result<f64, StatesError> {
-    let value = match n {
-        Number::Fixed(f) => json!(f),
-        Number::Path(p) => p.select(effective, &ctx.env(), "ToleratedFailurePercentagePath")?,
+    const FIELD: &str = "ToleratedFailurePercentage";
+    let (value, path) = match n {
+        Number::Fixed(f) => (json!(f), None),
+        Number::Path(p) => (
+            p.select(effective, &ctx.env(), "ToleratedFailurePercentagePath")?,
+            Some(p),
+        ),
     };
     match value.as_f64() {
         Some(f) if (0.0..=100.0).contains(&f) => Ok(f),
-        _ => Err(StatesError::runtime(format!(
-            "The ToleratedFailurePercentagePath field must be between 0 and 100: {value}"
+        Some(_) => Err(StatesError::runtime(format!(
+            "{FIELD} must be between 0 and 100."
         ))),
+        None => Err(StatesError::runtime(format!(
+            "The {FIELD}Path field refers to value \"{}\" which is not a valid number: {}",
+            plain_text(&value),
+            path.map_or("", |p| p.text())
+        ))),
+    }
+}
+
+/// A value as AWS quotes it in causes: strings bare, everything else as compact JSON.
+fn plain_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }

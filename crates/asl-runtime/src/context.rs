@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Map, Value, json};
 
 use crate::clock::{Clock, format_timestamp};
+use crate::error::StatesError;
 use crate::execution::ExecutionShared;
 use crate::history::{EventType, HistoryEvent, StateKind};
 use crate::path::Env;
@@ -27,6 +28,8 @@ pub struct StateContext {
     entered_at: SystemTime,
     retry_count: u32,
     fresh: bool,
+    /// Id of the event that entered the current state.
+    entered_event: u64,
     /// The last formatted entered time and its millisecond.
     stamp: (u128, String),
 }
@@ -52,6 +55,7 @@ impl StateContext {
             entered_at,
             retry_count: 0,
             fresh: false,
+            entered_event: 0,
             stamp: (0, String::new()),
         }
     }
@@ -66,6 +70,7 @@ impl StateContext {
             entered_at: self.entered_at,
             retry_count: 0,
             fresh: false,
+            entered_event: 0,
             stamp: (0, String::new()),
         }
     }
@@ -124,23 +129,19 @@ impl StateContext {
         self.entered_at = self.exec.runtime.clock.now();
         self.retry_count = 0;
         self.fresh = false;
-        if self.exec.records_history() {
-            self.record(
-                EventType::StateEntered(kind),
-                json!({"name": name, "input": input}),
-            );
-        }
+        self.entered_event = self.record(
+            EventType::StateEntered(kind),
+            || json!({"name": name, "input": input}),
+        );
         self.refresh();
     }
 
     /// Records `…StateExited` with the state's output.
     pub(crate) fn exit(&self, kind: StateKind, output: &Value) {
-        if self.exec.records_history() {
-            self.record(
-                EventType::StateExited(kind),
-                json!({"name": self.state_name, "output": output}),
-            );
-        }
+        self.record(
+            EventType::StateExited(kind),
+            || json!({"name": self.state_name, "output": output}),
+        );
     }
 
     pub(crate) fn set_retry_count(&mut self, count: u32) {
@@ -149,9 +150,28 @@ impl StateContext {
         self.refresh();
     }
 
-    /// Appends an event to the history (when the execution records one).
-    pub fn record(&self, event_type: EventType, details: Value) {
-        self.exec.record(event_type, details);
+    /// Counts an event and, when the execution keeps a history, appends it with the details
+    /// `details` builds. Returns the event's id.
+    pub fn record(&self, event_type: EventType, details: impl FnOnce() -> Value) -> u64 {
+        self.exec.record(event_type, details)
+    }
+
+    /// Prefixes a `States.Runtime` cause the way AWS does, naming the state and the id of the
+    /// event that entered it: `An error occurred while executing the state 'X' (entered at the
+    /// event id #2). …`. Other errors, and causes that already carry a prefix, are unchanged.
+    pub fn locate(&self, mut err: StatesError) -> StatesError {
+        const PREFIX: &str = "An error occurred while executing the state";
+        if err.is(crate::error::names::RUNTIME)
+            && !self.state_name.is_empty()
+            && !err.cause.as_deref().is_some_and(|c| c.starts_with(PREFIX))
+        {
+            let cause = err.cause.take().unwrap_or_default();
+            err.cause = Some(format!(
+                "{PREFIX} '{}' (entered at the event id #{}). {cause}",
+                self.state_name, self.entered_event
+            ));
+        }
+        err
     }
 
     /// Whether history events are kept (building their details costs time).
@@ -305,12 +325,17 @@ impl History {
         }
     }
 
-    pub(crate) fn push(&self, timestamp: SystemTime, event_type: EventType, details: Value) {
+    pub(crate) fn push(
+        &self,
+        id: u64,
+        timestamp: SystemTime,
+        event_type: EventType,
+        details: Value,
+    ) {
         let mut events = match self.events.lock() {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         };
-        let id = events.len() as u64 + 1;
         events.push(HistoryEvent {
             id,
             timestamp,

@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -134,6 +135,7 @@ impl Runtime {
             runtime: Arc::clone(&self.inner),
             history: self.inner.record_history.then(History::new),
             end: Mutex::new(End::default()),
+            events: AtomicU64::new(0),
             ended: Notify::new(),
             stop_requested: Notify::new(),
             info: ExecutionInfo {
@@ -144,16 +146,13 @@ impl Runtime {
                 machine_name: machine.name,
             },
         });
-        if shared.records_history() {
-            shared.record(
-                EventType::ExecutionStarted,
-                json!({
-                    "input": input,
-                    "roleArn": role_arn(account),
-                    "stateMachineArn": machine_arn(region, account, machine.name),
-                }),
-            );
-        }
+        shared.record(EventType::ExecutionStarted, || {
+            json!({
+                "input": input,
+                "roleArn": role_arn(account),
+                "stateMachineArn": machine_arn(region, account, machine.name),
+            })
+        });
         let ctx = StateContext::new(Arc::clone(&shared), Variables::new());
         // Boxed once: moving the body through `supervise` and `select!` would otherwise keep
         // several copies of its state in the spawned task.
@@ -271,6 +270,8 @@ pub(crate) struct ExecutionShared {
     /// The result once ended, and a stop request while running (one small lock, two wake-ups:
     /// lighter than channels for a million parked executions).
     end: Mutex<End>,
+    /// Events so far (counted even when the history is not kept).
+    events: AtomicU64,
     ended: Notify,
     stop_requested: Notify,
 }
@@ -321,10 +322,14 @@ impl ExecutionShared {
         self.history.is_some()
     }
 
-    pub(crate) fn record(&self, event_type: EventType, details: Value) {
+    /// Counts an event (its id is what AWS's messages cite) and, when history is kept, records
+    /// it with the details built by `details`. Returns the event's id.
+    pub(crate) fn record(&self, event_type: EventType, details: impl FnOnce() -> Value) -> u64 {
+        let id = self.events.fetch_add(1, Ordering::Relaxed) + 1;
         if let Some(history) = &self.history {
-            history.push(self.runtime.clock.now(), event_type, details);
+            history.push(id, self.runtime.clock.now(), event_type, details());
         }
+        id
     }
 
     fn record_end(&self, result: &ExecutionResult) {
@@ -345,7 +350,7 @@ impl ExecutionShared {
                 json!({"error": error, "cause": cause}),
             ),
         };
-        self.record(event_type, details);
+        self.record(event_type, || details);
     }
 }
 

@@ -53,6 +53,14 @@ impl StateOutcome {
 /// `States.HeartbeatTimeout`).
 pub(crate) type Failure = (StatesError, FailureKind);
 
+/// Names the state in a `States.Runtime` cause, as AWS does.
+pub(crate) fn located(ctx: &StateContext, outcome: StateOutcome) -> StateOutcome {
+    match outcome {
+        StateOutcome::Failed(err) => StateOutcome::Failed(ctx.locate(err)),
+        other => other,
+    }
+}
+
 fn plain(err: StatesError) -> Failure {
     (err, FailureKind::Other)
 }
@@ -170,24 +178,20 @@ fn integer_at(
     field: &str,
 ) -> Result<u64, StatesError> {
     let value = path.select(input, &ctx.env(), field)?;
-    match &value {
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                return Ok(u);
-            }
-            if n.as_i64().is_some_and(|i| i < 0) || n.as_f64().is_some_and(|f| f < 0.0) {
-                return Err(StatesError::runtime(format!(
-                    "The {field} field references a negative value: {value}"
-                )));
-            }
-            Err(StatesError::runtime(format!(
-                "The value of the {field} field '{value}' cannot be parsed as a long"
-            )))
-        }
-        _ => Err(StatesError::runtime(format!(
-            "The value of the {field} field '{value}' must be a non-negative integer"
-        ))),
+    if let Some(u) = value.as_u64() {
+        return Ok(u);
     }
+    if value.as_i64().is_some_and(|i| i < 0) {
+        return Err(StatesError::runtime(format!(
+            "The {field} parameter references a negative value: {} == {value}",
+            path.text()
+        )));
+    }
+    // AWS's wording, e.g. `… cannot be parsed as a long value: $.input.waitSeconds == -1.5`.
+    Err(StatesError::runtime(format!(
+        "The {field} parameter cannot be parsed as a long value: {} == {value}",
+        path.text()
+    )))
 }
 
 fn seconds_value(
@@ -254,14 +258,15 @@ where
                             ctx.exit(StateKind::Task, &output);
                             StateOutcome::Next(output)
                         }
-                        Err(e) => StateOutcome::Failed(e),
+                        Err(e) => StateOutcome::Failed(ctx.locate(e)),
                     };
                 }
                 Err(failure) => {
                     if retry_after(ctx, &spec.retry, &mut counters, &failure).await {
                         continue;
                     }
-                    return catch_or_fail(ctx, &spec.catch, input, failure);
+                    let outcome = catch_or_fail(ctx, &spec.catch, input, failure);
+                    return located(ctx, outcome);
                 }
             }
         }
@@ -341,18 +346,18 @@ fn prepare_task(
     };
     check_payload_size(&parameters, &format!("input of the task '{}'", spec.name))?;
 
-    if ctx.records_history() {
-        ctx.record(
-            EventType::TaskScheduled,
-            json!({
-                "resource": spec.resource,
-                "parameters": parameters,
-                "timeoutInSeconds": timeout,
-                "heartbeatInSeconds": heartbeat,
-            }),
-        );
-        ctx.record(EventType::TaskStarted, json!({"resource": spec.resource}));
-    }
+    ctx.record(EventType::TaskScheduled, || {
+        json!({
+            "resource": spec.resource,
+            "parameters": parameters,
+            "timeoutInSeconds": timeout,
+            "heartbeatInSeconds": heartbeat,
+        })
+    });
+    ctx.record(
+        EventType::TaskStarted,
+        || json!({"resource": spec.resource}),
+    );
     let call = TaskCall {
         resource: spec.resource,
         pattern: spec.pattern,
@@ -405,9 +410,7 @@ where
                 match result {
                     Ok(value) => {
                         if spec.pattern == Pattern::Callback {
-                            if ctx.records_history() {
-                                ctx.record(EventType::TaskSubmitted, json!({"resource": spec.resource}));
-                            }
+                            ctx.record(EventType::TaskSubmitted, || json!({"resource": spec.resource}));
                         } else {
                             // The job finished; this loses if a token answer came first.
                             pending.resolve(Resolution::Success(value));
@@ -437,14 +440,12 @@ fn record_task_end(
         Ok(value) => {
             check_payload_size(value, &format!("output of the task '{}'", spec.name))
                 .map_err(plain)?;
-            if ctx.records_history() {
-                ctx.record(
-                    EventType::TaskSucceeded,
-                    json!({"resource": spec.resource, "output": value}),
-                );
-            }
+            ctx.record(
+                EventType::TaskSucceeded,
+                || json!({"resource": spec.resource, "output": value}),
+            );
         }
-        Err((err, _)) if ctx.records_history() => {
+        Err((err, _)) => {
             let event = if err.is(names::TIMEOUT) {
                 EventType::TaskTimedOut
             } else {
@@ -452,10 +453,9 @@ fn record_task_end(
             };
             ctx.record(
                 event,
-                json!({"resource": spec.resource, "error": err.error, "cause": err.cause}),
+                || json!({"resource": spec.resource, "error": err.error, "cause": err.cause}),
             );
         }
-        Err(_) => {}
     }
     Ok(())
 }
@@ -508,7 +508,7 @@ pub fn run_pass(ctx: &mut StateContext, spec: &PassSpec, input: Value) -> StateO
     if let StateOutcome::Next(output) = &outcome {
         ctx.exit(StateKind::Pass, output);
     }
-    outcome
+    located(ctx, outcome)
 }
 
 /// Runs a Wait state: waits on the runtime's clock (`Seconds`, `SecondsPath`, `Timestamp`,
@@ -524,7 +524,7 @@ pub async fn run_wait(ctx: &mut StateContext, spec: &WaitSpec, input: Value) -> 
         })();
         let (effective, delay) = match prepared {
             Ok(p) => p,
-            Err(e) => return StateOutcome::Failed(e),
+            Err(e) => return StateOutcome::Failed(ctx.locate(e)),
         };
         ctx.release_context();
         ctx.clock().sleep(delay).await;
@@ -541,7 +541,7 @@ pub async fn run_wait(ctx: &mut StateContext, spec: &WaitSpec, input: Value) -> 
         if let StateOutcome::Next(output) = &outcome {
             ctx.exit(StateKind::Wait, output);
         }
-        outcome
+        located(ctx, outcome)
     }
     .instrument(span)
     .await
@@ -604,8 +604,9 @@ pub fn run_succeed(
 ) -> Result<Value, StatesError> {
     let _span = tracing::debug_span!("state", name = spec.name, kind = "Succeed").entered();
     ctx.enter(spec.name, StateKind::Succeed, &input);
-    let effective = effective_input(ctx, spec.input_path.as_ref(), &input)?;
-    let output = apply_output_path(effective, spec.output_path.as_ref(), &ctx.env())?;
+    let output = effective_input(ctx, spec.input_path.as_ref(), &input)
+        .and_then(|effective| apply_output_path(effective, spec.output_path.as_ref(), &ctx.env()))
+        .map_err(|e| ctx.locate(e))?;
     ctx.exit(StateKind::Succeed, &output);
     Ok(output)
 }
@@ -633,11 +634,11 @@ pub fn run_fail(ctx: &mut StateContext, spec: &FailSpec, input: Value) -> States
     };
     let error = match field(&spec.error, "ErrorPath") {
         Ok(e) => e,
-        Err(e) => return e,
+        Err(e) => return ctx.locate(e),
     };
     let cause = match field(&spec.cause, "CausePath") {
         Ok(c) => c,
-        Err(e) => return e,
+        Err(e) => return ctx.locate(e),
     };
     StatesError { error, cause }
 }
@@ -650,7 +651,7 @@ pub fn choice_input(
     input: &Value,
 ) -> Result<Value, StatesError> {
     ctx.enter(spec.name, StateKind::Choice, input);
-    effective_input(ctx, spec.input_path.as_ref(), input)
+    effective_input(ctx, spec.input_path.as_ref(), input).map_err(|e| ctx.locate(e))
 }
 
 /// Which branch of a Choice state was taken.
@@ -673,11 +674,15 @@ pub fn choice_output(
         ChoiceTaken::Rule(a) => a,
         ChoiceTaken::Default => spec.assign.as_ref(),
     };
-    let assigned = eval_assign(ctx, assign, &effective)?;
-    let output = apply_output_path(effective, spec.output_path.as_ref(), &ctx.env())?;
-    if let Some(values) = assigned {
-        ctx.variables.assign_all(values);
-    }
+    let finish = |ctx: &mut StateContext| -> Result<Value, StatesError> {
+        let assigned = eval_assign(ctx, assign, &effective)?;
+        let output = apply_output_path(effective, spec.output_path.as_ref(), &ctx.env())?;
+        if let Some(values) = assigned {
+            ctx.variables.assign_all(values);
+        }
+        Ok(output)
+    };
+    let output = finish(ctx).map_err(|e| ctx.locate(e))?;
     ctx.exit(StateKind::Choice, &output);
     Ok(output)
 }

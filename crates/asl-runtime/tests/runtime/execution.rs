@@ -370,3 +370,36 @@ fn results_render_as_describe_execution_json() {
         json!("States.Timeout")
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_runtime_error_names_the_state_and_the_event_that_entered_it() {
+    let rt = runtime().without_history();
+    let exec = rt.start(
+        &MACHINE,
+        json!({}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let StateOutcome::Next(input) = run_pass(&mut ctx, &PassSpec::new("First"), input)
+            else {
+                return Ok(Value::Null);
+            };
+            let second = PassSpec {
+                input_path: Some(path("$.missing")),
+                ..PassSpec::new("Second")
+            };
+            match run_pass(&mut ctx, &second, input) {
+                StateOutcome::Failed(e) => Err(e),
+                _ => Ok(Value::Null),
+            }
+        },
+    );
+    let result = exec.result().await;
+    assert_eq!(result.error(), Some("States.Runtime"));
+    // ExecutionStarted #1, PassStateEntered #2, PassStateExited #3, PassStateEntered #4.
+    assert_eq!(
+        result.cause(),
+        Some(
+            "An error occurred while executing the state 'Second' (entered at the event id #4). Invalid path '$.missing' : No results for path: $['missing']"
+        )
+    );
+}

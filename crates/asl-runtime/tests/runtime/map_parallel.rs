@@ -301,3 +301,39 @@ async fn a_retrier_on_the_map_reruns_every_iteration() {
     assert_eq!(exec.result().await.output(), Some(&json!([1, 2, 3])));
     assert!(runs.load(Ordering::SeqCst) >= 4);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_negative_tolerated_failure_count_is_a_runtime_error_in_aws_words() {
+    let spec = MapSpec {
+        tolerated_failure_count: Some(Number::Path(path("$.n"))),
+        items_path: Some(path("$.items")),
+        ..MapSpec::new("Each")
+    };
+    let err = map_with(spec, json!({"items": [1], "n": -1}), Arc::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'Each' (entered at the event id #2). ToleratedFailureCount cannot be negative."
+        )
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_max_concurrency_path_value_that_is_not_an_integer_is_quoted_bare() {
+    let spec = MapSpec {
+        max_concurrency: Some(Number::Path(path("$.limit"))),
+        items_path: Some(path("$.items")),
+        ..MapSpec::new("Each")
+    };
+    let err = map_with(spec, json!({"items": [1], "limit": "lots"}), Arc::default())
+        .await
+        .unwrap_err();
+    assert!(
+        err.cause.as_deref().unwrap_or_default().ends_with(
+            "The MaxConcurrencyPath field refers to value \"lots\" which is not a valid integer: $.limit"
+        ),
+        "{err}"
+    );
+}
