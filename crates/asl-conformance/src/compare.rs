@@ -37,12 +37,20 @@ impl Outcome {
                     .ok_or("a SUCCEEDED outcome needs an `output`")?;
                 Ok(Outcome::Succeeded { output })
             }
-            Some("FAILED") => Ok(Outcome::Failed {
-                error: optional_string(object.get("error"), "error")?,
-                cause: optional_string(object.get("cause"), "cause")?,
-            }),
+            // An execution that timed out or was stopped did not succeed either: it compares
+            // as a failure with its error name (`States.Timeout` unless another is given).
+            Some(status @ ("FAILED" | "TIMED_OUT" | "ABORTED")) => {
+                let mut error = optional_string(object.get("error"), "error")?;
+                if status == "TIMED_OUT" && error.is_none() {
+                    error = Some("States.Timeout".to_owned());
+                }
+                Ok(Outcome::Failed {
+                    error,
+                    cause: optional_string(object.get("cause"), "cause")?,
+                })
+            }
             Some(other) => Err(format!(
-                "`status` is {other:?}; expected \"SUCCEEDED\" or \"FAILED\""
+                "`status` is {other:?}; expected \"SUCCEEDED\", \"FAILED\", \"TIMED_OUT\" or \"ABORTED\""
             )),
             None => Err("`status` is missing or not a string".to_owned()),
         }

@@ -181,6 +181,14 @@ fn outcomes_round_trip_through_json() {
 
 #[test]
 fn an_unknown_status_is_an_error() {
-    let error = Outcome::from_json(&json!({"status": "TIMED_OUT"}));
-    assert!(error.is_err_and(|e| e.contains("TIMED_OUT")));
+    let error = Outcome::from_json(&json!({"status": "RUNNING"}));
+    assert!(error.is_err_and(|e| e.contains("RUNNING")));
+}
+
+#[test]
+fn a_timed_out_execution_reads_as_a_states_timeout_failure() {
+    assert_eq!(
+        Outcome::from_json(&json!({"status": "TIMED_OUT"})),
+        Ok(failed(Some("States.Timeout"), None))
+    );
 }
