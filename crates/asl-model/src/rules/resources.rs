@@ -450,6 +450,19 @@ fn express_diagnostic(task: &TaskSite<'_>, message: impl Into<String>, span: Spa
     }
 }
 
+/// Other names people use for services whose optimized integration is
+/// named differently.
+const SERVICE_ALIASES: &[(&str, &str)] = &[
+    ("sfn", "states"),
+    ("stepfunctions", "states"),
+    ("step-functions", "states"),
+    ("eventbridge", "events"),
+    ("emr", "elasticmapreduce"),
+    ("dynamo", "dynamodb"),
+    ("api-gateway", "apigateway"),
+    ("execute-api", "apigateway"),
+];
+
 fn unknown_integration(service: &str, api: &str, service_span: Span, api_span: Span) -> Diagnostic {
     let sdk_note = format!(
         "APIs without an optimized integration are called through the AWS SDK integration, e.g. `arn:aws:states:::aws-sdk:{service}:{api}`"
@@ -481,7 +494,35 @@ fn unknown_integration(service: &str, api: &str, service_span: Span, api_span: S
             service_span,
         )
         .with_label("unknown service");
-        if let Some(close) = did_you_mean(service, optimized_services()) {
+        // Another common name of the service (`sfn` for `states`) says what
+        // was meant; failing that, an API of the same name elsewhere
+        // (`lamda:invoke` → `lambda:invoke`); failing that, spelling.
+        let alias = SERVICE_ALIASES
+            .iter()
+            .find(|(other, _)| other.eq_ignore_ascii_case(service))
+            .map(|(_, real)| *real);
+        // Several services share API names (`invoke`): then the service
+        // must also look like the one written.
+        let same_api: Vec<&crate::catalog::Integration> = crate::catalog::OPTIMIZED
+            .iter()
+            .filter(|i| i.api.eq_ignore_ascii_case(api))
+            .collect();
+        let same_api = match same_api.as_slice() {
+            [only] => Some(*only),
+            many => did_you_mean(service, many.iter().map(|i| i.service))
+                .and_then(|close| many.iter().find(|i| i.service == close).copied()),
+        };
+        if let Some(real) = alias {
+            d = d.with_help(match lookup_integration(real, api) {
+                Some(_) => format!("did you mean `{real}:{api}`?"),
+                None => format!("the optimized integration is named `{real}`"),
+            });
+        } else if let Some(integration) = same_api {
+            d = d.with_help(format!(
+                "did you mean `{}:{}`?",
+                integration.service, integration.api
+            ));
+        } else if let Some(close) = did_you_mean(service, optimized_services()) {
             d = d.with_help(format!("did you mean `{close}`?"));
         }
         d.with_note(sdk_note)
@@ -556,7 +597,29 @@ mod tests {
         let out = standard(&src);
         assert_eq!(out[0].code, codes::UNKNOWN_INTEGRATION);
         assert_eq!(out[0].span, span_of(&src, "lamda"));
+        assert_eq!(
+            out[0].help.as_deref(),
+            Some("did you mean `lambda:invoke`?")
+        );
+        let out = standard(&task_machine("arn:aws:states:::lamda:run"));
         assert_eq!(out[0].help.as_deref(), Some("did you mean `lambda`?"));
+    }
+
+    #[test]
+    fn service_named_by_its_sdk_id_points_to_the_optimized_name() {
+        let src = task_machine("arn:aws:states:::sfn:startExecution.sync");
+        let out = standard(&src);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].span, span_of(&src, "sfn"));
+        assert_eq!(
+            out[0].help.as_deref(),
+            Some("did you mean `states:startExecution`?")
+        );
+        let out = standard(&task_machine("arn:aws:states:::eventbridge:publish"));
+        assert_eq!(
+            out[0].help.as_deref(),
+            Some("the optimized integration is named `events`")
+        );
     }
 
     #[test]
