@@ -17,7 +17,8 @@
 //! Without `--bench` (which `cargo bench` passes), for instance under `cargo test --benches`, it
 //! only checks that each machine's output equals the hand-written function's, and exits.
 //!
-//! Other arguments: `--budget-ms N` (time per series, default 2000), `--process-runs N`
+//! `--rounds N` and `--elements N` change the sizes of the own workloads (defaults 5,000 and
+//! 1,000). Other arguments: `--budget-ms N` (time per series, default 2000), `--process-runs N`
 //! (whole-process runs, default 5), `--tsv` (also print tab-separated rows), `--once NAME` (one
 //! execution, then exit: for whole-process timing and for profilers such as callgrind), and
 //! `--once NAME --by-hand` (the hand-written function instead).
@@ -45,7 +46,21 @@ asl::asl!(
 );
 
 const ROUNDS: u64 = 5_000;
-const ELEMENTS: usize = 1_000;
+const ELEMENTS: u64 = 1_000;
+
+/// Takes `--NAME N` out of `args`: the workload sizes are options of this file only.
+fn take_size(args: &mut Vec<String>, name: &str, default: u64) -> Result<u64, String> {
+    let Some(at) = args.iter().position(|a| a == name) else {
+        return Ok(default);
+    };
+    let value = args
+        .get(at + 1)
+        .ok_or_else(|| format!("{name} needs a number"))?
+        .parse()
+        .map_err(|e| format!("{name}: {e}"))?;
+    args.drain(at..at + 2);
+    Ok(value)
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -68,6 +83,16 @@ fn main() -> ExitCode {
             }
         };
     }
+    let mut args = args;
+    let sizes = take_size(&mut args, "--rounds", ROUNDS)
+        .and_then(|r| Ok((r, take_size(&mut args, "--elements", ELEMENTS)?)));
+    let (rounds, elements) = match sizes {
+        Ok(sizes) => sizes,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let workloads = vec![
         Workload {
             name: String::from("count_up"),
@@ -76,7 +101,7 @@ fn main() -> ExitCode {
                 counter: "count",
                 limit: "limit",
             },
-            input: json!({ "rounds": ROUNDS }),
+            input: json!({ "rounds": rounds }),
             machine: machine!(CountUp),
         },
         Workload {
@@ -87,7 +112,7 @@ fn main() -> ExitCode {
                 copy: "value",
             },
             input: json!({
-                "elements": (0..ELEMENTS).map(|i| json!({ "id": i })).collect::<Vec<Value>>()
+                "elements": (0..elements).map(|i| json!({ "id": i })).collect::<Vec<Value>>()
             }),
             machine: machine!(CopyEach),
         },
