@@ -31,6 +31,8 @@ pub struct Config {
     pub asl_dir: PathBuf,
     /// A `Cargo.lock` for the scratch crate to start from.
     pub lockfile: Option<PathBuf>,
+    /// Expand each case with the code generator first (when built with the `precheck`
+    /// feature), so that definitions the compiler would refuse cost no build round.
     pub precheck: bool,
 }
 
