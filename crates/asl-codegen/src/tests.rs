@@ -266,7 +266,7 @@ fn malformed_inputs_never_panic() {
 }
 
 #[test]
-fn distributed_maps_and_item_readers_are_explicit_errors() {
+fn item_readers_are_explicit_errors() {
     let out = expand(
         r#"struct Big; {
             "StartAt": "M",
@@ -287,10 +287,6 @@ fn distributed_maps_and_item_readers_are_explicit_errors() {
                 }
             }
         }"#,
-    );
-    assert!(
-        out.contains("a distributed Map is not supported by `asl!` yet"),
-        "{out}"
     );
     assert!(
         out.contains("`ItemReader` is not supported by `asl!` yet"),
@@ -337,4 +333,27 @@ fn express_setting_applies_the_express_rules() {
     let express = expand(&format!("#[asl(express)] struct Slow; {definition}"));
     assert_eq!(compile_errors(&standard), 0, "{standard}");
     assert!(compile_errors(&express) >= 1, "{express}");
+}
+
+#[test]
+fn a_distributed_map_over_the_state_input_is_compiled() {
+    let out = expand(
+        r#"struct Fan; {
+            "StartAt": "M",
+            "States": {
+                "M": {
+                    "Type": "Map",
+                    "ItemProcessor": {
+                        "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
+                        "StartAt": "I",
+                        "States": { "I": { "Type": "Pass", "End": true } }
+                    },
+                    "ToleratedFailurePercentage": 10,
+                    "End": true
+                }
+            }
+        }"#,
+    );
+    assert_eq!(compile_errors(&out), 0, "{out}");
+    assert!(out.contains("run_map"));
 }

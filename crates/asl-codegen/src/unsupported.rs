@@ -98,15 +98,9 @@ fn visit(machine: &StateMachine, found: &mut Vec<Unsupported>) {
                 }
             }
             StateKind::Map(map) => {
-                if map.mode() == asl_model::model::ProcessorMode::Distributed {
-                    let span = map
-                        .item_processor
-                        .processor_config
-                        .as_ref()
-                        .and_then(|c| c.mode.as_ref())
-                        .map_or(map.item_processor.machine.span, |m| m.span);
-                    push(found, span, "a distributed Map");
-                }
+                // A distributed Map over the state input runs like an inline Map (its
+                // iterations are not separate child executions); reading or writing S3 is not
+                // compiled.
                 if let Some(reader) = &map.item_reader {
                     push(found, reader.span, "`ItemReader`");
                 }

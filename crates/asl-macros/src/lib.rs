@@ -29,8 +29,9 @@
 ///   `asl::runtime::CatchAll<H>` so one `TaskHandler` (or a mock configuration) can stand in for
 ///   all of them. A machine without Task states runs with any integrations value, e.g. `()`.
 ///
-/// Not compiled yet, and reported as errors where they are written: JSONata, distributed Map,
-/// `ItemReader`/`ItemBatcher`/`ResultWriter`, `Credentials`.
+/// A distributed Map over the state input runs like an inline Map (its iterations are not
+/// separate child executions). Not compiled yet, and reported as errors where they are written:
+/// JSONata, `ItemReader`/`ItemBatcher`/`ResultWriter`, `Credentials`.
 #[proc_macro]
 pub fn asl(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     asl_codegen::expand(input.into()).into()
