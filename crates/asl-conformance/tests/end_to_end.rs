@@ -63,3 +63,27 @@ fn a_rejected_definition_counts_as_failed_with_its_diagnostic() {
         assert_eq!(report::summary_line(&results), "0 passed, 1 failed");
     }
 }
+
+#[test]
+fn the_command_prints_the_table_and_ends_with_the_summary_line() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("cases");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_asl-conformance"))
+        .arg(&cases)
+        .args(["--filter", "wait", "--filter", "fail-state"])
+        .arg("--work-dir")
+        .arg(tmp.join("asl-conformance-e2e-cli"))
+        .output()
+        .expect("the runner starts");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.last(), Some(&"2 passed, 0 failed"), "{stdout}");
+    let rows: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(rows, ["category", "errors", "wait", "all", "2"], "{stdout}");
+}
