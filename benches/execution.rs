@@ -21,7 +21,8 @@
 //! 1,000). Other arguments: `--budget-ms N` (time per series, default 2000), `--process-runs N`
 //! (whole-process runs, default 5), `--tsv` (also print tab-separated rows), `--once NAME` (one
 //! execution, then exit: for whole-process timing and for profilers such as callgrind), and
-//! `--once NAME --by-hand` (the hand-written function instead).
+//! `--once NAME --by-hand` (the hand-written function instead) or `--once NAME --history` (with
+//! history recorded).
 
 #![forbid(unsafe_code)]
 

@@ -127,6 +127,8 @@ struct Options {
     once: Option<String>,
     /// With `once`: run the hand-written function instead of the machine.
     by_hand: bool,
+    /// With `once`: record history (the default runtime) instead of running without.
+    history: bool,
     /// Measure (`cargo bench` passes `--bench`); without it (`cargo test --benches`) only check
     /// that every machine computes what its hand-written twin computes.
     measure: bool,
@@ -142,6 +144,7 @@ fn options(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
         once: None,
         by_hand: false,
+        history: false,
         measure: false,
         tsv: false,
         budget: Duration::from_secs(2),
@@ -154,6 +157,7 @@ fn options(args: &[String]) -> Result<Options, String> {
             "--bench" => options.measure = true,
             "--tsv" => options.tsv = true,
             "--by-hand" => options.by_hand = true,
+            "--history" => options.history = true,
             "--once" => options.once = Some(value(&mut args, arg)?.to_owned()),
             "--budget-ms" => {
                 let ms = value(&mut args, arg)?
@@ -253,10 +257,12 @@ pub fn main(workloads: Vec<Workload>, args: &[String]) -> ExitCode {
             );
             return ExitCode::SUCCESS;
         }
-        let result = executor.block_on((workload.machine)(
-            Runtime::new().without_history(),
-            workload.input.clone(),
-        ));
+        let runtime = if options.history {
+            Runtime::new()
+        } else {
+            Runtime::new().without_history()
+        };
+        let result = executor.block_on((workload.machine)(runtime, workload.input.clone()));
         println!("{}", result.status());
         return ExitCode::SUCCESS;
     }
