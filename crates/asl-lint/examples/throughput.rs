@@ -36,7 +36,8 @@ fn main() -> std::process::ExitCode {
     let settings = Settings::default();
     let base = Path::new(".");
     let check = |(name, text): &(String, String)| {
-        check_text(name.clone(), text.clone(), true, base, settings).map_or(0, |c| c.findings.len())
+        check_text(name.clone(), text.clone(), true, base, &settings)
+            .map_or(0, |c| c.findings.len())
     };
     let mut sink = 0usize;
     for item in &texts {

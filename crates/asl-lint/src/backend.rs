@@ -5,10 +5,12 @@ use asl_model::{Diagnostic, Node, SourceFormat};
 use crate::rules::RuleInfo;
 
 /// What the analysis is told about the machine.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Settings {
     pub express: bool,
     pub forbid_placeholders: bool,
+    /// Request shapes: the model's built-in ones plus the user's (`--schemas`).
+    pub schemas: asl_model::SchemaRegistry,
 }
 
 /// Reads a document into the spanned tree (to classify it and find template resources).
@@ -21,21 +23,21 @@ pub fn parse(text: &str, format: SourceFormat) -> Result<Node, Diagnostic> {
     }
 }
 
-fn options(settings: Settings) -> asl_model::Options {
+fn options(settings: &Settings) -> asl_model::Options {
     asl_model::Options {
         express: settings.express,
         forbid_cfn_placeholders: settings.forbid_placeholders,
-        ..asl_model::Options::default()
+        schemas: settings.schemas.clone(),
     }
 }
 
 /// Every finding of the model on one definition text.
-pub fn analyze(text: &str, format: SourceFormat, settings: Settings) -> Vec<Diagnostic> {
+pub fn analyze(text: &str, format: SourceFormat, settings: &Settings) -> Vec<Diagnostic> {
     asl_model::analyze(text, format, &options(settings)).diagnostics
 }
 
 /// [`analyze`] for a definition whose tree was already read.
-pub fn analyze_tree(root: &Node, text: &str, settings: Settings) -> Vec<Diagnostic> {
+pub fn analyze_tree(root: &Node, text: &str, settings: &Settings) -> Vec<Diagnostic> {
     asl_model::analyze_tree(root, text, &options(settings)).diagnostics
 }
 

@@ -54,7 +54,7 @@ pub fn check_text(
     text: String,
     explicit: bool,
     base_dir: &Path,
-    settings: Settings,
+    settings: &Settings,
 ) -> Option<Checked> {
     let format = SourceFormat::from_path(&name).unwrap_or_else(|| SourceFormat::sniff(&text));
     if is_definition_name(&name) {
@@ -109,7 +109,7 @@ fn check_template(
     format: SourceFormat,
     root: &Node,
     base_dir: &Path,
-    settings: Settings,
+    settings: &Settings,
 ) -> Checked {
     let extracted = template::extract(text, format, root, base_dir);
     let mut checked = Checked::single(name, text.to_owned(), extracted.findings);
@@ -117,10 +117,11 @@ fn check_template(
         checked.findings.push(Finding { file, diagnostic });
     };
     for machine in extracted.machines {
-        let settings = Settings {
+        let settings = &Settings {
             express: settings.express || machine.express,
             // `${…}` is how templates pass ARNs in; never forbidden here.
             forbid_placeholders: false,
+            schemas: settings.schemas.clone(),
         };
         let id = &machine.logical_id;
         let subs = &machine.substitutions;
@@ -187,7 +188,7 @@ fn check_external(
     reference: Span,
     logical_id: &str,
     subs: &Substitutions,
-    settings: Settings,
+    settings: &Settings,
 ) {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,

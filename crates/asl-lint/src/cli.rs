@@ -52,6 +52,8 @@ pub struct Args {
     pub config: Option<String>,
     pub no_config: bool,
     pub stdin_filename: Option<String>,
+    /// A folder of request schemas (`*.json`) for `Parameters` checks.
+    pub schemas: Option<String>,
     pub quiet: bool,
     /// Named files that are neither definitions nor templates are skipped
     /// (as in a directory search) instead of checked as definitions.
@@ -105,6 +107,9 @@ OPTIONS:
         --express             check as an Express state machine
         --forbid-placeholders report CloudFormation ${...} placeholders in
                               standalone definition files
+        --schemas <DIR>       add the request schemas in DIR (*.json, named
+                              like lambda.invoke.json or with an
+                              \"x-asl-resource\" member) to the Parameters checks
         --config <FILE>       read settings from FILE instead of asl-lint.toml
         --no-config           ignore asl-lint.toml
         --stdin-filename <N>  name (and format, by extension) of standard input
@@ -122,7 +127,7 @@ CONFIGURATION:
         express = true
         forbid-placeholders = true
         deny = [\"warnings\"]     warn = [\"transitions\"]     allow = [\"ASL083\"]
-        exclude = [\"vendor/**\"]
+        exclude = [\"vendor/**\"]     schemas = \"schemas\"
     Command-line flags are applied after the file.
 
 EXIT STATUS:
@@ -143,6 +148,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Args, UsageErro
         config: None,
         no_config: false,
         stdin_filename: None,
+        schemas: None,
         quiet: false,
         skip_unrecognized: false,
         action: Action::Lint,
@@ -216,6 +222,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Args, UsageErro
                 parsed.levels.push((Selector::parse(&v), Level::Allow));
             }
             "--config" => parsed.config = Some(value("a path")?),
+            "--schemas" => parsed.schemas = Some(value("a folder of request schemas")?),
             "--stdin-filename" => parsed.stdin_filename = Some(value("a file name")?),
             "--explain" => parsed.action = Action::Explain(value("a rule code")?),
             flag if inline.is_some() && flag.starts_with("--") => {

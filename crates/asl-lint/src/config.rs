@@ -27,6 +27,9 @@ pub struct Config {
     /// are always checked.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// A folder of request schemas, relative to the configuration file.
+    #[serde(default)]
+    pub schemas: Option<String>,
 }
 
 /// A configuration read from disk, with the directory its patterns are relative to.

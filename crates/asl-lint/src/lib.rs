@@ -72,12 +72,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> u8 {
         Ok(policy) => policy,
         Err(message) => return usage_error(io, &message),
     };
+    let schemas = match load_schemas(&args, loaded.as_ref(), &io.cwd) {
+        Ok(schemas) => schemas,
+        Err(message) => return usage_error(io, &message),
+    };
     let settings = Settings {
         express: args.express || loaded.as_ref().is_some_and(|l| l.config.express),
         forbid_placeholders: args.forbid_placeholders
             || loaded
                 .as_ref()
                 .is_some_and(|l| l.config.forbid_placeholders),
+        schemas,
     };
 
     let mut problems = Vec::new();
@@ -125,7 +130,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: &mut Io<'_>) -> u8 {
         stdin_text.as_deref(),
         args.stdin_filename.as_deref(),
         &io.cwd,
-        settings,
+        &settings,
     );
     let mut files: Vec<SourceFile> = Vec::new();
     let mut findings: Vec<Finding> = Vec::new();
@@ -231,6 +236,31 @@ fn list_rules(io: &mut Io<'_>) -> u8 {
     write_out(io, text.as_bytes())
 }
 
+/// User request schemas: the configuration's folder (relative to the file),
+/// then `--schemas` (relative to the current directory), which wins.
+fn load_schemas(
+    args: &Args,
+    loaded: Option<&config::Loaded>,
+    cwd: &Path,
+) -> Result<asl_model::SchemaRegistry, String> {
+    let mut schemas = asl_model::SchemaRegistry::new();
+    if let Some(loaded) = loaded
+        && let Some(dir) = &loaded.config.schemas
+    {
+        let base = loaded
+            .path
+            .parent()
+            .map_or_else(|| cwd.to_path_buf(), |p| cwd.join(p));
+        schemas
+            .add_dir(&base.join(dir))
+            .map_err(|e| format!("{}: {e}", loaded.path.display()))?;
+    }
+    if let Some(dir) = &args.schemas {
+        schemas.add_dir(&cwd.join(dir))?;
+    }
+    Ok(schemas)
+}
+
 fn load_config(args: &Args, cwd: &Path) -> Result<Option<config::Loaded>, String> {
     if args.no_config {
         return Ok(None);
@@ -322,7 +352,7 @@ fn check_all(
     stdin: Option<&str>,
     stdin_name: Option<&str>,
     cwd: &Path,
-    settings: Settings,
+    settings: &Settings,
 ) -> Vec<InputResult> {
     let one = |input: &Input| -> InputResult {
         match input {

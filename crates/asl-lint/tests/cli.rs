@@ -655,3 +655,48 @@ fn definition_uri_file_found_twice_is_listed_once() {
         .count();
     assert_eq!(checkout, 1, "{files:?}");
 }
+
+// ---- user request schemas -------------------------------------------------------------
+
+#[test]
+fn user_schemas_add_parameter_checks() {
+    let without = lint(&["custom/ship.asl.json"]);
+    assert_eq!(code(&without), 0, "{}", stdout(&without));
+    let with = lint(&[
+        "--format=json",
+        "--schemas",
+        "schemas",
+        "custom/ship.asl.json",
+    ]);
+    assert_eq!(code(&with), 1);
+    assert_eq!(codes(&json(&with)), ["ASL050"]);
+}
+
+#[test]
+fn configured_schemas_are_relative_to_the_configuration() {
+    let dir = scratch_repo("schemas");
+    std::fs::create_dir_all(dir.join("shapes")).expect("shapes dir");
+    std::fs::copy(
+        fixtures().join("schemas/ship.json"),
+        dir.join("shapes/ship.json"),
+    )
+    .expect("copy");
+    std::fs::copy(
+        fixtures().join("custom/ship.asl.json"),
+        dir.join("ship.asl.json"),
+    )
+    .expect("copy");
+    std::fs::write(dir.join("asl-lint.toml"), "schemas = \"shapes\"\n").expect("config");
+    let sub = dir.join("sub");
+    std::fs::create_dir_all(&sub).expect("subdir");
+    let out = run_in(&sub, &["--format=json", "../ship.asl.json"], None);
+    assert_eq!(codes(&json(&out)), ["ASL050"], "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn missing_schema_folder_exits_two() {
+    let out = lint(&["--schemas", "no-such-folder", "custom/ship.asl.json"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("no-such-folder"), "{}", stderr(&out));
+}
