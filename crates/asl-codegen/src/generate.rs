@@ -605,9 +605,9 @@ impl Generator<'_> {
                 let get = get(&spec);
                 let indices = 0..count;
                 let call = quote! {{
-                    let integrations = ::std::sync::Arc::clone(integrations);
+                    let integrations = <::std::sync::Arc<I> as ::core::clone::Clone>::clone(integrations);
                     #rt::state::run_parallel(&mut ctx, spec, data, move |branch, ctx, input| {
-                        let integrations = ::std::sync::Arc::clone(&integrations);
+                        let integrations = <::std::sync::Arc<I> as ::core::clone::Clone>::clone(&integrations);
                         let future: #rt::state::BranchFuture = match branch {
                             #( #indices => ::std::boxed::Box::pin(async move {
                                 #branch_fns(&integrations, ctx, input).await
@@ -666,9 +666,9 @@ impl Generator<'_> {
                 );
                 let get = get(&spec);
                 let call = quote! {{
-                    let integrations = ::std::sync::Arc::clone(integrations);
+                    let integrations = <::std::sync::Arc<I> as ::core::clone::Clone>::clone(integrations);
                     #rt::state::run_map(&mut ctx, spec, data, move |ctx, input| {
-                        let integrations = ::std::sync::Arc::clone(&integrations);
+                        let integrations = <::std::sync::Arc<I> as ::core::clone::Clone>::clone(&integrations);
                         async move { #processor(&integrations, ctx, input).await }
                     }).await
                 }};
