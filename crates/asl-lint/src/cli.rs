@@ -172,7 +172,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Args, UsageErro
             Some((name, value)) if arg.starts_with("--") => {
                 (name.to_owned(), Some(value.to_owned()))
             }
-            _ if !arg.starts_with("--") && arg.len() > 2 => {
+            _ if !arg.starts_with("--") && arg.len() > 2 && arg.is_char_boundary(2) => {
                 let (flag, rest) = arg.split_at(2);
                 (flag.to_owned(), Some(rest.to_owned()))
             }
@@ -283,6 +283,12 @@ mod tests {
     fn missing_value_is_a_usage_error() {
         let err = parse_strs(&["--deny"]).expect_err("invalid");
         assert!(err.0.contains("`--deny` needs a value"), "{err}");
+    }
+
+    #[test]
+    fn short_option_with_a_multibyte_character_is_a_usage_error() {
+        let err = parse_strs(&["-\u{e9}x"]).expect_err("invalid");
+        assert!(err.0.contains("unknown option"), "{err}");
     }
 
     #[test]
