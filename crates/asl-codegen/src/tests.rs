@@ -357,3 +357,46 @@ fn a_distributed_map_over_the_state_input_is_compiled() {
     assert_eq!(compile_errors(&out), 0, "{out}");
     assert!(out.contains("run_map"));
 }
+
+/// Mutated definitions (characters dropped, duplicated or swapped) expand without panicking.
+#[test]
+fn mutated_definitions_never_panic() {
+    let base = PUBLISH.as_bytes();
+    // A small deterministic generator: the test must not depend on a random seed.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        usize::try_from(state % (bound.max(1) as u64)).unwrap_or(0)
+    };
+    let mut expanded = 0;
+    for _ in 0..400 {
+        let mut bytes = base.to_vec();
+        for _ in 0..3 {
+            let at = next(bytes.len());
+            match next(3) {
+                0 => {
+                    bytes.remove(at);
+                }
+                1 => {
+                    let b = bytes[at];
+                    bytes.insert(at, b);
+                }
+                _ => {
+                    let other = next(bytes.len());
+                    bytes.swap(at, other);
+                }
+            }
+        }
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        let Ok(tokens) = TokenStream::from_str(&text) else {
+            continue;
+        };
+        let _ = expand_in(tokens, None);
+        expanded += 1;
+    }
+    assert!(expanded > 100, "only {expanded} mutants lexed");
+}
