@@ -361,11 +361,17 @@ fn check_all(
                     return Ok(None);
                 };
                 let name = stdin_name.unwrap_or("<stdin>").to_owned();
+                // A template read from stdin finds its `DefinitionUri` files
+                // next to the name it was given.
+                let base = stdin_name
+                    .and_then(|n| Path::new(n).parent())
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
                 Ok(check::check_text(
                     name,
                     text.to_owned(),
                     true,
-                    cwd,
+                    &base,
                     settings,
                 ))
             }

@@ -700,3 +700,23 @@ fn missing_schema_folder_exits_two() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("no-such-folder"), "{}", stderr(&out));
 }
+
+#[test]
+fn template_on_stdin_resolves_definition_uri_next_to_its_name() {
+    let text =
+        std::fs::read_to_string(fixtures().join("templates/definition-uri.yaml")).expect("fixture");
+    let out = lint_stdin(
+        &[
+            "--format=json",
+            "--stdin-filename",
+            "templates/definition-uri.yaml",
+            "-",
+        ],
+        &text,
+    );
+    let report = json(&out);
+    // Checkout's file is found (its placeholder is reported), Refund's is not.
+    let mut found = codes(&report);
+    found.sort();
+    assert_eq!(found, ["CFN001", "CFN003"], "{report}");
+}
