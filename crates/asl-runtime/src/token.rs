@@ -643,4 +643,46 @@ mod tests {
             Err(SendTaskError::TaskDoesNotExist)
         );
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn each_token_resolves_exactly_once_under_racing_threads() {
+        let tokens = tokens();
+        let mut waiters = Vec::new();
+        for i in 0..2000u64 {
+            // Deadlines and answers spread over the same few milliseconds.
+            let mut pending = tokens
+                .mint(Duration::from_micros(1000 + (i * 37) % 1500), None)
+                .unwrap();
+            let token = pending.token();
+            let (a, b) = (tokens.clone(), tokens.clone());
+            let (ta, tb) = (token.clone(), token.clone());
+            let success = tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_micros((i * 53) % 2500)).await;
+                a.send_task_success(&ta, json!(i))
+            });
+            let failure = tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_micros((i * 71) % 2500)).await;
+                b.send_task_failure(&tb, Some("Lost"), None)
+            });
+            let waiter = tokio::spawn(async move { pending.wait().await });
+            waiters.push((i, waiter, success, failure));
+        }
+        for (i, waiter, success, failure) in waiters {
+            let resolution = waiter.await.unwrap();
+            let (success, failure) = (success.await.unwrap(), failure.await.unwrap());
+            match resolution {
+                Resolution::Success(v) => {
+                    assert_eq!(v, json!(i));
+                    assert!(success.is_ok() && failure.is_err());
+                }
+                Resolution::Failure { .. } => assert!(failure.is_ok() && success.is_err()),
+                Resolution::TimedOut => {
+                    assert_eq!(success, Err(SendTaskError::TaskTimedOut));
+                    assert_eq!(failure, Err(SendTaskError::TaskTimedOut));
+                }
+                Resolution::HeartbeatTimedOut => panic!("no heartbeat was configured"),
+            }
+        }
+        assert_eq!(tokens.open_count(), 0);
+    }
 }
