@@ -96,11 +96,16 @@ pub fn expand_in(input: TokenStream, manifest_dir: Option<&Path>) -> TokenStream
                     .into(),
                 );
             };
-            // Makes cargo rebuild when the file changes, without an absolute path in the output.
-            let rerun = quote_spanned! {span=>
-                const _: &[u8] = ::core::include_bytes!(::core::concat!(
-                    ::core::env!("CARGO_MANIFEST_DIR"), "/", #path
-                ));
+            // Makes cargo rebuild when the file changes, without an absolute path in the output
+            // (unless the user wrote one).
+            let rerun = if Path::new(&path).is_absolute() {
+                quote_spanned! {span=> const _: &[u8] = ::core::include_bytes!(#path); }
+            } else {
+                quote_spanned! {span=>
+                    const _: &[u8] = ::core::include_bytes!(::core::concat!(
+                        ::core::env!("CARGO_MANIFEST_DIR"), "/", #path
+                    ));
+                }
             };
             let origin = Origin::File {
                 path: &path,
