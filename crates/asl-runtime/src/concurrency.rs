@@ -71,7 +71,7 @@ where
                     if retry_after(ctx, &spec.retry, &mut counters, &failure).await {
                         continue;
                     }
-                    let outcome = catch_or_fail(ctx, &spec.catch, input, failure);
+                    let outcome = catch_or_fail(ctx, StateKind::Map, &spec.catch, input, failure);
                     return located(ctx, outcome);
                 }
             }
@@ -194,7 +194,8 @@ where
                     if retry_after(ctx, &spec.retry, &mut counters, &failure).await {
                         continue;
                     }
-                    let outcome = catch_or_fail(ctx, &spec.catch, input, failure);
+                    let outcome =
+                        catch_or_fail(ctx, StateKind::Parallel, &spec.catch, input, failure);
                     return located(ctx, outcome);
                 }
             }

@@ -121,6 +121,7 @@ pub(crate) fn finish_result(
 /// After retries are exhausted: the first matching catcher, or the failure.
 pub(crate) fn catch_or_fail(
     ctx: &mut StateContext,
+    kind_of_state: StateKind,
     catchers: &[Catcher],
     raw_input: Value,
     (err, kind): Failure,
@@ -143,6 +144,8 @@ pub(crate) fn catch_or_fail(
                 ctx.variables.assign_all(values);
             }
             tracing::debug!(catcher = index, error = ?err.error, "caught");
+            // AWS closes a caught state with its `…StateExited` event, like a successful one.
+            ctx.exit(kind_of_state, &output);
             StateOutcome::Caught {
                 catcher: index,
                 output,
@@ -265,7 +268,7 @@ where
                     if retry_after(ctx, &spec.retry, &mut counters, &failure).await {
                         continue;
                     }
-                    let outcome = catch_or_fail(ctx, &spec.catch, input, failure);
+                    let outcome = catch_or_fail(ctx, StateKind::Task, &spec.catch, input, failure);
                     return located(ctx, outcome);
                 }
             }

@@ -403,3 +403,33 @@ async fn a_runtime_error_names_the_state_and_the_event_that_entered_it() {
         )
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_caught_task_is_closed_with_task_state_exited() {
+    let rt = runtime();
+    let spec = TaskSpec {
+        catch: vec![asl_runtime::Catcher::new(&["States.ALL"])],
+        ..TaskSpec::new(
+            "Call",
+            "arn:aws:states:::lambda:invoke",
+            Pattern::RequestResponse,
+        )
+    };
+    let exec = start_task(&rt, spec, json!({}), |_| async {
+        Err::<Value, _>(asl_runtime::TaskFailure::error("Boom"))
+    });
+    exec.result().await;
+    let names: Vec<&str> = exec.history().iter().map(|e| e.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskFailed",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+}
