@@ -41,9 +41,11 @@ pub fn expand(
             continue;
         }
         let path = Path::new(input);
-        if path.is_dir() {
+        // One `stat` per input: batches from pre-commit name thousands of files.
+        let metadata = std::fs::metadata(path).ok();
+        if metadata.as_ref().is_some_and(std::fs::Metadata::is_dir) {
             walk(path, excluded, &mut out);
-        } else if path.is_file() {
+        } else if metadata.as_ref().is_some_and(std::fs::Metadata::is_file) {
             out.push(Input::File {
                 path: path.to_path_buf(),
                 display: display(path),
