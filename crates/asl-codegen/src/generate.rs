@@ -260,8 +260,8 @@ impl Generator<'_> {
     }
 
     /// A static built once, on first use: `LazyLock<Result<ty, StatesError>>`. `body` may use `?`.
-    fn lazy(&mut self, ty: TokenStream, body: TokenStream) -> Ident {
-        let name = format_ident!("SPEC_{}", self.statics);
+    fn lazy(&mut self, prefix: &str, ty: TokenStream, body: TokenStream) -> Ident {
+        let name = format_ident!("{}_{}", prefix, self.statics);
         self.statics += 1;
         let error = error_ty();
         let result = result();
@@ -370,6 +370,7 @@ impl Generator<'_> {
                     quote!(::core::option::Option::Some(#s))
                 });
                 let spec = self.lazy(
+                    "SPEC",
                     quote!(#rt::spec::TaskSpec),
                     literal(
                         quote!(#rt::spec::TaskSpec),
@@ -415,6 +416,7 @@ impl Generator<'_> {
                     quote!(::core::option::Option::Some(::asl::__private::json(#text)?))
                 });
                 let spec = self.lazy(
+                    "SPEC",
                     quote!(#rt::spec::PassSpec),
                     literal(
                         quote!(#rt::spec::PassSpec),
@@ -457,6 +459,7 @@ impl Generator<'_> {
                     | WaitDuration::TimestampJsonata(_) => quote!(#rt::spec::WaitFor::Seconds(0)),
                 };
                 let spec = self.lazy(
+                    "SPEC",
                     quote!(#rt::spec::WaitSpec),
                     literal(
                         quote!(#rt::spec::WaitSpec),
@@ -475,6 +478,7 @@ impl Generator<'_> {
             }
             StateKind::Succeed(_) => {
                 let spec = self.lazy(
+                    "SPEC",
                     quote!(#rt::spec::SucceedSpec),
                     literal(
                         quote!(#rt::spec::SucceedSpec),
@@ -492,6 +496,7 @@ impl Generator<'_> {
                 let error_field = fail_field(fail.error.as_ref());
                 let cause_field = fail_field(fail.cause.as_ref());
                 let spec = self.lazy(
+                    "SPEC",
                     quote!(#rt::spec::FailSpec),
                     quote!(#rt::spec::FailSpec {
                         name: #name,
@@ -507,6 +512,7 @@ impl Generator<'_> {
             }
             StateKind::Choice(choice) => {
                 let spec = self.lazy(
+                    "SPEC",
                     quote!(#rt::spec::ChoiceSpec),
                     literal(
                         quote!(#rt::spec::ChoiceSpec),
@@ -531,8 +537,11 @@ impl Generator<'_> {
                     let target = targets.goto(&branch.next.value);
                     let rule_assign = match &branch.assign {
                         Some(a) => {
-                            let compiled =
-                                self.lazy(quote!(#rt::variables::Assign), compiled_assign(a));
+                            let compiled = self.lazy(
+                                "ASSIGN",
+                                quote!(#rt::variables::Assign),
+                                compiled_assign(a),
+                            );
                             quote!(::core::option::Option::Some(
                                 ::asl::__private::spec(&#compiled)?
                             ))
@@ -586,6 +595,7 @@ impl Generator<'_> {
                     parallel.branches.iter().map(|b| self.machine(b)).collect();
                 let count = branch_fns.len();
                 let spec = self.lazy(
+                    "SPEC",
                     quote!(#rt::spec::ParallelSpec),
                     literal(
                         quote!(#rt::spec::ParallelSpec),
@@ -641,6 +651,7 @@ impl Generator<'_> {
                     Some(Tolerance::Jsonata(_)) | None => None,
                 };
                 let spec = self.lazy(
+                    "SPEC",
                     quote!(#rt::spec::MapSpec),
                     literal(
                         quote!(#rt::spec::MapSpec),
@@ -745,6 +756,7 @@ impl Generator<'_> {
             Op::StringMatches => {
                 let pattern = string(literal.as_str().unwrap_or_default());
                 let compiled = self.lazy(
+                    "PATTERN",
                     quote!(#choice::StringPattern),
                     quote!(#choice::StringPattern::compile(#pattern)?),
                 );
@@ -768,6 +780,7 @@ impl Generator<'_> {
             | Op::TimestampGreaterThanEquals => {
                 let text = string(literal.as_str().unwrap_or_default());
                 let parsed = self.lazy(
+                    "TIMESTAMP",
                     quote!(#choice::Timestamp),
                     quote!(#choice::parse_timestamp(#text)?),
                 );
@@ -792,6 +805,7 @@ impl Generator<'_> {
         let rt = rt();
         let lit = string(text);
         let name = self.lazy(
+            "PATH",
             quote!(#rt::path::Path),
             quote!(#rt::path::Path::parse(#lit)?),
         );
