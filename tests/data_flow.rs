@@ -102,3 +102,21 @@ async fn timestamp_rules_compare_instants_not_text() {
     .await;
     assert_eq!(result.output(), Some(&json!("on time")));
 }
+
+asl::asl! {
+    /// Waits as long as the input says.
+    pub struct Snooze; {
+        "StartAt": "Sleep",
+        "States": {
+            "Sleep": { "Type": "Wait", "SecondsPath": "$.seconds", "OutputPath": "$.seconds", "End": true }
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wait_reads_its_duration_from_the_input() {
+    let started = tokio::time::Instant::now();
+    let result = Snooze::run(&Runtime::new(), Arc::new(()), json!({ "seconds": 90 })).await;
+    assert_eq!(result.output(), Some(&json!(90)));
+    assert_eq!(started.elapsed().as_secs(), 90);
+}
