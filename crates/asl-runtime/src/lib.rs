@@ -7,6 +7,46 @@
 //!   [`state`] (the state drivers), [`integration`] (the three integration patterns and the
 //!   catch-all handler), [`mock`] (Step Functions Local mock configurations), [`token`] (task
 //!   tokens), [`clock`], [`execution`] (runtimes, execution handles, results), [`history`].
+//!
+//! # How generated code drives it
+//!
+//! A machine's run loop owns a [`StateContext`] and the current data, calls one driver per state
+//! with that state's spec, and picks the next state from the [`StateOutcome`]:
+//!
+//! ```
+//! use asl_runtime::{
+//!     MachineSpec, Pattern, PassSpec, Runtime, StartOptions, StateOutcome, TaskSpec, run_pass,
+//!     run_task,
+//! };
+//! use serde_json::{Value, json};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let runtime = Runtime::new();
+//! let machine = MachineSpec { name: "Greeter", timeout_seconds: None };
+//! let execution = runtime.start(&machine, json!({"who": "Ada"}), StartOptions::default(),
+//!     |mut ctx, input| async move {
+//!         // A callback Task: the integration delivers the token; here it answers it at once.
+//!         let notify = TaskSpec::new("Notify", "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+//!             Pattern::Callback);
+//!         let data = match run_task(&mut ctx, &notify, input, |call| {
+//!             let answered = call.tokens.send_task_success(call.token().unwrap_or_default(),
+//!                 json!({"sent": true}));
+//!             async move { answered.map(|_| Value::Null).map_err(|e| asl_runtime::TaskFailure::error(e.code())) }
+//!         }).await {
+//!             StateOutcome::Next(data) => data,
+//!             StateOutcome::Caught { output, .. } => output,
+//!             StateOutcome::Failed(error) => return Err(error),
+//!         };
+//!         match run_pass(&mut ctx, &PassSpec::new("Done"), data) {
+//!             StateOutcome::Next(data) => Ok(data),
+//!             StateOutcome::Failed(error) => Err(error),
+//!             StateOutcome::Caught { output, .. } => Ok(output),
+//!         }
+//!     });
+//! assert_eq!(execution.result().await.output(), Some(&json!({"sent": true})));
+//! # }
+//! ```
 
 pub mod choice;
 pub mod dataflow;
