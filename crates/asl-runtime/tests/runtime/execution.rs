@@ -433,3 +433,79 @@ async fn a_caught_task_is_closed_with_task_state_exited() {
         ]
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_catcher_assign_sees_the_error_output_and_the_state_assign_is_skipped() {
+    let rt = runtime();
+    let exec = rt.start(
+        &MACHINE,
+        json!({}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let spec = TaskSpec {
+                assign: Some(asl_runtime::Assign::compile(&json!({"fromState": 1})).unwrap()),
+                catch: vec![asl_runtime::Catcher {
+                    assign: Some(
+                        asl_runtime::Assign::compile(&json!({"why.$": "$.Cause"})).unwrap(),
+                    ),
+                    ..asl_runtime::Catcher::new(&["States.ALL"])
+                }],
+                ..TaskSpec::new(
+                    "Call",
+                    "arn:aws:states:::lambda:invoke",
+                    Pattern::RequestResponse,
+                )
+            };
+            let outcome = run_task(&mut ctx, &spec, input, |_| async {
+                Err::<Value, _>(asl_runtime::TaskFailure::new("Boom", "it broke"))
+            })
+            .await;
+            let StateOutcome::Caught { output, .. } = outcome else {
+                return Ok(json!("not caught"));
+            };
+            Ok(json!({
+                "why": ctx.variables.get("why"),
+                "fromState": ctx.variables.get("fromState"),
+                "output": output
+            }))
+        },
+    );
+    assert_eq!(
+        exec.result().await.output(),
+        Some(
+            &json!({"why": "it broke", "fromState": null, "output": {"Error": "Boom", "Cause": "it broke"}})
+        )
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn iteration_variables_stay_inside_the_iteration() {
+    let rt = runtime();
+    let exec = rt.start(
+        &MACHINE,
+        json!([1, 2]),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            ctx.variables.set("outer", json!("visible"));
+            let spec = asl_runtime::MapSpec::new("Each");
+            let outcome =
+                asl_runtime::run_map(&mut ctx, &spec, input, |mut child, item| async move {
+                    let seen = child.variables.get("outer").cloned();
+                    child.variables.set("inner", item.clone());
+                    Ok(json!({"item": item, "outer": seen}))
+                })
+                .await;
+            let StateOutcome::Next(output) = outcome else {
+                return Ok(Value::Null);
+            };
+            Ok(json!({"output": output, "inner": ctx.variables.get("inner")}))
+        },
+    );
+    assert_eq!(
+        exec.result().await.output(),
+        Some(&json!({
+            "output": [{"item": 1, "outer": "visible"}, {"item": 2, "outer": "visible"}],
+            "inner": null
+        }))
+    );
+}
