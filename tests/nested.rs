@@ -88,3 +88,64 @@ async fn a_failing_iteration_fails_the_execution_with_its_own_error() {
     let result = PriceOrder::run(&Runtime::new(), Arc::new(pricer()), input).await;
     assert_eq!(result.error(), Some("Price.Invalid"));
 }
+
+asl::asl! {
+    /// A Map inside a Parallel inside a Map, with a Task at the bottom.
+    pub struct Deep; {
+        "StartAt": "Outer",
+        "States": {
+            "Outer": {
+                "Type": "Map",
+                "ItemProcessor": {
+                    "StartAt": "Split",
+                    "States": {
+                        "Split": {
+                            "Type": "Parallel",
+                            "Branches": [
+                                {
+                                    "StartAt": "Inner",
+                                    "States": {
+                                        "Inner": {
+                                            "Type": "Map",
+                                            "ItemProcessor": {
+                                                "StartAt": "Double",
+                                                "States": {
+                                                    "Double": {
+                                                        "Type": "Task",
+                                                        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:double",
+                                                        "End": true
+                                                    }
+                                                }
+                                            },
+                                            "End": true
+                                        }
+                                    }
+                                },
+                                {
+                                    "StartAt": "Count",
+                                    "States": {
+                                        "Count": { "Type": "Pass", "Parameters": { "n.$": "States.ArrayLength($)" }, "End": true }
+                                    }
+                                }
+                            ],
+                            "End": true
+                        }
+                    }
+                },
+                "End": true
+            }
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn deeply_nested_machines_run_their_tasks() {
+    let doubler = CatchAll(|call: TaskCall| async move {
+        Ok(json!(call.parameters.as_i64().unwrap_or_default() * 2))
+    });
+    let result = Deep::run(&Runtime::new(), Arc::new(doubler), json!([[1, 2], [3]])).await;
+    assert_eq!(
+        result.output(),
+        Some(&json!([[[2, 4], { "n": 2 }], [[6], { "n": 1 }]]))
+    );
+}
