@@ -43,18 +43,57 @@ struct Intrinsic<'a> {
 }
 
 /// The call `node` is, if any. The model's YAML reader turns short-form tags
-/// (`!Ref X`) into the long form with the tag inside the node's span, so one
-/// shape covers JSON and YAML.
-fn intrinsic(node: &Node) -> Option<Intrinsic<'_>> {
+/// (`!Ref X`) into the long form, with the node's span on the value only; the
+/// call's span is widened here to take in the tag.
+fn intrinsic<'n>(node: &'n Node, source: &str) -> Option<Intrinsic<'n>> {
     match node.as_object()? {
         [only] if only.key == "Ref" || only.key == "Condition" || only.key.starts_with("Fn::") => {
+            let span = if only.value.span == node.span {
+                Span::new(tag_start(source, node.span.start), node.span.end)
+            } else {
+                node.span
+            };
             Some(Intrinsic {
                 name: only.key.clone(),
                 arg: &only.value,
-                span: node.span,
+                span,
             })
         }
         _ => None,
+    }
+}
+
+/// Where the value starts when a `!Tag` is written at `offset` (the YAML
+/// reader's spans of tagged scalars start at the tag).
+fn after_tag(source: &str, offset: usize) -> usize {
+    let rest = source.get(offset..).unwrap_or("");
+    let Some(tagged) = rest.strip_prefix('!') else {
+        return offset;
+    };
+    let name = tagged.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let gap = tagged
+        .get(name..)
+        .unwrap_or("")
+        .bytes()
+        .take_while(|b| *b == b' ' || *b == b'\t')
+        .count();
+    offset + 1 + name + gap
+}
+
+/// Where the `!Tag` written before `offset` starts (`offset` itself when
+/// there is none).
+fn tag_start(source: &str, offset: usize) -> usize {
+    let before = source.get(..offset).unwrap_or("");
+    let trimmed = before.trim_end_matches([' ', '\t', '\n', '\r']);
+    let name_len = trimmed
+        .bytes()
+        .rev()
+        .take_while(u8::is_ascii_alphanumeric)
+        .count();
+    let bang = trimmed.len() - name_len;
+    match bang.checked_sub(1) {
+        Some(at) if name_len > 0 && trimmed.as_bytes().get(at) == Some(&b'!') => at,
+        _ => offset,
     }
 }
 
@@ -163,7 +202,7 @@ pub fn extract(source: &str, format: SourceFormat, root: &Node, base_dir: &Path)
             Substitutions::read(properties.and_then(|p| p.get("DefinitionSubstitutions")));
         let member = |key: &str| properties.and_then(|p| p.member(key));
         let unit = if let Some(definition) = member("Definition") {
-            if let Some(call) = intrinsic(&definition.value) {
+            if let Some(call) = intrinsic(&definition.value, source) {
                 // `Fn::Transform` (AWS::Include) and the like: built at deploy time.
                 out.findings.push(
                     Diagnostic::warning(
@@ -257,8 +296,20 @@ fn in_place(source: &str, format: SourceFormat, definition: &Node) -> Unit {
     // Explicit stack: definitions can be deep.
     let mut stack = vec![definition];
     while let Some(node) = stack.pop() {
-        if let Some(call) = intrinsic(node) {
-            blank_with(&mut bytes, call.span, &placeholder_name(&call));
+        if let Some(call) = intrinsic(node, source) {
+            if call.name == "Fn::Sub" && call.arg.as_str().is_some() {
+                // `!Sub "arn:…:${AWS::Region}:…"`: keep the text where it is
+                // (the model accepts `${…}` inside it), so its pattern and
+                // service are still checked.
+                let text_start = after_tag(source, call.arg.span.start);
+                blank_around(
+                    &mut bytes,
+                    call.span,
+                    Span::new(text_start, call.arg.span.end),
+                );
+            } else {
+                blank_with(&mut bytes, call.span, &placeholder_name(&call));
+            }
             replaced.push(call.span);
             continue;
         }
@@ -275,6 +326,20 @@ fn in_place(source: &str, format: SourceFormat, definition: &Node) -> Unit {
         format,
         region,
         replaced,
+    }
+}
+
+/// Blanks `outer` except `keep` (newlines kept).
+fn blank_around(bytes: &mut [u8], outer: Span, keep: Span) {
+    for (i, b) in bytes
+        .iter_mut()
+        .enumerate()
+        .take(outer.end)
+        .skip(outer.start)
+    {
+        if !keep.range().contains(&i) && *b != b'\n' && *b != b'\r' {
+            *b = b' ';
+        }
     }
 }
 
@@ -334,7 +399,7 @@ fn definition_string(
             check_placeholders: true,
         });
     }
-    let Some(call) = intrinsic(node) else {
+    let Some(call) = intrinsic(node, source) else {
         not_recoverable(
             findings,
             node.span,
@@ -396,7 +461,7 @@ fn definition_string(
                     text.push_decoded(value, source, part.span, escapes(part));
                     continue;
                 }
-                match intrinsic(part) {
+                match intrinsic(part, source) {
                     Some(inner) if inner.name == "Fn::Sub" && inner.arg.as_str().is_some() => {
                         let body = inner.arg;
                         text.push_decoded(
@@ -643,6 +708,34 @@ mod tests {
     }
 
     #[test]
+    fn sub_strings_inside_a_definition_keep_their_text() {
+        let text = "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        Resource: !Sub arn:aws:states:::sqs:sendMessage\n        Other:\n          Fn::Sub: \"x-${AWS::Region}\"\n";
+        let found = extract_yaml(text);
+        let Some(StateMachine {
+            unit:
+                Unit::InPlace {
+                    text: blanked,
+                    replaced,
+                    ..
+                },
+            ..
+        }) = found.machines.first()
+        else {
+            panic!("expected an in-place unit: {found:?}");
+        };
+        assert_eq!(blanked.len(), text.len());
+        assert!(
+            blanked.contains("Resource:      arn:aws:states:::sqs:sendMessage\n"),
+            "{blanked}"
+        );
+        assert!(
+            blanked.contains("Other:\n                   \"x-${AWS::Region}\"\n"),
+            "{blanked}"
+        );
+        assert_eq!(replaced.len(), 2);
+    }
+
+    #[test]
     fn yaml_sub_block_definition_string_maps_into_the_template() {
         let text = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub |\n        {\"StartAt\": \"Go\"}\n";
         let found = extract_yaml(text);
@@ -713,6 +806,13 @@ mod tests {
             found.findings.first().map(|f| f.code),
             Some(codes::MISSING_DEFINITION)
         );
+    }
+
+    #[test]
+    fn tag_start_finds_the_tag_before_a_value() {
+        let text = "A: !GetAtt F.Arn\nB: plain";
+        assert_eq!(tag_start(text, 11), 3);
+        assert_eq!(tag_start(text, 20), 20);
     }
 
     #[test]
