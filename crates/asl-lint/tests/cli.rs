@@ -720,3 +720,17 @@ fn template_on_stdin_resolves_definition_uri_next_to_its_name() {
     found.sort();
     assert_eq!(found, ["CFN001", "CFN003"], "{report}");
 }
+
+#[test]
+fn sub_resource_in_a_yaml_definition_is_checked_in_place() {
+    let out = lint(&["--format=json", "templates/sub-resource.yaml"]);
+    assert_eq!(code(&out), 1);
+    let report = json(&out);
+    assert_eq!(codes(&report), ["ASL041"], "{report}");
+    let span = &report["diagnostics"][0]["span"];
+    // `.sync` after `!Sub arn:aws:states:::lambda:invoke` on line 10.
+    assert_eq!(
+        (span["startLine"].as_u64(), span["startColumn"].as_u64()),
+        (Some(10), Some(58))
+    );
+}
