@@ -253,3 +253,30 @@ async fn send_task_failure_fails_the_execution_with_the_workers_error() {
     assert_eq!(result.error(), Some("Approval.Denied"));
     assert_eq!(result.cause(), Some("no"));
 }
+
+asl::asl! {
+    /// Calls a function in another account with a role taken from the input.
+    pub struct CrossAccount; {
+        "StartAt": "Call",
+        "States": {
+            "Call": {
+                "Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:audit",
+                "Credentials": { "RoleArn.$": "$.role" },
+                "End": true
+            }
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn credentials_are_evaluated_and_handed_to_the_integration() {
+    let handler =
+        CatchAll(|call: TaskCall| async move { Ok(call.credentials.unwrap_or(Value::Null)) });
+    let input = json!({ "role": "arn:aws:iam::210987654321:role/auditor" });
+    let result = CrossAccount::run(&Runtime::new(), Arc::new(handler), input).await;
+    assert_eq!(
+        result.output(),
+        Some(&json!({ "RoleArn": "arn:aws:iam::210987654321:role/auditor" }))
+    );
+}

@@ -386,6 +386,10 @@ impl Generator<'_> {
                             ("heartbeat", heartbeat),
                             ("retry", retriers(&task.retry)),
                             ("catch", catchers(&task.catch)),
+                            (
+                                "credentials",
+                                task.credentials.as_ref().map(|t| template(Some(t))),
+                            ),
                         ],
                     ),
                 );

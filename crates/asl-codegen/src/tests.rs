@@ -295,7 +295,7 @@ fn item_readers_are_explicit_errors() {
 }
 
 #[test]
-fn credentials_are_an_explicit_error() {
+fn credentials_are_compiled_into_the_task_spec() {
     let out = expand(
         r#"struct Cross; {
             "StartAt": "T",
@@ -303,16 +303,14 @@ fn credentials_are_an_explicit_error() {
                 "T": {
                     "Type": "Task",
                     "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
-                    "Credentials": { "RoleArn": "arn:aws:iam::123456789012:role/r" },
+                    "Credentials": { "RoleArn.$": "$.role" },
                     "End": true
                 }
             }
         }"#,
     );
-    assert!(
-        out.contains("`Credentials` is not supported by `asl!` yet"),
-        "{out}"
-    );
+    assert_eq!(compile_errors(&out), 0, "{out}");
+    assert!(out.contains("credentials :"), "{out}");
 }
 
 #[test]

@@ -67,9 +67,7 @@ fn visit(machine: &StateMachine, found: &mut Vec<Unsupported>) {
         }
         match &state.kind {
             StateKind::Task(task) => {
-                if let Some(credentials) = &task.credentials {
-                    push(found, credentials.span(), "`Credentials`");
-                }
+                template(found, task.credentials.as_ref());
                 count(found, task.timeout.as_ref());
                 count(found, task.heartbeat.as_ref());
             }

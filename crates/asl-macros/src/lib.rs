@@ -31,7 +31,7 @@
 ///
 /// A distributed Map over the state input runs like an inline Map (its iterations are not
 /// separate child executions). Not compiled yet, and reported as errors where they are written:
-/// JSONata, `ItemReader`/`ItemBatcher`/`ResultWriter`, `Credentials`.
+/// JSONata, `ItemReader`/`ItemBatcher`/`ResultWriter`.
 #[proc_macro]
 pub fn asl(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     asl_codegen::expand(input.into()).into()
