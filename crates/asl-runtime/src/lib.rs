@@ -85,8 +85,8 @@ pub use spec::{
     PassSpec, Retrier, Seconds, SucceedSpec, TaskSpec, WaitFor, WaitSpec,
 };
 pub use state::{
-    BranchFuture, ChoiceTaken, StateOutcome, choice_input, choice_output, no_choice_matched,
-    run_fail, run_map, run_parallel, run_pass, run_succeed, run_task, run_wait,
+    BranchFuture, ChoiceTaken, StateOutcome, choice_enter, choice_input, choice_output,
+    no_choice_matched, run_fail, run_map, run_parallel, run_pass, run_succeed, run_task, run_wait,
 };
 pub use template::Template;
 pub use token::{PendingToken, Resolution, SendTaskError, TaskOutput, TaskTokens};

@@ -489,15 +489,27 @@ pub fn run_pass(ctx: &mut StateContext, spec: &PassSpec, input: Value) -> StateO
     let _span = tracing::debug_span!("state", name = spec.name, kind = "Pass").entered();
     ctx.enter(spec.name, StateKind::Pass, &input);
     let run = |ctx: &mut StateContext| -> Result<Value, StatesError> {
-        let result = match &spec.result {
-            Some(literal) => literal.clone(),
-            None => {
-                let effective = apply_input_path(&input, spec.input_path.as_ref(), &ctx.env())?;
-                match &spec.parameters {
-                    Some(t) => t.evaluate(&effective, &ctx.env())?,
-                    None => effective.into_owned(),
-                }
+        let passes_input = spec.result.is_none()
+            && spec.parameters.is_none()
+            && spec.input_path.as_ref().is_some_and(Path::is_identity);
+        if passes_input {
+            // The result is the input itself: move it through instead of copying it.
+            let assigned = eval_assign(ctx, spec.assign.as_ref(), &input)?;
+            let merged = match &spec.result_path {
+                ResultPathSpec::Default | ResultPathSpec::Discard => input,
+                other => apply_result_path(input.clone(), input, other)?,
+            };
+            let output = apply_output_path(merged, spec.output_path.as_ref(), &ctx.env())?;
+            if let Some(values) = assigned {
+                ctx.variables.assign_all(values);
             }
+            return Ok(output);
+        }
+        let effective = apply_input_path(&input, spec.input_path.as_ref(), &ctx.env())?;
+        let result = match (&spec.result, &spec.parameters) {
+            (Some(literal), _) => literal.clone(),
+            (None, Some(t)) => t.evaluate(&effective, &ctx.env())?,
+            (None, None) => effective.into_owned(),
         };
         let assigned = eval_assign(ctx, spec.assign.as_ref(), &result)?;
         let merged = apply_result_path(input, result, &spec.result_path)?;
@@ -655,6 +667,21 @@ pub fn choice_input(
 ) -> Result<Value, StatesError> {
     ctx.enter(spec.name, StateKind::Choice, input);
     effective_input(ctx, spec.input_path.as_ref(), input).map_err(|e| ctx.locate(e))
+}
+
+/// Like [`choice_input`], taking the raw input by value: with the default `InputPath` the input
+/// is moved through rather than copied (the faster form for generated run loops:
+/// `let effective = choice_enter(&mut ctx, spec, std::mem::take(&mut data))?;`).
+pub fn choice_enter(
+    ctx: &mut StateContext,
+    spec: &ChoiceSpec,
+    input: Value,
+) -> Result<Value, StatesError> {
+    ctx.enter(spec.name, StateKind::Choice, &input);
+    match &spec.input_path {
+        Some(p) if p.is_identity() => Ok(input),
+        path => effective_input(ctx, path.as_ref(), &input).map_err(|e| ctx.locate(e)),
+    }
 }
 
 /// Which branch of a Choice state was taken.

@@ -509,3 +509,53 @@ async fn iteration_variables_stay_inside_the_iteration() {
         }))
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn choice_enter_moves_the_input_through_and_applies_input_path() {
+    let rt = runtime();
+    let exec = rt.start(
+        &MACHINE,
+        json!({"a": {"b": 2}}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let whole = asl_runtime::choice_enter(&mut ctx, &ChoiceSpec::new("Whole"), input)?;
+            let narrowed = ChoiceSpec {
+                input_path: Some(path("$.a")),
+                ..ChoiceSpec::new("Narrow")
+            };
+            let part = asl_runtime::choice_enter(&mut ctx, &narrowed, whole.clone())?;
+            Ok(json!([whole, part]))
+        },
+    );
+    assert_eq!(
+        exec.result().await.output(),
+        Some(&json!([{"a": {"b": 2}}, {"b": 2}]))
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_pass_without_fields_passes_its_input_and_result_path_null_keeps_it() {
+    let rt = runtime();
+    let exec = rt.start(
+        &MACHINE,
+        json!({"k": 1}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let StateOutcome::Next(same) = run_pass(&mut ctx, &PassSpec::new("Same"), input) else {
+                return Ok(Value::Null);
+            };
+            let nested = PassSpec {
+                result_path: asl_runtime::ResultPathSpec::parse("$.copy").unwrap(),
+                ..PassSpec::new("Nested")
+            };
+            match run_pass(&mut ctx, &nested, same) {
+                StateOutcome::Next(v) => Ok(v),
+                _ => Ok(Value::Null),
+            }
+        },
+    );
+    assert_eq!(
+        exec.result().await.output(),
+        Some(&json!({"k": 1, "copy": {"k": 1}}))
+    );
+}
