@@ -85,7 +85,11 @@ impl Retrier {
         if self.jitter == Jitter::Full {
             seconds *= random().clamp(0.0, 1.0);
         }
-        // Beyond any execution's lifetime; keeps Duration from overflowing.
+        // Beyond any execution's lifetime; keeps Duration from overflowing (and from a NaN that
+        // a hand-written spec with a NaN backoff rate would produce).
+        if seconds.is_nan() {
+            return Duration::ZERO;
+        }
         Duration::from_secs_f64(seconds.clamp(0.0, 1.0e9))
     }
 }
@@ -155,6 +159,24 @@ mod tests {
             ..retrier(&["States.ALL"], 3)
         };
         assert_eq!(r.delay(1, || 0.25), Duration::from_millis(2500));
+    }
+
+    #[test]
+    fn absurd_retrier_numbers_do_not_panic() {
+        let r = Retrier {
+            backoff_rate: f64::NAN,
+            ..retrier(&["States.ALL"], 3)
+        };
+        assert_eq!(r.delay(2, || 0.5), Duration::ZERO);
+        let huge = Retrier {
+            interval_seconds: u64::MAX,
+            backoff_rate: 1e300,
+            ..retrier(&["States.ALL"], 3)
+        };
+        assert_eq!(
+            huge.delay(u32::MAX, || 0.5),
+            Duration::from_secs(1_000_000_000)
+        );
     }
 
     #[test]
