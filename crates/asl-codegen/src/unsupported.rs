@@ -21,9 +21,18 @@ pub fn check(machine: &StateMachine) -> Vec<Unsupported> {
 }
 
 fn push(found: &mut Vec<Unsupported>, span: Span, what: &str) {
+    let help = if what.contains("JSONata") {
+        "write the state with JSONPath (`Parameters`, `ResultSelector`, `ResultPath`, `…Path` fields)"
+    } else if what.contains("ResultWriter") {
+        "the Map's results are its output; store them with a Task after the Map"
+    } else if what.contains("ItemBatcher") {
+        "group the items before the Map (for example with `States.ArrayPartition`)"
+    } else {
+        "pass the items in the state input and select them with `ItemsPath`"
+    };
     found.push(Unsupported {
         span,
-        message: format!("{what} is not supported by `asl!` yet"),
+        message: format!("{what} is not supported by `asl!` yet\n  = help: {help}"),
     });
 }
 
