@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::future::Future;
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::time::{Duration, UNIX_EPOCH};
 
 use serde_json::{Map, Value, json};
@@ -289,14 +289,22 @@ where
     F: FnMut(TaskCall) -> Fut + Send,
     Fut: Future<Output = Result<Value, TaskFailure>> + Send,
 {
-    // Preparation is synchronous so its temporaries take no room in the parked future.
-    let (call, pending, timeout) = prepare_task(ctx, spec, input).map_err(plain)?;
-    let future = invoke(call);
+    // Preparation is synchronous and scoped to a block, so neither its temporaries nor the call
+    // take room in the parked future; the integration future and the token live here once and
+    // the waiting helpers borrow them.
+    let mut pending: Option<PendingToken>;
+    let timeout: Duration;
+    let mut future = pin!({
+        let (call, token, limit) = prepare_task(ctx, spec, input).map_err(plain)?;
+        pending = token;
+        timeout = limit;
+        invoke(call)
+    });
     // A waiting task keeps only what it needs: the context object is rebuilt afterwards.
     ctx.release_context();
-    let outcome = match pending {
-        None => race_timeout(ctx, future, timeout).await,
-        Some(pending) => await_token(ctx, spec, pending, future).await,
+    let outcome = match pending.as_mut() {
+        None => race_timeout(ctx, future.as_mut(), timeout).await,
+        Some(token) => await_token(ctx, spec, token, future.as_mut()).await,
     };
     record_task_end(ctx, spec, &outcome)?;
     outcome
@@ -377,7 +385,7 @@ fn prepare_task(
 /// A request-response call, bounded by `TimeoutSeconds`.
 async fn race_timeout<Fut>(
     ctx: &StateContext,
-    future: Fut,
+    future: Pin<&mut Fut>,
     timeout: Duration,
 ) -> Result<Value, Failure>
 where
@@ -395,20 +403,19 @@ where
 async fn await_token<Fut>(
     ctx: &StateContext,
     spec: &TaskSpec,
-    mut pending: PendingToken,
-    future: Fut,
+    pending: &mut PendingToken,
+    mut future: Pin<&mut Fut>,
 ) -> Result<Value, Failure>
 where
     Fut: Future<Output = Result<Value, TaskFailure>> + Send,
 {
-    let mut future = pin!(future);
     let mut delivered = false;
     loop {
         tokio::select! {
             // The integration first: its own answer (or submission) is recorded before
             // a resolution that arrived meanwhile is taken.
             biased;
-            result = &mut future, if !delivered => {
+            result = future.as_mut(), if !delivered => {
                 delivered = true;
                 match result {
                     Ok(value) => {
