@@ -56,3 +56,43 @@ async fn a_mocked_test_case_drives_retries_and_results() {
     .await;
     assert_eq!(result.output(), Some(&json!({ "name": "Ada" })));
 }
+
+asl::asl! {
+    /// The same machine under the name its mock configuration uses.
+    #[asl(name = "customer-lookup")]
+    pub struct NamedLookup; {
+        "StartAt": "GetCustomer",
+        "States": {
+            "GetCustomer": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::dynamodb:getItem",
+                "Parameters": { "TableName": "customers", "Key": { "id": { "S.$": "$.id" } } },
+                "ResultSelector": { "machine.$": "$$.StateMachine.Name" },
+                "End": true
+            }
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_machine_name_setting_names_the_state_machine() {
+    let config = MockConfig::from_json(
+        r#"{
+          "StateMachines": { "customer-lookup": { "TestCases": { "Found": { "GetCustomer": "Item" } } } },
+          "MockedResponses": { "Item": { "0": { "Return": { "Item": {} } } } }
+        }"#,
+    );
+    let Ok(handler) = config.and_then(|c| c.handler("customer-lookup", "Found")) else {
+        panic!("mock configuration should load")
+    };
+    let result = NamedLookup::run(
+        &Runtime::new(),
+        Arc::new(CatchAll(handler)),
+        json!({ "id": "c-1" }),
+    )
+    .await;
+    assert_eq!(
+        result.output(),
+        Some(&json!({ "machine": "customer-lookup" }))
+    );
+}

@@ -105,7 +105,13 @@ impl Generator<'_> {
              `TaskHandler`."
         );
         let items = std::mem::take(&mut self.items);
-        let machine_name = string(&name.to_string());
+        let machine_name = string(
+            &header
+                .settings
+                .name
+                .clone()
+                .unwrap_or_else(|| name.to_string()),
+        );
         let timeout = match &machine.timeout_seconds {
             Some(t) => {
                 let v = t.value;

@@ -15,8 +15,11 @@ use crate::error::{Error, Errors};
 use crate::literal;
 
 /// Settings given as `#[asl(…)]` before the type: how the definition is checked.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
+    /// `#[asl(name = "…")]`: the state machine's name (`$$.StateMachine.Name`, the key of a mock
+    /// configuration); the type's name when absent.
+    pub name: Option<String>,
     /// `#[asl(express)]`: check the definition as an Express workflow.
     pub express: bool,
     /// `#[asl(forbid_cfn_placeholders)]`: report CloudFormation `${…}` placeholders.
@@ -156,6 +159,15 @@ fn parse_header(cursor: &mut Cursor) -> Result<Header, Errors> {
     })
 }
 
+/// Whether AWS accepts `name` as a state machine name.
+fn valid_machine_name(name: &str) -> bool {
+    let length = name.chars().count();
+    (1..=80).contains(&length)
+        && !name
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c))
+}
+
 /// The tokens inside `asl(…)` when the attribute is ours.
 fn asl_attribute(group: &Group) -> Option<TokenStream> {
     let mut tokens = group.stream().into_iter();
@@ -170,8 +182,36 @@ fn asl_attribute(group: &Group) -> Option<TokenStream> {
 }
 
 fn read_settings(words: TokenStream, settings: &mut Settings) -> Result<(), Errors> {
-    for token in words {
+    let mut tokens = words.into_iter();
+    while let Some(token) = tokens.next() {
         match token {
+            TokenTree::Ident(word) if word == "name" => {
+                let equals = tokens.next();
+                let value = tokens.next();
+                match (equals, value) {
+                    (Some(TokenTree::Punct(p)), Some(TokenTree::Literal(lit)))
+                        if p.as_char() == '=' =>
+                    {
+                        match literal::string_value(&lit) {
+                            Some(name) if valid_machine_name(&name) => settings.name = Some(name),
+                            _ => {
+                                return Err(Error::new(
+                                    lit.span(),
+                                    "a state machine name is 1 to 80 characters, without whitespace or any of `<>{}[]?*\"#%\\^|~`$&,;:/`",
+                                )
+                                .into());
+                            }
+                        }
+                    }
+                    _ => {
+                        return Err(Error::new(
+                            word.span(),
+                            "expected `name = \"…\"` (a string literal)",
+                        )
+                        .into());
+                    }
+                }
+            }
             TokenTree::Ident(word) if word == "express" => settings.express = true,
             TokenTree::Ident(word) if word == "forbid_cfn_placeholders" => {
                 settings.forbid_cfn_placeholders = true;
@@ -180,7 +220,7 @@ fn read_settings(words: TokenStream, settings: &mut Settings) -> Result<(), Erro
             other => {
                 return Err(Error::new(
                     other.span(),
-                    "unknown `asl` setting; expected `express` or `forbid_cfn_placeholders`",
+                    "unknown `asl` setting; expected `name = \"…\"`, `express` or `forbid_cfn_placeholders`",
                 )
                 .into());
             }
@@ -271,15 +311,23 @@ mod tests {
     }
 
     #[test]
+    fn the_machine_name_can_be_set() {
+        let Ok(input) = parse(quote! { #[asl(name = "order-flow")] struct Flow; {} }) else {
+            panic!("should parse")
+        };
+        assert_eq!(input.header.settings.name.as_deref(), Some("order-flow"));
+    }
+
+    #[test]
+    fn an_invalid_machine_name_is_rejected() {
+        let parsed = parse(quote! { #[asl(name = "order flow")] struct Flow; {} });
+        assert!(message(parsed).starts_with("a state machine name"));
+    }
+
+    #[test]
     fn unknown_settings_are_rejected() {
-        assert!(
-            message(parse(quote!(
-                #[asl(turbo)]
-                struct X;,
-                {}
-            )))
-            .starts_with("unknown `asl` setting")
-        );
+        let parsed = parse(quote! { #[asl(turbo)] struct X; {} });
+        assert!(message(parsed).starts_with("unknown `asl` setting"));
     }
 
     #[test]

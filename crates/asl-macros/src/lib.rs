@@ -14,8 +14,10 @@
 /// ```
 ///
 /// A file path is relative to the crate's `Cargo.toml`; the build reruns when the file changes.
-/// Before the type, `#[asl(express)]` checks the definition as an Express workflow and
-/// `#[asl(forbid_cfn_placeholders)]` rejects CloudFormation `${…}` placeholders.
+/// Before the type, `#[asl(name = "…")]` names the state machine (`$$.StateMachine.Name` and the
+/// key of a mock configuration; the type's name by default), `#[asl(express)]` checks the
+/// definition as an Express workflow and `#[asl(forbid_cfn_placeholders)]` rejects
+/// CloudFormation `${…}` placeholders.
 ///
 /// The definition is checked with every rule of the model at build time: errors are compile
 /// errors on the exact token (inline) or on the path literal with `file:line:col` and a snippet
