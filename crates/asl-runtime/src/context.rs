@@ -129,19 +129,20 @@ impl StateContext {
         self.entered_at = self.exec.runtime.clock.now();
         self.retry_count = 0;
         self.fresh = false;
-        self.entered_event = self.record(
-            EventType::StateEntered(kind),
-            || json!({"name": name, "input": input}),
-        );
+        self.entered_event = self.record(EventType::StateEntered(kind), || {
+            details([("name", Value::from(name)), ("input", input.clone())])
+        });
         self.refresh();
     }
 
     /// Records `…StateExited` with the state's output.
     pub(crate) fn exit(&self, kind: StateKind, output: &Value) {
-        self.record(
-            EventType::StateExited(kind),
-            || json!({"name": self.state_name, "output": output}),
-        );
+        self.record(EventType::StateExited(kind), || {
+            details([
+                ("name", Value::from(self.state_name)),
+                ("output", output.clone()),
+            ])
+        });
     }
 
     pub(crate) fn set_retry_count(&mut self, count: u32) {
@@ -259,6 +260,16 @@ impl StateContext {
     pub(crate) fn swap_context(&mut self, context: Option<Value>) -> Option<Value> {
         std::mem::replace(&mut self.context, context)
     }
+}
+
+/// The details of a history event as a JSON object sized exactly (events are kept for the whole
+/// execution, so the slack of a growing map would add up).
+pub(crate) fn details<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    let mut map = Map::with_capacity(N);
+    for (key, value) in pairs {
+        map.insert(key.to_owned(), value);
+    }
+    Value::Object(map)
 }
 
 /// The facts of an execution that the context object shows (`Execution`, `StateMachine`).
