@@ -39,6 +39,7 @@ impl Errors {
         self.0.is_empty()
     }
 
+    #[cfg(test)]
     pub fn messages(&self) -> Vec<String> {
         self.0.iter().map(|e| e.message.clone()).collect()
     }

@@ -29,8 +29,6 @@ use crate::inline::InlineSource;
 use crate::input::{Body, Header, MacroInput};
 use crate::report::Origin;
 
-pub use crate::generate::generate_machine;
-
 /// Expands the tokens given to `asl!` into the generated machine, or into `compile_error!`s.
 ///
 /// File paths are resolved against `CARGO_MANIFEST_DIR` (the crate invoking the macro).
