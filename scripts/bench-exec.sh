@@ -2,7 +2,7 @@
 # Execution speed side by side: machines compiled with `asl!` versus aws-local-stepfunctions
 # (Node 22), on the same workload files, in the same run.
 #
-#   scripts/bench-exec.sh [WORKLOAD_DIR]      (default: ../shared/bench, relative to the repo root)
+#   scripts/bench-exec.sh [WORKLOAD_DIR]      (default: ../shared/bench next to the repo root)
 #
 # WORKLOAD_DIR must hold loop.json + loop_input.json (Pass with States.MathAdd + Choice loop) and
 # map.json + map_input.json (inline Map, one Pass per item).
@@ -19,9 +19,13 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# An argument is relative to where the script is called from; the default to the repo root.
+if [[ $# -ge 1 ]]; then
+  workloads="$(cd "$1" && pwd)"
+else
+  workloads="$(cd "$repo/../shared/bench" && pwd)"
+fi
 cd "$repo"
-workloads="${1:-../shared/bench}"
-workloads="$(cd "$workloads" && pwd)"
 scratch="${ASL_BENCH_SCRATCH:-/tmp/asl-bench-node}"
 als_version="${ALS_VERSION:-3.0.0}"
 budget_ms="${BUDGET_MS:-2000}"
