@@ -587,7 +587,7 @@ impl Generator<'_> {
                 };
                 quote! {
                     #get
-                    let effective = #rt::state::choice_input(&mut ctx, spec, &data)?;
+                    let effective = #rt::state::choice_enter(&mut ctx, spec, ::core::mem::take(&mut data))?;
                     let taken = (|| -> #result<::core::option::Option<usize>, #error> {
                         let input = &effective;
                         let env = &ctx.env();
