@@ -10,7 +10,7 @@
 //! error. In JSONata the reads are found by scanning expression text, which
 //! cannot see every local binding, so there it is a warning.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use asl_syntax::path::Root;
 
@@ -61,7 +61,13 @@ fn scope(
     out: &mut Vec<Diagnostic>,
 ) {
     let n = m.states.len();
-    let index = |name: &str| m.states.index_of(name);
+    // Name -> position, built once per scope (the first state of a name wins,
+    // as with `States::index_of`); a linear lookup per edge was quadratic.
+    let mut positions: HashMap<&str, usize> = HashMap::with_capacity(n);
+    for (i, s) in m.states.iter().enumerate() {
+        positions.entry(s.name.value.as_str()).or_insert(i);
+    }
+    let index = |name: &str| positions.get(name).copied();
 
     // Assigning a name an outer scope uses is not allowed.
     if !outer_assigned.is_empty() {
