@@ -91,7 +91,6 @@ where
     F: Fn(StateContext, Value) -> Fut + Send + Sync,
     Fut: Future<Output = Result<Value, StatesError>> + Send + 'static,
 {
-    ctx.refresh();
     let effective = effective_input(ctx, spec.input_path.as_ref(), input)?;
     let items = match &spec.items_path {
         Some(p) if !p.is_identity() => p.select(&effective, &ctx.env(), "ItemsPath")?,
@@ -214,7 +213,6 @@ async fn parallel_attempt<F>(
 where
     F: Fn(usize, StateContext, Value) -> BranchFuture + Send + Sync,
 {
-    ctx.refresh();
     let effective = effective_input(ctx, spec.input_path.as_ref(), input)?;
     let branch_input = match &spec.parameters {
         Some(t) => t.evaluate(&effective, &ctx.env())?,

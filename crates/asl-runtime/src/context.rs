@@ -1,8 +1,8 @@
 //! The execution-wide pieces every state driver works with: the context object (`$$`), the
 //! variable scope, the history, the clock and the task-token registry.
 
-use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
 
 use serde_json::{Map, Value, json};
 
@@ -17,29 +17,127 @@ use crate::variables::Variables;
 /// What a state driver needs from its execution. One per execution, and one per Map iteration
 /// and Parallel branch (with its own variable scope).
 pub struct StateContext {
-    pub(crate) exec: Arc<ExecutionShared>,
     /// The variables visible here (this scope and its ancestors).
     pub variables: Variables,
-    /// The context object, built when first needed and dropped while the execution waits (a
-    /// parked execution keeps only the typed facts in `exec`); its `State` member is refreshed
-    /// when a driver starts work.
-    context: Option<Value>,
+    context: ContextObject,
+    /// Id of the event that entered the current state.
+    entered_event: u64,
+}
+
+/// The context object (`$$`) of the current state, built only when something reads it: most
+/// states never do, and building it (the execution input included) costs more than running a
+/// simple state. The facts of `$$.State` are kept as plain fields until then.
+pub(crate) struct ContextObject {
+    pub(crate) exec: Arc<ExecutionShared>,
+    built: OnceLock<Value>,
+    /// The object built for an earlier state (or attempt), brought up to date instead of being
+    /// rebuilt when the current state reads `$$` too.
+    spare: Mutex<Option<Value>>,
     state_name: &'static str,
     entered_at: SystemTime,
     retry_count: u32,
-    fresh: bool,
-    /// Id of the event that entered the current state.
-    entered_event: u64,
-    /// The last formatted entered time and its millisecond.
-    stamp: (u128, String),
+}
+
+impl ContextObject {
+    fn new(exec: Arc<ExecutionShared>, state_name: &'static str, entered_at: SystemTime) -> Self {
+        ContextObject {
+            exec,
+            built: OnceLock::new(),
+            spare: Mutex::new(None),
+            state_name,
+            entered_at,
+            retry_count: 0,
+        }
+    }
+
+    /// The context object, built now if it was not yet.
+    pub(crate) fn get(&self) -> &Value {
+        self.built.get_or_init(|| {
+            let spare = match self.spare.lock() {
+                Ok(mut g) => g.take(),
+                Err(p) => p.into_inner().take(),
+            };
+            let mut value = spare.unwrap_or_else(|| self.exec.context_value());
+            self.write_state(&mut value);
+            value
+        })
+    }
+
+    /// The context object if it has been built.
+    pub(crate) fn built(&self) -> Option<&Value> {
+        self.built.get()
+    }
+
+    /// The built object, mutably (building it first).
+    fn get_mut(&mut self) -> Option<&mut Value> {
+        self.get();
+        self.built.get_mut()
+    }
+
+    /// The `$$.State` facts changed: a built object becomes the spare.
+    fn invalidate(&mut self) {
+        if let Some(value) = self.built.take() {
+            *self.spare_mut() = Some(value);
+        }
+    }
+
+    fn spare_mut(&mut self) -> &mut Option<Value> {
+        match self.spare.get_mut() {
+            Ok(s) => s,
+            Err(p) => p.into_inner(),
+        }
+    }
+
+    /// Sets `State.EnteredTime/Name/RetryCount`, updating entries in place: consecutive states
+    /// usually differ only in name.
+    fn write_state(&self, context: &mut Value) {
+        let Value::Object(map) = context else {
+            return;
+        };
+        let entered = format_timestamp(self.entered_at);
+        if let Some(Value::Object(state)) = map.get_mut("State") {
+            for (key, value) in state.iter_mut() {
+                match key.as_str() {
+                    "EnteredTime" if value.as_str() != Some(&entered) => {
+                        *value = Value::String(entered.clone());
+                    }
+                    "Name" if value.as_str() != Some(self.state_name) => {
+                        *value = Value::from(self.state_name);
+                    }
+                    "RetryCount" if value.as_u64() != Some(u64::from(self.retry_count)) => {
+                        *value = Value::from(self.retry_count);
+                    }
+                    _ => {}
+                }
+            }
+            return;
+        }
+        map.insert(
+            "State".to_owned(),
+            json!({
+                "EnteredTime": entered,
+                "Name": self.state_name,
+                "RetryCount": self.retry_count,
+            }),
+        );
+    }
+}
+
+impl std::fmt::Debug for ContextObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContextObject")
+            .field("built", &self.built.get())
+            .field("state", &self.state_name)
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for StateContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StateContext")
-            .field("execution", &self.exec.info.arn)
-            .field("state", &self.state_name)
-            .field("retry_count", &self.retry_count)
+            .field("execution", &self.context.exec.info.arn)
+            .field("state", &self.context.state_name)
+            .field("retry_count", &self.context.retry_count)
             .finish()
     }
 }
@@ -48,113 +146,102 @@ impl StateContext {
     pub(crate) fn new(exec: Arc<ExecutionShared>, variables: Variables) -> Self {
         let entered_at = exec.runtime.clock.now();
         StateContext {
-            exec,
             variables,
-            context: None,
-            state_name: "",
-            entered_at,
-            retry_count: 0,
-            fresh: false,
+            context: ContextObject::new(exec, "", entered_at),
             entered_event: 0,
-            stamp: (0, String::new()),
         }
     }
 
     /// A context for a Map iteration or Parallel branch: same execution, a child variable scope.
     pub fn child(&self) -> StateContext {
         StateContext {
-            exec: Arc::clone(&self.exec),
             variables: self.variables.child(),
-            context: None,
-            state_name: self.state_name,
-            entered_at: self.entered_at,
-            retry_count: 0,
-            fresh: false,
+            context: ContextObject::new(
+                Arc::clone(&self.context.exec),
+                self.context.state_name,
+                self.context.entered_at,
+            ),
             entered_event: 0,
-            stamp: (0, String::new()),
         }
     }
 
-    /// The path environment (`$$` and variables) for the current state. The drivers bring the
-    /// context object up to date when a state starts ([`choice_input`](crate::state::choice_input)
-    /// for Choice), so generated code can call this freely afterwards.
+    pub(crate) fn exec(&self) -> &Arc<ExecutionShared> {
+        &self.context.exec
+    }
+
+    /// The path environment (`$$` and variables) for the current state; the context object is
+    /// built the first time a path reads `$$`.
     pub fn env(&self) -> Env<'_> {
-        static NULL: Value = Value::Null;
-        Env::new(self.context.as_ref().unwrap_or(&NULL), &self.variables)
+        Env::lazy(&self.context, &self.variables)
     }
 
     /// The context object of the current state, with `State.EnteredTime/Name/RetryCount` current.
     pub fn context_object(&mut self) -> &Value {
-        self.refresh();
-        static NULL: Value = Value::Null;
-        self.context.as_ref().unwrap_or(&NULL)
+        self.context.get()
     }
 
-    /// Drops the built context object before a long wait; the next driver step rebuilds it.
+    /// Drops the built context object before a long wait; the next read rebuilds it.
     pub(crate) fn release_context(&mut self) {
-        self.context = None;
-        self.stamp = (0, String::new());
-        self.fresh = false;
+        self.context.built = OnceLock::new();
+        *self.context.spare_mut() = None;
     }
 
     /// The clock of the runtime.
     pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.exec.runtime.clock
+        &self.exec().runtime.clock
     }
 
     /// The task-token handle of the runtime.
     pub fn task_tokens(&self) -> &TaskTokens {
-        &self.exec.runtime.tokens
+        &self.exec().runtime.tokens
     }
 
     /// The name of the state being run.
     pub fn state_name(&self) -> &'static str {
-        self.state_name
+        self.context.state_name
     }
 
     /// Retries of the current state so far (`$$.State.RetryCount`).
     pub fn retry_count(&self) -> u32 {
-        self.retry_count
+        self.context.retry_count
     }
 
     /// The execution's ARN (`$$.Execution.Id`).
     pub fn execution_id(&self) -> &str {
-        &self.exec.info.arn
+        &self.exec().info.arn
     }
 
     /// Starts a state: resets the retry count, stamps the entered time and records
     /// `…StateEntered`.
     pub(crate) fn enter(&mut self, name: &'static str, kind: StateKind, input: &Value) {
-        self.state_name = name;
-        self.entered_at = self.exec.runtime.clock.now();
-        self.retry_count = 0;
-        self.fresh = false;
+        self.context.invalidate();
+        self.context.state_name = name;
+        self.context.entered_at = self.exec().runtime.clock.now();
+        self.context.retry_count = 0;
         self.entered_event = self.record(EventType::StateEntered(kind), || {
             details([("name", Value::from(name)), ("input", input.clone())])
         });
-        self.refresh();
     }
 
     /// Records `…StateExited` with the state's output.
     pub(crate) fn exit(&self, kind: StateKind, output: &Value) {
         self.record(EventType::StateExited(kind), || {
             details([
-                ("name", Value::from(self.state_name)),
+                ("name", Value::from(self.context.state_name)),
                 ("output", output.clone()),
             ])
         });
     }
 
     pub(crate) fn set_retry_count(&mut self, count: u32) {
-        self.retry_count = count;
-        self.fresh = false;
-        self.refresh();
+        self.context.invalidate();
+        self.context.retry_count = count;
     }
 
     /// Counts an event and, when the execution keeps a history, appends it with the details
     /// `details` builds. Returns the event's id.
     pub fn record(&self, event_type: EventType, details: impl FnOnce() -> Value) -> u64 {
-        self.exec.record(event_type, details)
+        self.exec().record(event_type, details)
     }
 
     /// Prefixes a `States.Runtime` cause the way AWS does, naming the state and the id of the
@@ -162,14 +249,15 @@ impl StateContext {
     /// event id #2). …`. Other errors, and causes that already carry a prefix, are unchanged.
     pub fn locate(&self, mut err: StatesError) -> StatesError {
         const PREFIX: &str = "An error occurred while executing the state";
+        let name = self.context.state_name;
         if err.is(crate::error::names::RUNTIME)
-            && !self.state_name.is_empty()
+            && !name.is_empty()
             && !err.cause.as_deref().is_some_and(|c| c.starts_with(PREFIX))
         {
             let cause = err.cause.take().unwrap_or_default();
             err.cause = Some(format!(
-                "{PREFIX} '{}' (entered at the event id #{}). {cause}",
-                self.state_name, self.entered_event
+                "{PREFIX} '{name}' (entered at the event id #{}). {cause}",
+                self.entered_event
             ));
         }
         err
@@ -177,56 +265,7 @@ impl StateContext {
 
     /// Whether history events are kept (building their details costs time).
     pub fn records_history(&self) -> bool {
-        self.exec.records_history()
-    }
-
-    /// Builds the context object if needed and brings `$$.State` up to date.
-    pub(crate) fn refresh(&mut self) {
-        if self.fresh {
-            return;
-        }
-        let millis = self
-            .entered_at
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis());
-        if self.stamp.0 != millis || self.stamp.1.is_empty() {
-            self.stamp = (millis, format_timestamp(self.entered_at));
-        }
-        let exec = &self.exec;
-        let context = self.context.get_or_insert_with(|| exec.context_value());
-        // Updated in place, by scanning the few entries rather than hashing keys: this runs once
-        // per state, and consecutive states usually differ only in name.
-        let mut updated = false;
-        if let Value::Object(map) = context {
-            if let Some((_, Value::Object(state))) = map.iter_mut().find(|(k, _)| *k == "State") {
-                for (key, value) in state.iter_mut() {
-                    match key.as_str() {
-                        "EnteredTime" if value.as_str() != Some(&self.stamp.1) => {
-                            *value = Value::String(self.stamp.1.clone());
-                        }
-                        "Name" if value.as_str() != Some(self.state_name) => {
-                            *value = Value::from(self.state_name);
-                        }
-                        "RetryCount" if value.as_u64() != Some(u64::from(self.retry_count)) => {
-                            *value = Value::from(self.retry_count);
-                        }
-                        _ => {}
-                    }
-                }
-                updated = true;
-            }
-            if !updated {
-                map.insert(
-                    "State".to_owned(),
-                    json!({
-                        "EnteredTime": self.stamp.1,
-                        "Name": self.state_name,
-                        "RetryCount": self.retry_count,
-                    }),
-                );
-            }
-        }
-        self.fresh = true;
+        self.exec().records_history()
     }
 
     /// The context object with `Task.Token` set, for a callback or run-a-job call.
@@ -240,25 +279,28 @@ impl StateContext {
 
     /// Temporarily sets `$$.Map.Item` (only an ItemSelector sees it).
     pub(crate) fn set_map_item(&mut self, item: Option<(usize, &Value)>) {
-        self.refresh();
-        if let Some(Value::Object(map)) = &mut self.context {
-            match item {
-                Some((index, value)) => {
+        match item {
+            Some((index, value)) => {
+                if let Some(Value::Object(map)) = self.context.get_mut() {
                     map.insert(
                         "Map".to_owned(),
                         json!({"Item": {"Index": index, "Value": value}}),
                     );
                 }
-                None => {
+            }
+            None => {
+                if let Some(Value::Object(map)) = self.context.built.get_mut() {
                     map.remove("Map");
                 }
             }
         }
     }
 
-    /// Swaps in a context object that has a `Task` member (for evaluating `Parameters`).
+    /// Swaps in a context object that has a `Task` member (for evaluating `Parameters`); `None`
+    /// means "not built".
     pub(crate) fn swap_context(&mut self, context: Option<Value>) -> Option<Value> {
-        std::mem::replace(&mut self.context, context)
+        let next = context.map(OnceLock::from).unwrap_or_default();
+        std::mem::replace(&mut self.context.built, next).into_inner()
     }
 }
 

@@ -22,14 +22,36 @@ use asl_syntax::path::{
 };
 use serde_json::{Map, Number, Value};
 
+use crate::context::ContextObject;
 use crate::error::StatesError;
 use crate::variables::Variables;
 
 /// What the non-input roots of a path refer to: `$$` (the context object) and `$name` (variables).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct Env<'a> {
-    pub context: &'a Value,
+    context: ContextRef<'a>,
     pub variables: &'a Variables,
+}
+
+/// The context object, or what builds it the first time a path reads `$$` (most states never
+/// do, and building it costs more than running a simple state).
+#[derive(Clone, Copy)]
+enum ContextRef<'a> {
+    Built(&'a Value),
+    Lazy(&'a ContextObject),
+}
+
+impl std::fmt::Debug for Env<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let context = match self.context {
+            ContextRef::Built(v) => Some(v),
+            ContextRef::Lazy(c) => c.built(),
+        };
+        f.debug_struct("Env")
+            .field("context", &context)
+            .field("variables", &self.variables)
+            .finish()
+    }
 }
 
 static NULL: Value = Value::Null;
@@ -37,7 +59,26 @@ static NO_VARIABLES: Variables = Variables::EMPTY;
 
 impl<'a> Env<'a> {
     pub fn new(context: &'a Value, variables: &'a Variables) -> Self {
-        Env { context, variables }
+        Env {
+            context: ContextRef::Built(context),
+            variables,
+        }
+    }
+
+    /// An environment whose context object is built on first read.
+    pub(crate) fn lazy(context: &'a ContextObject, variables: &'a Variables) -> Self {
+        Env {
+            context: ContextRef::Lazy(context),
+            variables,
+        }
+    }
+
+    /// The context object (`$$`).
+    pub fn context(&self) -> &'a Value {
+        match self.context {
+            ContextRef::Built(v) => v,
+            ContextRef::Lazy(c) => c.get(),
+        }
     }
 }
 
@@ -45,10 +86,7 @@ impl Env<'static> {
     /// An environment with a `null` context object and no variables (for tests and for values
     /// that cannot refer to either).
     pub fn empty() -> Self {
-        Env {
-            context: &NULL,
-            variables: &NO_VARIABLES,
-        }
+        Env::new(&NULL, &NO_VARIABLES)
     }
 }
 
@@ -308,7 +346,7 @@ impl Path {
     pub fn lookup<'a>(&self, input: &'a Value, env: &Env<'a>) -> Result<Cow<'a, Value>, PathMiss> {
         let root: &'a Value = match &self.root {
             PathRoot::Input | PathRoot::Current => input,
-            PathRoot::Context => env.context,
+            PathRoot::Context => env.context(),
             PathRoot::Variable(name) => env
                 .variables
                 .get(name)
@@ -638,7 +676,7 @@ fn operand_value<'a>(
             let root = match &p.root {
                 PathRoot::Current => current,
                 PathRoot::Input => input,
-                PathRoot::Context => env.context,
+                PathRoot::Context => env.context(),
                 PathRoot::Variable(name) => env.variables.get(name)?,
             };
             p.lookup_from(root, input, env).ok()

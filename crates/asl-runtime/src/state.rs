@@ -100,7 +100,6 @@ pub(crate) fn finish_result(
     result_path: &ResultPathSpec,
     output_path: Option<&Path>,
 ) -> Result<Value, StatesError> {
-    ctx.refresh();
     let assigned = eval_assign(ctx, assign, &result)?;
     let selected = match result_selector {
         Some(t) => t.evaluate(&result, &ctx.env())?,
@@ -126,7 +125,6 @@ pub(crate) fn catch_or_fail(
     raw_input: Value,
     (err, kind): Failure,
 ) -> StateOutcome {
-    ctx.refresh();
     let Some(index) = find_catcher(catchers, &err, kind) else {
         return StateOutcome::Failed(err);
     };
@@ -316,7 +314,6 @@ fn prepare_task(
     spec: &TaskSpec,
     input: &Value,
 ) -> Result<(TaskCall, Option<PendingToken>, Duration), StatesError> {
-    ctx.refresh();
     let effective = effective_input(ctx, spec.input_path.as_ref(), input)?;
     let timeout = seconds_value(ctx, &spec.timeout, &effective, "TimeoutSecondsPath")?;
     let heartbeat = match &spec.heartbeat {
@@ -550,7 +547,6 @@ pub async fn run_wait(ctx: &mut StateContext, spec: &WaitSpec, input: Value) -> 
         };
         ctx.release_context();
         ctx.clock().sleep(delay).await;
-        ctx.refresh();
         let finish = (|| -> Result<Value, StatesError> {
             let assigned = eval_assign(ctx, spec.assign.as_ref(), &effective)?;
             let output = apply_output_path(effective, spec.output_path.as_ref(), &ctx.env())?;
