@@ -26,6 +26,13 @@ pub trait Clock: Send + Sync + 'static {
     fn sleep(&self, duration: Duration) -> Sleep {
         self.sleep_until(self.instant() + duration)
     }
+    /// The wall-clock time of an earlier instant. States note when they were entered as an
+    /// [`Instant`] (cheaper to read) and turn it into a timestamp only when `$$` is read.
+    fn wall_time(&self, at: Instant) -> SystemTime {
+        let now = self.now();
+        now.checked_sub(self.instant().saturating_duration_since(at))
+            .unwrap_or(now)
+    }
 }
 
 /// The clock of `tokio::time`. Its wall-clock time is the system time when the clock was created
@@ -68,6 +75,10 @@ impl Clock for TokioClock {
 
     fn sleep_until(&self, deadline: Instant) -> Sleep {
         Box::pin(tokio::time::sleep_until(deadline))
+    }
+
+    fn wall_time(&self, at: Instant) -> SystemTime {
+        self.start_wall + at.saturating_duration_since(self.start_instant)
     }
 }
 

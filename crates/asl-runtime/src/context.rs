@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use serde_json::{Map, Value, json};
 
-use crate::clock::{Clock, format_timestamp};
+use crate::clock::{Clock, Instant, format_timestamp};
 use crate::error::StatesError;
 use crate::execution::ExecutionShared;
 use crate::history::{EventType, HistoryEvent, StateKind};
@@ -34,12 +34,13 @@ pub(crate) struct ContextObject {
     /// rebuilt when the current state reads `$$` too.
     spare: Mutex<Option<Value>>,
     state_name: &'static str,
-    entered_at: SystemTime,
+    /// When the current state was entered, on the clock's monotonic time.
+    entered_at: Instant,
     retry_count: u32,
 }
 
 impl ContextObject {
-    fn new(exec: Arc<ExecutionShared>, state_name: &'static str, entered_at: SystemTime) -> Self {
+    fn new(exec: Arc<ExecutionShared>, state_name: &'static str, entered_at: Instant) -> Self {
         ContextObject {
             exec,
             built: OnceLock::new(),
@@ -94,7 +95,7 @@ impl ContextObject {
         let Value::Object(map) = context else {
             return;
         };
-        let entered = format_timestamp(self.entered_at);
+        let entered = format_timestamp(self.exec.runtime.clock.wall_time(self.entered_at));
         if let Some(Value::Object(state)) = map.get_mut("State") {
             for (key, value) in state.iter_mut() {
                 match key.as_str() {
@@ -144,7 +145,7 @@ impl std::fmt::Debug for StateContext {
 
 impl StateContext {
     pub(crate) fn new(exec: Arc<ExecutionShared>, variables: Variables) -> Self {
-        let entered_at = exec.runtime.clock.now();
+        let entered_at = exec.runtime.clock.instant();
         StateContext {
             variables,
             context: ContextObject::new(exec, "", entered_at),
@@ -216,7 +217,7 @@ impl StateContext {
     pub(crate) fn enter(&mut self, name: &'static str, kind: StateKind, input: &Value) {
         self.context.invalidate();
         self.context.state_name = name;
-        self.context.entered_at = self.exec().runtime.clock.now();
+        self.context.entered_at = self.exec().runtime.clock.instant();
         self.context.retry_count = 0;
         self.entered_event = self.record(EventType::StateEntered(kind), || {
             details([("name", Value::from(name)), ("input", input.clone())])
