@@ -75,20 +75,28 @@ impl Reader<'_> {
         self.bytes.get(self.pos).copied()
     }
 
+    #[inline]
     fn skip_whitespace(&mut self) -> Result<(), Diagnostic> {
-        while let Some(b) = self.peek() {
-            match b {
-                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
-                b'/' if matches!(self.bytes.get(self.pos + 1), Some(b'/' | b'*')) => {
-                    return Err(syntax(
-                        "comments are not allowed in JSON",
-                        Span::new(self.pos, self.pos + 2),
-                    )
-                    .with_label("comment starts here")
-                    .with_help("remove the comment, or write the definition in YAML"));
-                }
-                _ => break,
-            }
+        // Most calls find no whitespace at all (compact JSON, or the byte
+        // after a value): answer those without scanning.
+        if !matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r' | b'/')) {
+            return Ok(());
+        }
+        // Scan a local slice: indentation runs are long in pretty-printed
+        // definitions, and re-reading `self` per byte was measurable.
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let blank = rest
+            .iter()
+            .position(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(rest.len());
+        self.pos += blank;
+        if self.peek() == Some(b'/') && matches!(self.bytes.get(self.pos + 1), Some(b'/' | b'*')) {
+            return Err(syntax(
+                "comments are not allowed in JSON",
+                Span::new(self.pos, self.pos + 2),
+            )
+            .with_label("comment starts here")
+            .with_help("remove the comment, or write the definition in YAML"));
         }
         Ok(())
     }
@@ -421,17 +429,20 @@ impl Reader<'_> {
         let content_start = self.pos;
         // Fast path: no escapes. `"` and `\` are ASCII, so the slice always
         // ends on a character boundary.
-        while let Some(&b) = self.bytes.get(self.pos) {
-            match b {
-                b'"' => {
-                    let s = self.text.get(content_start..self.pos).unwrap_or("");
-                    self.pos += 1;
-                    return Ok(s.to_owned());
-                }
-                b'\\' => break,
-                0x00..=0x1f => return Err(self.control_in_string(open)),
-                _ => self.pos += 1,
+        let rest = self.bytes.get(content_start..).unwrap_or_default();
+        let plain = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(rest.len());
+        self.pos = content_start + plain;
+        match self.peek() {
+            Some(b'"') => {
+                let s = self.text.get(content_start..self.pos).unwrap_or("");
+                self.pos += 1;
+                return Ok(s.to_owned());
             }
+            Some(0x00..=0x1f) => return Err(self.control_in_string(open)),
+            _ => {}
         }
         let mut out = String::from(self.text.get(content_start..self.pos).unwrap_or(""));
         loop {
