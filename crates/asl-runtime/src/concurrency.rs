@@ -14,10 +14,11 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use crate::context::StateContext;
+use crate::dataflow::apply_input_path;
 use crate::error::{StatesError, error_output, names};
 use crate::history::{EventType, StateKind};
 use crate::retry::{FailureKind, RetryCounters};
-use crate::spec::{MapSpec, Number, ParallelSpec};
+use crate::spec::{Catcher, MapSpec, Number, ParallelSpec, Retrier};
 use crate::state::{
     StateOutcome, catch_or_fail, effective_input, finish_result, located, retry_after,
 };
@@ -32,7 +33,7 @@ pub type BranchFuture = Pin<Box<dyn Future<Output = Result<Value, StatesError>> 
 pub async fn run_map<F, Fut>(
     ctx: &mut StateContext,
     spec: &MapSpec,
-    input: Value,
+    mut input: Value,
     iteration: F,
 ) -> StateOutcome
 where
@@ -48,7 +49,7 @@ where
             let result = attempt.and_then(|results| {
                 finish_result(
                     ctx,
-                    input.clone(),
+                    raw_input(&mut input, &spec.retry, &spec.catch),
                     results,
                     spec.result_selector.as_ref(),
                     spec.assign.as_ref(),
@@ -91,9 +92,11 @@ where
     F: Fn(StateContext, Value) -> Fut + Send + Sync,
     Fut: Future<Output = Result<Value, StatesError>> + Send + 'static,
 {
-    let effective = effective_input(ctx, spec.input_path.as_ref(), input)?;
+    // Borrowed: only the items are copied (once), the rest of the input is only read.
+    let effective_cow = apply_input_path(input, spec.input_path.as_ref(), &ctx.env())?;
+    let effective: &Value = &effective_cow;
     let items = match &spec.items_path {
-        Some(p) if !p.is_identity() => p.select(&effective, &ctx.env(), "ItemsPath")?,
+        Some(p) if !p.is_identity() => p.select(effective, &ctx.env(), "ItemsPath")?,
         _ => effective.clone(),
     };
     let Value::Array(items) = items else {
@@ -103,25 +106,34 @@ where
         )));
     };
     let limit = match &spec.max_concurrency {
-        Some(n) => count(ctx, n, &effective, "MaxConcurrency")?,
+        Some(n) => count(ctx, n, effective, "MaxConcurrency")?,
         None => 0,
     };
     let tolerance = Tolerance {
         count: match &spec.tolerated_failure_count {
-            Some(n) => Some(count(ctx, n, &effective, "ToleratedFailureCount")?),
+            Some(n) => Some(count(ctx, n, effective, "ToleratedFailureCount")?),
             None => None,
         },
         percentage: match &spec.tolerated_failure_percentage {
-            Some(n) => Some(percentage(ctx, n, &effective)?),
+            Some(n) => Some(percentage(ctx, n, effective)?),
             None => None,
         },
     };
+    // An ItemSelector needs `$$.Map.Item` set in the context object while it reads the
+    // effective input, which therefore cannot stay borrowed from it.
+    let selector = match &spec.item_selector {
+        Some(template) => Some((template, effective_cow.into_owned())),
+        None => {
+            drop(effective_cow);
+            None
+        }
+    };
     let mut inputs = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
-        let selected = match &spec.item_selector {
-            Some(template) => {
+        let selected = match &selector {
+            Some((template, effective)) => {
                 ctx.set_map_item(Some((index, &item)));
-                let selected = template.evaluate(&effective, &ctx.env());
+                let selected = template.evaluate(effective, &ctx.env());
                 ctx.set_map_item(None);
                 selected?
             }
@@ -152,7 +164,7 @@ where
 pub async fn run_parallel<F>(
     ctx: &mut StateContext,
     spec: &ParallelSpec,
-    input: Value,
+    mut input: Value,
     branch: F,
 ) -> StateOutcome
 where
@@ -167,7 +179,7 @@ where
             let result = attempt.and_then(|results| {
                 finish_result(
                     ctx,
-                    input.clone(),
+                    raw_input(&mut input, &spec.retry, &spec.catch),
                     results,
                     spec.result_selector.as_ref(),
                     spec.assign.as_ref(),
@@ -226,6 +238,16 @@ where
     ctx.release_context();
     let results = run_all(ctx, inputs, 0, Tolerance::default(), Kind::Parallel, branch).await?;
     Ok(Value::Array(results))
+}
+
+/// The raw input for ResultPath: a copy while a retrier or catcher may still need the input
+/// after a failing attempt, otherwise the input itself.
+fn raw_input(input: &mut Value, retry: &[Retrier], catch: &[Catcher]) -> Value {
+    if retry.is_empty() && catch.is_empty() {
+        std::mem::take(input)
+    } else {
+        input.clone()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -333,24 +333,21 @@ impl ExecutionShared {
     }
 
     fn record_end(&self, result: &ExecutionResult) {
-        let (event_type, details) = match result {
-            ExecutionResult::Succeeded { output } => {
-                (EventType::ExecutionSucceeded, json!({"output": output}))
-            }
-            ExecutionResult::Failed { error, cause } => (
-                EventType::ExecutionFailed,
-                json!({"error": error, "cause": cause}),
-            ),
-            ExecutionResult::TimedOut => (
-                EventType::ExecutionTimedOut,
-                json!({"error": names::TIMEOUT}),
-            ),
-            ExecutionResult::Aborted { error, cause } => (
-                EventType::ExecutionAborted,
-                json!({"error": error, "cause": cause}),
-            ),
+        // The details are built only when history is kept: the output may be large.
+        let event_type = match result {
+            ExecutionResult::Succeeded { .. } => EventType::ExecutionSucceeded,
+            ExecutionResult::Failed { .. } => EventType::ExecutionFailed,
+            ExecutionResult::TimedOut => EventType::ExecutionTimedOut,
+            ExecutionResult::Aborted { .. } => EventType::ExecutionAborted,
         };
-        self.record(event_type, || details);
+        self.record(event_type, || match result {
+            ExecutionResult::Succeeded { output } => json!({"output": output}),
+            ExecutionResult::Failed { error, cause }
+            | ExecutionResult::Aborted { error, cause } => {
+                json!({"error": error, "cause": cause})
+            }
+            ExecutionResult::TimedOut => json!({"error": names::TIMEOUT}),
+        });
     }
 }
 
