@@ -190,6 +190,44 @@ async fn the_context_object_has_execution_state_and_machine_fields() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_later_state_reading_the_context_object_sees_its_own_name_and_entry_time() {
+    let rt = runtime();
+    let exec = rt.start(
+        &MACHINE,
+        json!({}),
+        StartOptions::default(),
+        |mut ctx, input| async move {
+            let reads_state = |name: &'static str| PassSpec {
+                parameters: Some(
+                    Template::compile(&json!({
+                        "state.$": "$$.State.Name",
+                        "entered.$": "$$.State.EnteredTime",
+                        "earlier.$": "$"
+                    }))
+                    .unwrap(),
+                ),
+                ..PassSpec::new(name)
+            };
+            let first = match run_pass(&mut ctx, &reads_state("First"), input) {
+                StateOutcome::Next(v) => v,
+                other => panic!("First did not succeed: {other:?}"),
+            };
+            tokio::time::advance(std::time::Duration::from_millis(1500)).await;
+            match run_pass(&mut ctx, &reads_state("Second"), first) {
+                StateOutcome::Next(v) => Ok(v),
+                StateOutcome::Failed(e) => Err(e),
+                StateOutcome::Caught { .. } => Ok(Value::Null),
+            }
+        },
+    );
+    let out = exec.result().await.output().cloned().unwrap();
+    assert_eq!(out["state"], json!("Second"));
+    assert_eq!(out["entered"], json!("2024-01-01T00:00:01.500Z"));
+    assert_eq!(out["earlier"]["state"], json!("First"));
+    assert_eq!(out["earlier"]["entered"], json!("2024-01-01T00:00:00.000Z"));
+}
+
+#[tokio::test(start_paused = true)]
 async fn pass_result_is_a_literal_placed_by_result_path() {
     let rt = runtime();
     let exec = rt.start(
