@@ -2,7 +2,9 @@
 //! reachability from `StartAt`, a terminal state in every scope, unique and
 //! short names.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
+
+use super::fasthash::FastMap;
 
 use super::codes;
 use super::walk::{all_states, nested_machines};
@@ -15,11 +17,12 @@ pub const MAX_NAME_LEN: usize = 80;
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
     names(machine, out);
-    // Where every state lives, to tell "no such state" from "in another scope".
-    let mut homes: HashMap<&str, Span> = HashMap::new();
-    for s in all_states(machine) {
-        homes.entry(s.name.value.as_str()).or_insert(s.name.span);
-    }
+    // Where every state lives, to tell "no such state" from "in another
+    // scope"; only needed when a target does not resolve, so built lazily.
+    let homes = Homes {
+        machine,
+        map: OnceCell::new(),
+    };
     let mut stack = vec![machine];
     while let Some(m) = stack.pop() {
         scope(m, &homes, out);
@@ -29,11 +32,31 @@ pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The scope-independent name -> definition map, built on first use.
+struct Homes<'a> {
+    machine: &'a StateMachine,
+    map: OnceCell<FastMap<&'a str, Span>>,
+}
+
+impl<'a> Homes<'a> {
+    fn get(&self, name: &str) -> Option<&Span> {
+        self.map
+            .get_or_init(|| {
+                let mut homes = FastMap::default();
+                for s in all_states(self.machine) {
+                    homes.entry(s.name.value.as_str()).or_insert(s.name.span);
+                }
+                homes
+            })
+            .get(name)
+    }
+}
+
 fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
     let mut states = all_states(machine);
     states.sort_by_key(|s| s.name.span.start);
     // Map labels name Map Runs, so they are unique like state names.
-    let mut labels: HashMap<&str, Span> = HashMap::new();
+    let mut labels: FastMap<&str, Span> = FastMap::default();
     for s in &states {
         if let StateKind::Map(m) = &s.kind
             && let Some(label) = &m.label
@@ -52,7 +75,7 @@ fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let mut first: HashMap<&str, Span> = HashMap::new();
+    let mut first: FastMap<&str, Span> = FastMap::default();
     for s in states {
         let name = s.name.value.as_str();
         if let Some(prev) = first.get(name) {
@@ -103,8 +126,8 @@ pub fn targets(state: &State) -> Vec<&Spanned<String>> {
     t
 }
 
-fn scope(m: &StateMachine, homes: &HashMap<&str, Span>, out: &mut Vec<Diagnostic>) {
-    let index: HashMap<&str, usize> = m
+fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
+    let index: FastMap<&str, usize> = m
         .states
         .iter()
         .enumerate()

@@ -5,6 +5,7 @@
 
 pub mod errors;
 pub mod express;
+mod fasthash;
 pub mod graph;
 pub mod intrinsics;
 pub mod jsonata;

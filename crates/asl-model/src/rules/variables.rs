@@ -10,11 +10,12 @@
 //! error. In JSONata the reads are found by scanning expression text, which
 //! cannot see every local binding, so there it is a warning.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use asl_syntax::path::Root;
 
 use super::codes;
+use super::fasthash::FastMap;
 use super::graph::targets;
 use super::walk::{nested_machines, state_jsonata, state_paths};
 use crate::diagnostic::Diagnostic;
@@ -63,7 +64,8 @@ fn scope(
     let n = m.states.len();
     // Name -> position, built once per scope (the first state of a name wins,
     // as with `States::index_of`); a linear lookup per edge was quadratic.
-    let mut positions: HashMap<&str, usize> = HashMap::with_capacity(n);
+    let mut positions: FastMap<&str, usize> =
+        FastMap::with_capacity_and_hasher(n, Default::default());
     for (i, s) in m.states.iter().enumerate() {
         positions.entry(s.name.value.as_str()).or_insert(i);
     }
