@@ -22,7 +22,12 @@ pub struct Template {
 enum Node {
     /// A subtree without `.$` keys: cloned as is.
     Literal(Value),
-    Object(Vec<(String, Node)>),
+    /// `shape` holds the keys (values `null`), `values` their nodes in the same order: cloning
+    /// the shape copies the keys' stored hashes, so evaluating hashes no key.
+    Object {
+        shape: Map<String, Value>,
+        values: Vec<Node>,
+    },
     Array(Vec<Node>),
     /// A `.$` value; `field` is the key as written (with `.$`), for error causes.
     Path {
@@ -85,7 +90,9 @@ fn compile_node(v: &Value) -> Result<Node, StatesError> {
                 }
                 entries.push((name, node));
             }
-            Ok(Node::Object(entries))
+            let (keys, values): (Vec<String>, Vec<Node>) = entries.into_iter().unzip();
+            let shape = keys.into_iter().map(|k| (k, Value::Null)).collect();
+            Ok(Node::Object { shape, values })
         }
         Value::Array(items) => Ok(Node::Array(
             items.iter().map(compile_node).collect::<Result<_, _>>()?,
@@ -122,10 +129,10 @@ fn compile_dynamic(key: &str, value: &Value) -> Result<Node, StatesError> {
 fn eval_node(node: &Node, input: &Value, env: &Env<'_>) -> Result<Value, StatesError> {
     match node {
         Node::Literal(v) => Ok(v.clone()),
-        Node::Object(entries) => {
-            let mut map = Map::with_capacity(entries.len());
-            for (key, child) in entries {
-                map.insert(key.clone(), eval_node(child, input, env)?);
+        Node::Object { shape, values } => {
+            let mut map = shape.clone();
+            for (slot, child) in map.values_mut().zip(values) {
+                *slot = eval_node(child, input, env)?;
             }
             Ok(Value::Object(map))
         }
