@@ -1713,7 +1713,8 @@ impl Builder<'_> {
         .unwrap_or_else(|| Spanned::new(String::new(), node.span));
         // Whether an integration exists is judged by the resource rules, which
         // know the catalog; here only the shape of the ARN is checked.
-        let parsed = asl_syntax::resource::parse_resource(&resource.value);
+        let parsed = crate::rules::memo::resource(&resource.value);
+        let parsed = parsed.as_ref();
         if let (Err(e), Some(n)) = (&parsed, node.get("Resource"))
             && n.as_str().is_some()
         {
@@ -1731,7 +1732,7 @@ impl Builder<'_> {
         if let Some(n) = node.get("Resource") {
             self.unclosed_placeholder(n, &resource.value);
         }
-        let resource_uri = parsed.ok();
+        let resource_uri = parsed.as_ref().ok().cloned();
         let credentials = node.get("Credentials").and_then(|n| {
             let t = self.object_template(n, "Credentials", lang)?;
             if n.is_object() && n.get("RoleArn").is_none() && n.get("RoleArn.$").is_none() {

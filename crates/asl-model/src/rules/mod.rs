@@ -6,6 +6,7 @@
 pub mod errors;
 pub mod express;
 mod fasthash;
+pub(crate) mod memo;
 pub mod graph;
 pub mod intrinsics;
 pub mod jsonata;
@@ -164,6 +165,7 @@ pub fn analyze(text: &str, format: SourceFormat, options: &Options) -> Analysis 
 /// embedded in a CloudFormation template); `text` is the source the tree's
 /// spans point into.
 pub fn analyze_tree(root: &Node, text: &str, options: &Options) -> Analysis {
+    let _memo = memo::MemoScope::enter();
     let mut diagnostics = Vec::new();
     if text.len() > limits::MAX_DEFINITION_BYTES {
         diagnostics.push(

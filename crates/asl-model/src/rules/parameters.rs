@@ -6,7 +6,9 @@
 //! as providing `Foo` (whatever its type), and so does a `{% … %}` value;
 //! only members written literally are type-checked.
 
-use asl_syntax::resource::{Resource, parse_resource};
+use asl_syntax::resource::Resource;
+
+use super::memo;
 use serde_json::{Map, Value};
 
 use super::resources::{for_each_map_io, for_each_task};
@@ -44,7 +46,8 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
         let Some(text) = io.field.value.get("Resource").and_then(Node::as_str) else {
             return;
         };
-        let Ok(Resource::Optimized { service, api, .. }) = parse_resource(text) else {
+        let parsed = memo::resource(text);
+        let Ok(Resource::Optimized { service, api, .. }) = parsed.as_ref() else {
             return;
         };
         let prefix = if io.allowed == ITEM_READER_RESOURCES {
@@ -98,7 +101,7 @@ pub fn schema_for<'r>(
     if let Some(schema) = registry.get(resource) {
         return Some((resource.to_owned(), schema));
     }
-    let key = match parse_resource(resource).ok()? {
+    let key = match memo::resource(resource).as_ref().as_ref().ok()? {
         Resource::Optimized { service, api, .. } => format!("{}:{}", service.value, api.value),
         Resource::AwsSdk {
             service, action, ..

@@ -7,7 +7,9 @@
 //! point at keys as well as values, and so that they also work on a
 //! definition whose other parts failed to build.
 
-use asl_syntax::resource::{IntegrationPattern, Resource, parse_resource};
+use asl_syntax::resource::{IntegrationPattern, Resource};
+
+use super::memo;
 
 use crate::catalog::integrations::{
     ITEM_READER_RESOURCES, RESULT_WRITER_RESOURCES, SDK_EXCLUDED_ACTIONS, is_optimized_service,
@@ -165,7 +167,7 @@ fn check_map_io_resource(
         return;
     };
     let inner = |span: asl_syntax::Span| node.inner_span(src, Span::new(span.start, span.end));
-    match parse_resource(text) {
+    match memo::resource(text).as_ref() {
         Ok(Resource::Optimized {
             service,
             api,
@@ -213,7 +215,7 @@ fn check_map_io_resource(
             if options.forbid_cfn_placeholders =>
         {
             for placeholder in placeholders {
-                let span = inner(placeholder);
+                let span = inner(*placeholder);
                 out.push(
                     Diagnostic::error(
                         codes::CFN_PLACEHOLDER,
@@ -266,11 +268,12 @@ pub fn check_resource(
     let Some(text) = node.as_str() else {
         return;
     };
-    let Ok(resource) = parse_resource(text) else {
+    let parsed = memo::resource(text);
+    let Ok(resource) = parsed.as_ref() else {
         return;
     };
     let inner = |span: asl_syntax::Span| node.inner_span(src, Span::new(span.start, span.end));
-    match &resource {
+    match resource {
         Resource::Optimized {
             service,
             api,

@@ -1,0 +1,72 @@
+//! Parsed `Resource` strings shared by the builder and the resource and
+//! request rules during one [`analyze_tree`](super::analyze_tree) call.
+//!
+//! Each of the three reads the same `Resource` text of every Task, and a
+//! definition usually names the same few resources many times; parsing each
+//! distinct string once saves most of that work. The memo lives in a
+//! thread-local that only `analyze_tree` switches on (so the public rule
+//! functions keep their signatures and parse directly when called alone).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use asl_syntax::SyntaxError;
+use asl_syntax::resource::{Resource, parse_resource};
+
+use super::fasthash::FastMap;
+
+type Parsed = Rc<Result<Resource, SyntaxError>>;
+
+thread_local! {
+    static MEMO: RefCell<Option<FastMap<String, Parsed>>> = const { RefCell::new(None) };
+}
+
+/// Switches the memo on until dropped (also on unwinding).
+pub(crate) struct MemoScope(());
+
+impl MemoScope {
+    pub(crate) fn enter() -> MemoScope {
+        MEMO.with(|m| *m.borrow_mut() = Some(FastMap::default()));
+        MemoScope(())
+    }
+}
+
+impl Drop for MemoScope {
+    fn drop(&mut self) {
+        MEMO.with(|m| *m.borrow_mut() = None);
+    }
+}
+
+/// `parse_resource(text)`, answered from the memo when one is active.
+pub(crate) fn resource(text: &str) -> Parsed {
+    MEMO.with(|m| {
+        let mut memo = m.borrow_mut();
+        let Some(map) = memo.as_mut() else {
+            return Rc::new(parse_resource(text));
+        };
+        if let Some(parsed) = map.get(text) {
+            return Rc::clone(parsed);
+        }
+        let parsed = Rc::new(parse_resource(text));
+        map.insert(text.to_owned(), Rc::clone(&parsed));
+        parsed
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_text_is_parsed_once_while_a_scope_is_active() {
+        let text = "arn:aws:states:::lambda:invoke";
+        let scope = MemoScope::enter();
+        let a = resource(text);
+        let b = resource(text);
+        assert!(Rc::ptr_eq(&a, &b));
+        drop(scope);
+        let c = resource(text);
+        assert!(!Rc::ptr_eq(&a, &c));
+        assert_eq!(*a, *c);
+    }
+}
