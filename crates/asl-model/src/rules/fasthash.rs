@@ -68,7 +68,10 @@ mod tests {
     #[test]
     fn maps_find_what_was_inserted_and_nothing_else() {
         let mut m: FastMap<&str, usize> = FastMap::default();
-        for (i, name) in ["A", "B", "a much longer state name", ""].iter().enumerate() {
+        for (i, name) in ["A", "B", "a much longer state name", ""]
+            .iter()
+            .enumerate()
+        {
             m.insert(name, i);
         }
         assert_eq!(m.get("a much longer state name"), Some(&2));

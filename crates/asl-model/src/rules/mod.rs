@@ -6,11 +6,11 @@
 pub mod errors;
 pub mod express;
 mod fasthash;
-pub(crate) mod memo;
 pub mod graph;
 pub mod intrinsics;
 pub mod jsonata;
 pub mod jsonata_syntax;
+pub(crate) mod memo;
 pub mod parameters;
 pub mod resources;
 mod table;
