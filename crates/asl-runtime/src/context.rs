@@ -34,13 +34,20 @@ pub(crate) struct ContextObject {
     /// rebuilt when the current state reads `$$` too.
     spare: Mutex<Option<Value>>,
     state_name: &'static str,
-    /// When the current state was entered, on the clock's monotonic time.
-    entered_at: Instant,
+    /// When the current state was entered, on the clock's monotonic time. `None` for a state
+    /// that runs without waiting (Pass, Choice, Succeed, Fail): nothing can happen between its
+    /// entry and a read of `$$`, so the clock is read then (a clock read costs as much as a
+    /// simple state's own work).
+    entered_at: Option<Instant>,
     retry_count: u32,
 }
 
 impl ContextObject {
-    fn new(exec: Arc<ExecutionShared>, state_name: &'static str, entered_at: Instant) -> Self {
+    fn new(
+        exec: Arc<ExecutionShared>,
+        state_name: &'static str,
+        entered_at: Option<Instant>,
+    ) -> Self {
         ContextObject {
             exec,
             built: OnceLock::new(),
@@ -95,7 +102,9 @@ impl ContextObject {
         let Value::Object(map) = context else {
             return;
         };
-        let entered = format_timestamp(self.exec.runtime.clock.wall_time(self.entered_at));
+        let clock = &self.exec.runtime.clock;
+        let entered_at = self.entered_at.unwrap_or_else(|| clock.instant());
+        let entered = format_timestamp(clock.wall_time(entered_at));
         if let Some(Value::Object(state)) = map.get_mut("State") {
             for (key, value) in state.iter_mut() {
                 match key.as_str() {
@@ -145,7 +154,7 @@ impl std::fmt::Debug for StateContext {
 
 impl StateContext {
     pub(crate) fn new(exec: Arc<ExecutionShared>, variables: Variables) -> Self {
-        let entered_at = exec.runtime.clock.instant();
+        let entered_at = Some(exec.runtime.clock.instant());
         StateContext {
             variables,
             context: ContextObject::new(exec, "", entered_at),
@@ -217,7 +226,10 @@ impl StateContext {
     pub(crate) fn enter(&mut self, name: &'static str, kind: StateKind, input: &Value) {
         self.context.invalidate();
         self.context.state_name = name;
-        self.context.entered_at = self.exec().runtime.clock.instant();
+        self.context.entered_at = match kind {
+            StateKind::Pass | StateKind::Choice | StateKind::Succeed | StateKind::Fail => None,
+            _ => Some(self.exec().runtime.clock.instant()),
+        };
         self.context.retry_count = 0;
         self.entered_event = self.record(EventType::StateEntered(kind), || {
             details([("name", Value::from(name)), ("input", input.clone())])
