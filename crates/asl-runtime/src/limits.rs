@@ -46,7 +46,33 @@ impl io::Write for Counter {
 
 /// Whether `value` fits the 256 KiB payload limit.
 pub fn fits_payload_limit(value: &Value) -> bool {
-    serialized_size_capped(value, MAX_PAYLOAD_BYTES) <= MAX_PAYLOAD_BYTES
+    // Most payloads are far below the limit: a cheap upper bound settles them without
+    // serializing; only those near it are measured exactly.
+    size_bound(value) <= MAX_PAYLOAD_BYTES
+        || serialized_size_capped(value, MAX_PAYLOAD_BYTES) <= MAX_PAYLOAD_BYTES
+}
+
+/// An upper bound of the compact JSON size of `value` (every string character escaped as
+/// `\u00XX`, every number as long as the longest rendering).
+fn size_bound(value: &Value) -> usize {
+    const LONGEST_NUMBER: usize = 25;
+    match value {
+        Value::Null | Value::Bool(_) => 5,
+        Value::Number(_) => LONGEST_NUMBER,
+        Value::String(s) => s.len().saturating_mul(6).saturating_add(2),
+        Value::Array(items) => items
+            .iter()
+            .fold(items.len().saturating_add(2), |total, item| {
+                total.saturating_add(size_bound(item))
+            }),
+        Value::Object(map) => map
+            .iter()
+            .fold(map.len().saturating_add(2), |total, (key, item)| {
+                total
+                    .saturating_add(key.len().saturating_mul(6).saturating_add(3))
+                    .saturating_add(size_bound(item))
+            }),
+    }
 }
 
 /// Fails with `States.DataLimitExceeded` when `value` is larger than 256 KiB serialized.
@@ -73,6 +99,18 @@ mod tests {
             serialized_size(&json!({"a": [1, 2]})),
             r#"{"a":[1,2]}"#.len()
         );
+    }
+
+    #[test]
+    fn size_bound_is_never_below_the_exact_size() {
+        let values = [
+            json!({"a\u{1}": ["\u{0}\n\"", -1.7976931348623157e308, u64::MAX, i64::MIN]}),
+            json!([null, true, false, {}, [], 2.2250738585072014e-308]),
+            json!("é\u{1f600}"),
+        ];
+        for value in values {
+            assert!(size_bound(&value) >= serialized_size(&value), "{value}");
+        }
     }
 
     #[test]

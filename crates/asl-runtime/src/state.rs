@@ -15,7 +15,7 @@ use crate::dataflow::{ResultPathSpec, apply_input_path, apply_output_path, apply
 use crate::error::{StatesError, error_output, names};
 use crate::history::{EventType, StateKind};
 use crate::integration::{Pattern, TaskCall, TaskFailure};
-use crate::limits::check_payload_size;
+use crate::limits::{check_payload_size, fits_payload_limit};
 use crate::path::Path;
 use crate::retry::{FailureKind, RetryCounters, find_catcher, random_unit};
 use crate::spec::{
@@ -107,14 +107,21 @@ pub(crate) fn finish_result(
     };
     let merged = apply_result_path(raw_input, selected, result_path)?;
     let output = apply_output_path(merged, output_path, &ctx.env())?;
-    check_payload_size(
-        &output,
-        &format!("output of the state '{}'", ctx.state_name()),
-    )?;
+    check_size(&output, || {
+        format!("output of the state '{}'", ctx.state_name())
+    })?;
     if let Some(values) = assigned {
         ctx.variables.assign_all(values);
     }
     Ok(output)
+}
+
+/// [`check_payload_size`] naming the payload only when it is too large (most are not).
+fn check_size(value: &Value, what: impl FnOnce() -> String) -> Result<(), StatesError> {
+    if fits_payload_limit(value) {
+        return Ok(());
+    }
+    check_payload_size(value, &what())
 }
 
 /// After retries are exhausted: the first matching catcher, or the failure.
@@ -352,7 +359,7 @@ fn prepare_task(
         }
         None => (effective, call_context),
     };
-    check_payload_size(&parameters, &format!("input of the task '{}'", spec.name))?;
+    check_size(&parameters, || format!("input of the task '{}'", spec.name))?;
 
     ctx.record(EventType::TaskScheduled, || {
         json!({
@@ -445,8 +452,7 @@ fn record_task_end(
 ) -> Result<(), Failure> {
     match outcome {
         Ok(value) => {
-            check_payload_size(value, &format!("output of the task '{}'", spec.name))
-                .map_err(plain)?;
+            check_size(value, || format!("output of the task '{}'", spec.name)).map_err(plain)?;
             ctx.record(
                 EventType::TaskSucceeded,
                 || json!({"resource": spec.resource, "output": value}),
