@@ -216,6 +216,25 @@ fn plural_fields(names: &[&str]) -> String {
 }
 
 /// Builds the model of a whole definition from its tree.
+/// `X` -> `XPath` for the fields that have a path twin, without formatting
+/// a string for every state that has neither.
+fn path_field_name(field: &str) -> std::borrow::Cow<'static, str> {
+    let known = match field {
+        "TimeoutSeconds" => "TimeoutSecondsPath",
+        "HeartbeatSeconds" => "HeartbeatSecondsPath",
+        "MaxConcurrency" => "MaxConcurrencyPath",
+        "ToleratedFailureCount" => "ToleratedFailureCountPath",
+        "ToleratedFailurePercentage" => "ToleratedFailurePercentagePath",
+        "MaxItems" => "MaxItemsPath",
+        "MaxItemsPerBatch" => "MaxItemsPerBatchPath",
+        "MaxInputBytesPerBatch" => "MaxInputBytesPerBatchPath",
+        "Error" => "ErrorPath",
+        "Cause" => "CausePath",
+        other => return std::borrow::Cow::Owned(format!("{other}Path")),
+    };
+    std::borrow::Cow::Borrowed(known)
+}
+
 pub fn build_machine(root: &Node, src: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
     let mut b = Builder {
         src,
@@ -311,10 +330,12 @@ impl Builder<'_> {
 
     /// Reports that two (or more) mutually exclusive fields are present.
     fn exclusive(&mut self, node: &Node, fields: &[&str]) -> bool {
-        let present: Vec<&Member> = fields.iter().filter_map(|f| node.member(f)).collect();
-        let Some((first, rest)) = present.split_first() else {
+        // Usually at most one is present: only a conflict allocates.
+        let mut present = fields.iter().filter_map(|f| node.member(f));
+        let Some(first) = present.next() else {
             return false;
         };
+        let rest: Vec<&Member> = present.collect();
         if rest.is_empty() {
             return false;
         }
@@ -702,15 +723,16 @@ impl Builder<'_> {
         max: u64,
         code: &'static str,
     ) -> Option<Count> {
-        let path_field = format!("{field}Path");
-        self.exclusive(obj, &[field, &path_field]);
+        let path_field = path_field_name(field);
+        let path_field = path_field.as_ref();
+        self.exclusive(obj, &[field, path_field]);
         if let Some(node) = obj.get(field) {
             return self.count(node, field, lang, min, max, code);
         }
         if lang == QueryLanguage::JsonPath
-            && let Some(node) = obj.get(&path_field)
+            && let Some(node) = obj.get(path_field)
         {
-            return self.path(node, &path_field, true).map(Count::Path);
+            return self.path(node, path_field, true).map(Count::Path);
         }
         None
     }
@@ -1840,8 +1862,9 @@ impl Builder<'_> {
 
     fn fail(&mut self, node: &Node, lang: QueryLanguage) -> FailState {
         let text = |b: &mut Self, field: &str| -> Option<Text> {
-            let path_field = format!("{field}Path");
-            b.exclusive(node, &[field, &path_field]);
+            let path_field = path_field_name(field);
+            let path_field = path_field.as_ref();
+            b.exclusive(node, &[field, path_field]);
             if let Some(n) = node.get(field) {
                 if let (QueryLanguage::Jsonata, Some(e)) = (lang, b.jsonata(n)) {
                     return Some(Text::Jsonata(e));
@@ -1849,9 +1872,9 @@ impl Builder<'_> {
                 return b.spanned_string(n, field).map(Text::Fixed);
             }
             if lang == QueryLanguage::JsonPath
-                && let Some(n) = node.get(&path_field)
+                && let Some(n) = node.get(path_field)
             {
-                let d = b.dynamic(n, &path_field)?;
+                let d = b.dynamic(n, path_field)?;
                 if let PayloadValue::Intrinsic(call) = &d.expr
                     && !STRING_INTRINSICS.contains(&call.name.as_str())
                     && asl_syntax::intrinsic::lookup_intrinsic(&call.name).is_some()
