@@ -1168,10 +1168,10 @@ impl Builder<'_> {
                 .with_label("no states"),
             );
         }
-        let list = members
-            .iter()
-            .filter_map(|m| self.state(m, language))
-            .collect();
+        // Sized up front: `State` is large, and growing the list by doubling
+        // copied every state built so far again and again.
+        let mut list = Vec::with_capacity(members.len());
+        list.extend(members.iter().filter_map(|m| self.state(m, language)));
         States {
             list,
             span: node.span,
