@@ -6,11 +6,12 @@
 //! as providing `Foo` (whatever its type), and so does a `{% … %}` value;
 //! only members written literally are type-checked.
 
-use asl_syntax::resource::Resource;
+use std::fmt::Write as _;
 
-use super::memo;
+use asl_syntax::resource::Resource;
 use serde_json::{Map, Value};
 
+use super::memo;
 use super::resources::{for_each_map_io, for_each_task};
 use crate::catalog::integrations::ITEM_READER_RESOURCES;
 use crate::catalog::schemas::{RequestSchema, SchemaRegistry};
@@ -255,7 +256,7 @@ pub fn check_request(
 fn instance_of(node: &Node, pointer: &mut String, dynamic: &mut Vec<String>) -> Value {
     match &node.value {
         NodeValue::Object(members) => {
-            let mut map = Map::new();
+            let mut map = Map::with_capacity(members.len());
             for m in members {
                 let (key, is_dynamic) = match m.key.strip_suffix(".$") {
                     Some(stripped) => (stripped, true),
@@ -285,7 +286,7 @@ fn instance_of(node: &Node, pointer: &mut String, dynamic: &mut Vec<String>) -> 
                 .enumerate()
                 .map(|(i, item)| {
                     let len = pointer.len();
-                    pointer.push_str(&format!("/{i}"));
+                    let _ = write!(pointer, "/{i}");
                     let value = if is_jsonata(item) {
                         dynamic.push(pointer.clone());
                         Value::Null

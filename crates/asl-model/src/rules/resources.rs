@@ -10,7 +10,6 @@
 use asl_syntax::resource::{IntegrationPattern, Resource};
 
 use super::memo;
-
 use crate::catalog::integrations::{
     ITEM_READER_RESOURCES, RESULT_WRITER_RESOURCES, SDK_EXCLUDED_ACTIONS, is_optimized_service,
     lookup_integration, optimized_services, service_apis,
