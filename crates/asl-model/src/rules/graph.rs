@@ -3,8 +3,7 @@
 //! short names.
 
 use std::cell::OnceCell;
-
-use super::fasthash::FastMap;
+use std::collections::HashMap;
 
 use super::codes;
 use super::walk::{all_states, nested_machines};
@@ -35,14 +34,14 @@ pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
 /// The scope-independent name -> definition map, built on first use.
 struct Homes<'a> {
     machine: &'a StateMachine,
-    map: OnceCell<FastMap<&'a str, Span>>,
+    map: OnceCell<HashMap<&'a str, Span>>,
 }
 
 impl<'a> Homes<'a> {
     fn get(&self, name: &str) -> Option<&Span> {
         self.map
             .get_or_init(|| {
-                let mut homes = FastMap::default();
+                let mut homes = HashMap::new();
                 for s in all_states(self.machine) {
                     homes.entry(s.name.value.as_str()).or_insert(s.name.span);
                 }
@@ -56,7 +55,7 @@ fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
     let mut states = all_states(machine);
     states.sort_by_key(|s| s.name.span.start);
     // Map labels name Map Runs, so they are unique like state names.
-    let mut labels: FastMap<&str, Span> = FastMap::default();
+    let mut labels: HashMap<&str, Span> = HashMap::new();
     for s in &states {
         if let StateKind::Map(m) = &s.kind
             && let Some(label) = &m.label
@@ -75,7 +74,7 @@ fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let mut first: FastMap<&str, Span> = FastMap::default();
+    let mut first: HashMap<&str, Span> = HashMap::new();
     for s in states {
         let name = s.name.value.as_str();
         if let Some(prev) = first.get(name) {
@@ -127,7 +126,7 @@ pub fn targets(state: &State) -> Vec<&Spanned<String>> {
 }
 
 fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
-    let index: FastMap<&str, usize> = m
+    let index: HashMap<&str, usize> = m
         .states
         .iter()
         .enumerate()

@@ -8,17 +8,16 @@
 //! functions keep their signatures and parse directly when called alone).
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use asl_syntax::SyntaxError;
 use asl_syntax::resource::{Resource, parse_resource};
 
-use super::fasthash::FastMap;
-
 type Parsed = Rc<Result<Resource, SyntaxError>>;
 
 thread_local! {
-    static MEMO: RefCell<Option<FastMap<String, Parsed>>> = const { RefCell::new(None) };
+    static MEMO: RefCell<Option<HashMap<String, Parsed>>> = const { RefCell::new(None) };
 }
 
 /// Switches the memo on until dropped (also on unwinding).
@@ -26,7 +25,7 @@ pub(crate) struct MemoScope(());
 
 impl MemoScope {
     pub(crate) fn enter() -> MemoScope {
-        MEMO.with(|m| *m.borrow_mut() = Some(FastMap::default()));
+        MEMO.with(|m| *m.borrow_mut() = Some(HashMap::new()));
         MemoScope(())
     }
 }

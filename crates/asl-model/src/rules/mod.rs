@@ -5,7 +5,6 @@
 
 pub mod errors;
 pub mod express;
-mod fasthash;
 pub mod graph;
 pub mod intrinsics;
 pub mod jsonata;

@@ -10,12 +10,11 @@
 //! error. In JSONata the reads are found by scanning expression text, which
 //! cannot see every local binding, so there it is a warning.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use asl_syntax::path::Root;
 
 use super::codes;
-use super::fasthash::FastMap;
 use super::graph::targets;
 use super::walk::{nested_machines, state_jsonata, state_paths};
 use crate::diagnostic::Diagnostic;
@@ -64,8 +63,7 @@ fn scope(
     let n = m.states.len();
     // Name -> position, built once per scope (the first state of a name wins,
     // as with `States::index_of`); a linear lookup per edge was quadratic.
-    let mut positions: FastMap<&str, usize> =
-        FastMap::with_capacity_and_hasher(n, Default::default());
+    let mut positions: HashMap<&str, usize> = HashMap::with_capacity(n);
     for (i, s) in m.states.iter().enumerate() {
         positions.entry(s.name.value.as_str()).or_insert(i);
     }
