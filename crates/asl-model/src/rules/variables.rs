@@ -102,6 +102,8 @@ fn scope(
     }
     let mut work = vec![start];
     let mut rounds = 0usize;
+    // Reused for every state: (target, names available on arrival).
+    let mut edges: Vec<(usize, Names)> = Vec::new();
     while let Some(i) = work.pop() {
         rounds += 1;
         if rounds > 100_000 {
@@ -113,15 +115,10 @@ fn scope(
         let current = current.clone();
         let mut normal = current.clone();
         normal.extend(state_assigns(state).into_iter().map(|(k, _)| k));
-        let mut edges: Vec<(usize, Names)> = Vec::new();
-        let catch_targets: Vec<&str> = state
-            .kind
-            .catch()
-            .iter()
-            .map(|c| c.next.value.as_str())
-            .collect();
+        let catches = state.kind.catch();
         for t in targets(state) {
-            if catch_targets.contains(&t.value.as_str()) && !is_normal_target(state, &t.value) {
+            if catches.iter().any(|c| c.next.value == t.value) && !is_normal_target(state, &t.value)
+            {
                 continue;
             }
             if let Some(j) = index(&t.value) {
@@ -137,7 +134,7 @@ fn scope(
                 edges.push((j, set));
             }
         }
-        for (j, set) in edges {
+        for (j, set) in edges.drain(..) {
             let Some(slot) = entry_sets.get_mut(j) else {
                 continue;
             };
