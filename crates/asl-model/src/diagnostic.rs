@@ -167,10 +167,28 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let wanted_lower = wanted.to_lowercase();
+    let wanted_lower_len = wanted_lower.chars().count();
+    let wanted_len = wanted.chars().count();
+    // Buffers reused across candidates (this runs over whole field and state
+    // lists for every unknown name).
+    let mut candidate_lower: Vec<char> = Vec::new();
+    let mut row: Vec<usize> = Vec::new();
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
-        let distance = edit_distance(&wanted_lower, &candidate.to_lowercase());
-        let limit = (wanted.chars().count().max(candidate.chars().count()) / 3).max(1);
+        let limit = (wanted_len.max(candidate.chars().count()) / 3).max(1);
+        candidate_lower.clear();
+        if candidate.is_ascii() {
+            // The length difference bounds the distance from below: skip
+            // candidates that could not qualify or beat the best so far.
+            let floor = wanted_lower_len.abs_diff(candidate.len());
+            if floor > limit || best.is_some_and(|(d, _)| floor >= d) {
+                continue;
+            }
+            candidate_lower.extend(candidate.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            candidate_lower.extend(candidate.to_lowercase().chars());
+        }
+        let distance = distance_to(&wanted_lower, &candidate_lower, &mut row);
         if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
@@ -181,7 +199,14 @@ pub fn did_you_mean<'a>(
 /// Levenshtein distance over characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
+    distance_to(a, &b, &mut Vec::new())
+}
+
+/// [`edit_distance`] with the second word as characters and the DP row
+/// buffer supplied by the caller.
+fn distance_to(a: &str, b: &[char], row: &mut Vec<usize>) -> usize {
+    row.clear();
+    row.extend(0..=b.len());
     for (i, ca) in a.chars().enumerate() {
         let mut diagonal = row.first().copied().unwrap_or(0);
         if let Some(first) = row.first_mut() {
@@ -231,6 +256,62 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn did_you_mean_agrees_with_scoring_every_candidate() {
+        // The length-difference shortcut must not change any answer.
+        let naive = |wanted: &str, candidates: &[&'static str]| {
+            let mut best: Option<(usize, &'static str)> = None;
+            for c in candidates {
+                let d = edit_distance(&wanted.to_lowercase(), &c.to_lowercase());
+                let limit = (wanted.chars().count().max(c.chars().count()) / 3).max(1);
+                if d <= limit && best.is_none_or(|(b, _)| d < b) {
+                    best = Some((d, c));
+                }
+            }
+            best.map(|(_, c)| c)
+        };
+        let candidates = [
+            "Type",
+            "Next",
+            "End",
+            "Comment",
+            "ResultPath",
+            "ResultSelector",
+            "TimeoutSeconds",
+            "Parameters",
+            "Paramters",
+            "ÉtatFinal",
+            "Ärger",
+            "S",
+            "ab",
+            "abc",
+            "abcd",
+        ];
+        for wanted in [
+            "type",
+            "Nxt",
+            "Ende",
+            "Coment",
+            "ResultPth",
+            "Result",
+            "Timeout",
+            "parameter",
+            "EtatFinal",
+            "ärger",
+            "x",
+            "a",
+            "abcde",
+            "",
+            "TimeoutSecondsPath",
+        ] {
+            assert_eq!(
+                did_you_mean(wanted, candidates),
+                naive(wanted, &candidates),
+                "{wanted}"
+            );
+        }
     }
 
     #[test]
