@@ -1,4 +1,4 @@
-//! Map and Parallel: nested machines run concurrently as tokio tasks.
+//! Map and Parallel: nested machines run concurrently, as tokio tasks when they have to wait.
 //!
 //! Iterations and branches each get a child [`StateContext`] (their own variable scope, the same
 //! execution). Results come back in item (branch) order whatever order they finish in. The first
@@ -8,6 +8,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
 
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
@@ -283,6 +284,11 @@ impl Tolerance {
 
 /// Runs one nested machine per input, at most `limit` at once (0 = unbounded); results in input
 /// order. Failure: the first untolerated one cancels the rest.
+///
+/// Each nested machine is first polled once in place: one that never waits (a Map iteration made
+/// of Pass states, say) finishes there without the cost of a tokio task; only one that is still
+/// pending becomes a task. A finished one frees its slot at once, so at most `limit` are ever
+/// unfinished, and a failure there stops the rest exactly as a failed task does.
 async fn run_all<F, Fut>(
     ctx: &StateContext,
     inputs: Vec<Value>,
@@ -300,30 +306,47 @@ where
         total
     } else {
         usize::try_from(limit).unwrap_or(usize::MAX)
+    }
+    .max(1);
+    let mut settled = Settled {
+        results: vec![Value::Null; total],
+        failed: 0,
+        total,
+        tolerance,
+        kind,
     };
-    let mut results: Vec<Value> = vec![Value::Null; total];
-    let mut failed = 0usize;
     let mut queue = inputs.into_iter().enumerate();
     let mut running: JoinSet<(usize, Result<Value, StatesError>)> = JoinSet::new();
-    let mut spawn_next = |running: &mut JoinSet<_>| {
-        if let Some((index, input)) = queue.next() {
+    loop {
+        // Fill the free slots; iterations that finish on their first poll free theirs at once.
+        while running.len() < limit {
+            let Some((index, input)) = queue.next() else {
+                break;
+            };
             if kind == Kind::Map {
                 ctx.record(EventType::MapIterationStarted, || json!({"index": index}));
             }
             let future = start(index, ctx.child(), input);
-            running
-                .spawn(async move { (index, future.await) }.instrument(tracing::Span::current()));
-            true
-        } else {
-            false
+            let mut future =
+                Box::pin(async move { (index, future.await) }.instrument(tracing::Span::current()));
+            // A future that is pending registers the waker of the poll that left it pending; the
+            // task that takes it over polls it again with its own waker, which replaces this one.
+            let mut first = Context::from_waker(Waker::noop());
+            match future.as_mut().poll(&mut first) {
+                Poll::Ready((index, outcome)) => {
+                    if let Err(err) = settled.settle(ctx, index, outcome) {
+                        running.abort_all();
+                        return Err(err);
+                    }
+                }
+                Poll::Pending => {
+                    running.spawn(future);
+                }
+            }
         }
-    };
-    for _ in 0..limit.max(1) {
-        if !spawn_next(&mut running) {
+        let Some(joined) = running.join_next().await else {
             break;
-        }
-    }
-    while let Some(joined) = running.join_next().await {
+        };
         let (index, outcome) = match joined {
             Ok(pair) => pair,
             Err(join_error) => {
@@ -333,26 +356,51 @@ where
                 )));
             }
         };
+        if let Err(err) = settled.settle(ctx, index, outcome) {
+            running.abort_all();
+            return Err(err);
+        }
+    }
+    Ok(settled.results)
+}
+
+/// The results gathered so far by [`run_all`] and the failures counted against the tolerance.
+struct Settled {
+    results: Vec<Value>,
+    failed: usize,
+    total: usize,
+    tolerance: Tolerance,
+    kind: Kind,
+}
+
+impl Settled {
+    /// Records one finished nested machine; an error if its failure is not tolerated (the
+    /// caller then cancels the rest).
+    fn settle(
+        &mut self,
+        ctx: &StateContext,
+        index: usize,
+        outcome: Result<Value, StatesError>,
+    ) -> Result<(), StatesError> {
         match outcome {
             Ok(value) => {
-                if kind == Kind::Map {
+                if self.kind == Kind::Map {
                     ctx.record(EventType::MapIterationSucceeded, || json!({"index": index}));
                 }
-                if let Some(slot) = results.get_mut(index) {
+                if let Some(slot) = self.results.get_mut(index) {
                     *slot = value;
                 }
             }
             Err(err) => {
-                failed += 1;
-                if kind == Kind::Map {
+                self.failed += 1;
+                if self.kind == Kind::Map {
                     ctx.record(
                         EventType::MapIterationFailed,
                         || json!({"index": index, "error": err.error, "cause": err.cause}),
                     );
                 }
-                if !tolerance.tolerates(failed, total) {
-                    running.abort_all();
-                    if tolerance.is_set() {
+                if !self.tolerance.tolerates(self.failed, self.total) {
+                    if self.tolerance.is_set() {
                         return Err(StatesError::new(
                             names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
                             "The specified tolerated failure threshold was exceeded",
@@ -360,16 +408,14 @@ where
                     }
                     return Err(err);
                 }
-                if let Some(slot) = results.get_mut(index) {
+                if let Some(slot) = self.results.get_mut(index) {
                     *slot = error_output(&err);
                 }
             }
         }
-        spawn_next(&mut running);
+        Ok(())
     }
-    Ok(results)
 }
-
 /// A `MaxConcurrency` or `ToleratedFailureCount` value: a non-negative integer. `field` is the
 /// literal field's name; AWS's causes name the `…Path` form for bad path values.
 fn count(

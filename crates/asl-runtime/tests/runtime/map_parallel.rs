@@ -38,7 +38,10 @@ async fn map_with(spec: MapSpec, input: Value, gauge: Arc<Gauge>) -> Result<Valu
                 let gauge = Arc::clone(&gauge);
                 async move {
                     let secs = item.get("secs").and_then(Value::as_u64).unwrap_or(1);
-                    gauge.hold(Duration::from_secs(secs)).await;
+                    // `"secs": 0`: an iteration that never waits (finishes on its first poll).
+                    if secs > 0 {
+                        gauge.hold(Duration::from_secs(secs)).await;
+                    }
                     if let Some(e) = item.get("fail").and_then(Value::as_str) {
                         return Err(StatesError::new(e, "iteration failed"));
                     }
@@ -106,6 +109,43 @@ async fn max_concurrency_path_is_read_from_the_input() {
     .await
     .unwrap();
     assert_eq!(gauge.peak.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn iterations_that_never_wait_do_not_let_waiting_ones_exceed_max_concurrency() {
+    let gauge = Arc::new(Gauge::default());
+    let spec = MapSpec {
+        max_concurrency: Some(Number::Fixed(2.0)),
+        ..MapSpec::new("Each")
+    };
+    let input = json!([
+        {"secs": 0}, {"secs": 1}, {"secs": 0}, {"secs": 1},
+        {"secs": 1}, {"secs": 0}, {"secs": 1}, {"secs": 0}
+    ]);
+    let start = Instant::now();
+    let out = map_with(spec, input.clone(), Arc::clone(&gauge))
+        .await
+        .unwrap();
+    assert_eq!(out, input);
+    assert_eq!(gauge.peak.load(Ordering::SeqCst), 2);
+    // Four one-second iterations, two at a time.
+    assert_eq!(start.elapsed(), Duration::from_secs(2));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_iteration_failing_without_waiting_cancels_the_started_and_skips_the_rest() {
+    let gauge = Arc::new(Gauge::default());
+    let input = json!([{"secs": 100}, {"secs": 0, "fail": "Item.Broken"}, {"secs": 100}]);
+    let start = Instant::now();
+    let err = map_with(MapSpec::new("Each"), input, Arc::clone(&gauge))
+        .await
+        .unwrap_err();
+    assert_eq!(err.error.as_deref(), Some("Item.Broken"));
+    assert_eq!(start.elapsed(), Duration::ZERO);
+    tokio::time::sleep(Duration::from_secs(200)).await;
+    // The first iteration was cancelled while holding the gauge; the third never started.
+    assert_eq!(gauge.now.load(Ordering::SeqCst), 1);
+    assert_eq!(gauge.peak.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test(start_paused = true)]
