@@ -6,6 +6,7 @@
 //! aborted, which also closes their open task tokens) and fails the state with the iteration's own
 //! error name.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
@@ -15,9 +16,10 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use crate::context::StateContext;
-use crate::dataflow::apply_input_path;
+use crate::dataflow::{ResultPathSpec, apply_input_path};
 use crate::error::{StatesError, error_output, names};
 use crate::history::{EventType, StateKind};
+use crate::path::Path;
 use crate::retry::{FailureKind, RetryCounters};
 use crate::spec::{Catcher, MapSpec, Number, ParallelSpec, Retrier};
 use crate::state::{
@@ -46,7 +48,7 @@ where
         ctx.enter(spec.name, StateKind::Map, &input);
         let mut counters = RetryCounters::new(spec.retry.len());
         loop {
-            let attempt = map_attempt(ctx, spec, &input, &iteration).await;
+            let attempt = map_attempt(ctx, spec, &mut input, &iteration).await;
             let result = attempt.and_then(|results| {
                 finish_result(
                     ctx,
@@ -83,29 +85,42 @@ where
     .await
 }
 
+/// Whether the items can be moved out of the state's input instead of copied: nothing reads the
+/// input after the items are taken (no ItemSelector, no retrier or catcher, ResultPath `$`
+/// replaces it) and the effective input is the input itself.
+fn items_movable(spec: &MapSpec) -> bool {
+    spec.item_selector.is_none()
+        && spec.retry.is_empty()
+        && spec.catch.is_empty()
+        && matches!(spec.result_path, ResultPathSpec::Default)
+        && spec.input_path.as_ref().is_some_and(Path::is_identity)
+}
+
 async fn map_attempt<F, Fut>(
     ctx: &mut StateContext,
     spec: &MapSpec,
-    input: &Value,
+    input: &mut Value,
     iteration: &F,
 ) -> Result<Value, StatesError>
 where
     F: Fn(StateContext, Value) -> Fut + Send + Sync,
     Fut: Future<Output = Result<Value, StatesError>> + Send + 'static,
 {
-    // Borrowed: only the items are copied (once), the rest of the input is only read.
+    // Borrowed: the items are copied (once) only when the input is still needed afterwards.
     let effective_cow = apply_input_path(input, spec.input_path.as_ref(), &ctx.env())?;
     let effective: &Value = &effective_cow;
-    let items = match &spec.items_path {
-        Some(p) if !p.is_identity() => p.select(effective, &ctx.env(), "ItemsPath")?,
-        _ => effective.clone(),
+    let items_ref = match &spec.items_path {
+        Some(p) if !p.is_identity() => p
+            .lookup(effective, &ctx.env())
+            .map_err(|miss| p.miss_error(&miss, effective, "ItemsPath"))?,
+        _ => Cow::Borrowed(effective),
     };
-    let Value::Array(items) = items else {
+    if !items_ref.is_array() {
         let path = spec.items_path.as_ref().map_or("$", |p| p.text());
         return Err(StatesError::runtime(format!(
             "Reference path \"{path}\" must point to array."
         )));
-    };
+    }
     let limit = match &spec.max_concurrency {
         Some(n) => count(ctx, n, effective, "MaxConcurrency")?,
         None => 0,
@@ -120,14 +135,29 @@ where
             None => None,
         },
     };
-    // An ItemSelector needs `$$.Map.Item` set in the context object while it reads the
-    // effective input, which therefore cannot stay borrowed from it.
-    let selector = match &spec.item_selector {
-        Some(template) => Some((template, effective_cow.into_owned())),
-        None => {
-            drop(effective_cow);
-            None
-        }
+    let (items, selector) = if items_movable(spec) {
+        drop(items_ref);
+        drop(effective_cow);
+        let whole = std::mem::take(input);
+        let items = match &spec.items_path {
+            Some(p) if !p.is_identity() => p.select_owned(whole, &ctx.env(), "ItemsPath")?,
+            _ => whole,
+        };
+        (items, None)
+    } else {
+        let items = items_ref.into_owned();
+        // An ItemSelector needs `$$.Map.Item` set in the context object while it reads the
+        // effective input, which therefore cannot stay borrowed from it.
+        let selector = spec
+            .item_selector
+            .as_ref()
+            .map(|template| (template, effective_cow.into_owned()));
+        (items, selector)
+    };
+    let Value::Array(items) = items else {
+        return Err(StatesError::runtime(
+            "the items of a Map state changed while being read",
+        ));
     };
     let mut inputs = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
