@@ -201,7 +201,7 @@ impl Generator<'_> {
                         integrations: ::std::sync::Arc<I>,
                         input: #json::Value,
                     ) -> #rt::execution::ExecutionResult {
-                        Self::start(runtime, integrations, input).result().await
+                        Self::start(runtime, integrations, input).into_result().await
                     }
                 }
 

@@ -455,6 +455,27 @@ impl Execution {
         }
     }
 
+    /// Waits for the end like [`Execution::result`], but gives up the handle and moves the
+    /// output out instead of copying it (the generated `run` does not need the handle after).
+    pub async fn into_result(self) -> ExecutionResult {
+        loop {
+            let notified = self.shared.ended.notified();
+            let mut notified = std::pin::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(result) = self.shared.end().result.as_mut() {
+                // Only this handle reads the output, and it is consumed here; the stored result
+                // stays `Some` with its status, so the execution still counts as ended.
+                return match result {
+                    ExecutionResult::Succeeded { output } => ExecutionResult::Succeeded {
+                        output: std::mem::take(output),
+                    },
+                    other => other.clone(),
+                };
+            }
+            notified.await;
+        }
+    }
+
     /// The result if the execution has ended.
     pub fn try_result(&self) -> Option<ExecutionResult> {
         self.shared.end().result.clone()

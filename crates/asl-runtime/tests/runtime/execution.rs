@@ -597,3 +597,33 @@ async fn a_pass_without_fields_passes_its_input_and_result_path_null_keeps_it() 
         Some(&json!({"k": 1, "copy": {"k": 1}}))
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn into_result_moves_out_the_same_output_and_status_as_result() {
+    let rt = runtime();
+    let output = json!({"items": [1, 2, 3], "name": "done"});
+    let expected = output.clone();
+    let exec = rt.start(
+        &MACHINE,
+        json!({}),
+        StartOptions::default(),
+        move |_ctx, _input| async move { Ok(output) },
+    );
+    let result = exec.into_result().await;
+    assert_eq!(result.status(), "SUCCEEDED");
+    assert_eq!(result, ExecutionResult::Succeeded { output: expected });
+}
+
+#[tokio::test(start_paused = true)]
+async fn into_result_reports_a_failure_with_its_error_and_cause() {
+    let rt = runtime();
+    let exec = rt.start(
+        &MACHINE,
+        json!({}),
+        StartOptions::default(),
+        |_ctx, _input| async move { Err(asl_runtime::StatesError::new("Job.Broken", "it broke")) },
+    );
+    let result = exec.into_result().await;
+    assert_eq!(result.error(), Some("Job.Broken"));
+    assert_eq!(result.cause(), Some("it broke"));
+}
