@@ -235,6 +235,12 @@ impl Intrinsic {
         env: &Env<'_>,
         field: &str,
     ) -> Result<Value, StatesError> {
+        if self.function == Function::MathAdd
+            && self.format.is_none()
+            && let Some(sum) = self.small_int_add(input, env)
+        {
+            return Ok(Value::from(sum));
+        }
         let skip = usize::from(self.format.is_some());
         let mut values = Vec::with_capacity(self.args.len());
         for arg in self.args.iter().skip(skip) {
@@ -249,6 +255,27 @@ impl Intrinsic {
             None => call_function(self.function, values),
         }
     }
+}
+
+impl Intrinsic {
+    /// `States.MathAdd` of two literal or path arguments that are already 32-bit integers (a
+    /// counter plus one, say), read in place without copying them into an argument list.
+    /// `None` for anything else, which the general path then handles (and reports).
+    fn small_int_add(&self, input: &Value, env: &Env<'_>) -> Option<i64> {
+        let [a, b] = self.args.as_slice() else {
+            return None;
+        };
+        Some(small_int(a, input, env)? + small_int(b, input, env)?)
+    }
+}
+
+fn small_int(arg: &Arg, input: &Value, env: &Env<'_>) -> Option<i64> {
+    let n = match arg {
+        Arg::Literal(v) => v.as_i64()?,
+        Arg::Path(p) => p.lookup(input, env).ok()?.as_i64()?,
+        Arg::Call(_) => return None,
+    };
+    i32::try_from(n).is_ok().then_some(n)
 }
 
 /// Splits a `States.Format` template as written in the definition (escapes still in place).
@@ -1078,6 +1105,26 @@ mod tests {
         assert_eq!(ok("States.MathRandom(0, 10, 42)"), json!(0));
         assert_eq!(ok("States.MathRandom(0, 100, 42)"), json!(30));
         assert_eq!(ok("States.MathRandom(5, 105, 42)"), json!(35));
+    }
+
+    #[test]
+    fn math_add_of_integer_paths_reads_them_in_place_with_the_same_result() {
+        let input = json!({"count": 41, "step": -2, "big": 3_000_000_000_i64, "half": 1.5});
+        assert_eq!(
+            run("States.MathAdd($.count, 1)", input.clone()).unwrap(),
+            json!(42)
+        );
+        assert_eq!(
+            run("States.MathAdd($.count, $.step)", input.clone()).unwrap(),
+            json!(39)
+        );
+        assert_eq!(
+            run("States.MathAdd($.half, 1)", input.clone()).unwrap(),
+            json!(3)
+        );
+        // Outside the 32-bit range and missing paths still fail as before.
+        assert!(run("States.MathAdd($.big, 1)", input.clone()).is_err());
+        assert!(run("States.MathAdd($.missing, 1)", input).is_err());
     }
 
     #[test]
