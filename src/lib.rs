@@ -60,6 +60,7 @@ pub mod __private {
 
     /// The spec a state built once, or the error that prevented it (a definition the model
     /// accepted but the runtime could not compile: reported as the state's failure, never a panic).
+    #[inline]
     pub fn spec<T>(
         cell: &'static std::sync::LazyLock<Result<T, crate::runtime::StatesError>>,
     ) -> Result<&'static T, crate::runtime::StatesError> {
