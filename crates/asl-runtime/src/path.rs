@@ -344,6 +344,18 @@ impl Path {
 
     /// Evaluates the path, borrowing the result when it is a node of one of the documents.
     pub fn lookup<'a>(&self, input: &'a Value, env: &Env<'a>) -> Result<Cow<'a, Value>, PathMiss> {
+        // The commonest path, one field of the input (`$.count`), found directly; anything else,
+        // and a miss (for its message), goes the general way.
+        if let (PathRoot::Input | PathRoot::Current, None, None, [Step::Child(Sel::Name(name))]) = (
+            &self.root,
+            &self.merge,
+            &self.function,
+            self.steps.as_slice(),
+        ) && let Value::Object(map) = input
+            && let Some(found) = get_field(map, name)
+        {
+            return Ok(Cow::Borrowed(found));
+        }
         let root: &'a Value = match &self.root {
             PathRoot::Input | PathRoot::Current => input,
             PathRoot::Context => env.context(),
