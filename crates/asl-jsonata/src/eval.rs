@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use serde_json::{Map, Number, Value};
 
@@ -20,11 +21,11 @@ const MAX_RANGE: f64 = 10_000_000.0;
 pub(crate) enum V {
     J(Value),
     F(Rc<Func>),
-    Regex(Rc<regex_lite::Regex>),
+    Regex(Arc<regex_lite::Regex>),
 }
 
 pub(crate) enum Func {
-    Lambda { def: Rc<LambdaDef>, env: Rc<Scope> },
+    Lambda { def: Arc<LambdaDef>, env: Rc<Scope> },
     Builtin(&'static str),
 }
 

@@ -1,6 +1,6 @@
 //! Tokenizer and Pratt parser for JSONata expressions.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::Error;
 
@@ -20,7 +20,7 @@ pub(crate) enum Kind {
     String(String),
     Bool(bool),
     Null,
-    Regex(Rc<regex_lite::Regex>),
+    Regex(Arc<regex_lite::Regex>),
     /// `$name`; the empty name is `$` (the context item).
     Variable(String),
     /// `$$`: the root input (AWS supplies none, so it is undefined).
@@ -46,7 +46,7 @@ pub(crate) enum Kind {
     Call(Box<Node>, Vec<Node>),
     /// `x ~> f`
     Chain(Box<Node>, Box<Node>),
-    Lambda(Rc<LambdaDef>),
+    Lambda(Arc<LambdaDef>),
 }
 
 #[derive(Debug)]
@@ -450,7 +450,9 @@ impl Parser {
             Tok::Number(n) => Kind::Number(n),
             Tok::Str(s) => Kind::String(s),
             Tok::Quoted(n) => Kind::Name(n),
-            Tok::Regex(pattern, flags) => Kind::Regex(Rc::new(build_regex(&pattern, &flags, pos)?)),
+            Tok::Regex(pattern, flags) => {
+                Kind::Regex(Arc::new(build_regex(&pattern, &flags, pos)?))
+            }
             Tok::Var(v) if v == "$" => Kind::Root,
             Tok::Var(v) => Kind::Variable(v),
             Tok::Name(n) => match n.as_str() {
@@ -538,7 +540,7 @@ impl Parser {
         self.expect("{")?;
         let body = self.expression(0)?;
         self.expect("}")?;
-        Ok(Kind::Lambda(Rc::new(LambdaDef { params, body })))
+        Ok(Kind::Lambda(Arc::new(LambdaDef { params, body })))
     }
 
     fn infix(&mut self, left: Node) -> Result<Node, Error> {

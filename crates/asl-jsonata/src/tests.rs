@@ -647,3 +647,15 @@ fn arbitrary_bytes_never_panic_the_parser() {
         let _ = Expression::parse(s);
     }
 }
+
+#[test]
+fn regex_literals_accept_escaped_slashes_and_spaces() {
+    assert_eq!(value("$contains('a/b', /a\\/b/)", json!({})), json!(true));
+    assert_eq!(value("$contains('a b', /^a\\ b$/)", json!({})), json!(true));
+}
+
+#[test]
+fn parsed_expressions_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<Expression>();
+}
