@@ -356,21 +356,24 @@ where
             if kind == Kind::Map {
                 ctx.record(EventType::MapIterationStarted, || json!({"index": index}));
             }
-            let future = start(index, ctx.child(), input);
-            let mut future =
-                Box::pin(async move { (index, future.await) }.instrument(tracing::Span::current()));
+            // Boxed once, so handing a pending one to a task moves a pointer, not the future.
+            // The first poll runs inside the state's span already (this function is polled in
+            // it); a task re-enters it.
+            let mut future = Box::pin(start(index, ctx.child(), input));
             // A future that is pending registers the waker of the poll that left it pending; the
             // task that takes it over polls it again with its own waker, which replaces this one.
             let mut first = Context::from_waker(Waker::noop());
             match future.as_mut().poll(&mut first) {
-                Poll::Ready((index, outcome)) => {
+                Poll::Ready(outcome) => {
                     if let Err(err) = settled.settle(ctx, index, outcome) {
                         running.abort_all();
                         return Err(err);
                     }
                 }
                 Poll::Pending => {
-                    running.spawn(future);
+                    running.spawn(
+                        async move { (index, future.await) }.instrument(tracing::Span::current()),
+                    );
                 }
             }
         }
