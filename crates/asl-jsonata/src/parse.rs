@@ -93,9 +93,9 @@ struct Token {
     pos: usize,
 }
 
-const OPERATORS: [&str; 30] = [
-    "..", ":=", "!=", "<=", ">=", "~>", "**", ".", "[", "]", "{", "}", "(", ")", ",", "@", "#",
-    ";", ":", "?", "+", "-", "*", "/", "%", "|", "=", "<", ">", "&",
+const OPERATORS: [&str; 31] = [
+    "..", ":=", "!=", "<=", ">=", "~>", "**", "^", ".", "[", "]", "{", "}", "(", ")", ",", "@",
+    "#", ";", ":", "?", "+", "-", "*", "/", "%", "|", "=", "<", ">", "&",
 ];
 
 fn tokenize(src: &str) -> Result<Vec<Token>, Error> {
@@ -369,7 +369,8 @@ fn infix_power(tok: &Tok) -> u8 {
     match tok {
         Tok::Op(op) => match *op {
             "." => 75,
-            "[" | "(" => 80,
+            // `^(…)` (sort) binds like a predicate; it is parsed only to be refused clearly.
+            "[" | "(" | "^" => 80,
             "*" | "/" | "%" => 60,
             "+" | "-" | "&" => 50,
             "=" | "!=" | "<" | "<=" | ">" | ">=" | "~>" => 40,
@@ -601,6 +602,7 @@ impl Parser {
                 Kind::Bind(name, Box::new(self.expression(bp - 1)?))
             }
             "~>" => Kind::Chain(Box::new(left), Box::new(self.expression(bp)?)),
+            "^" => return Err(syntax(pos, "the sort operator `^(…)` is not supported")),
             ".." => Kind::Range(Box::new(left), Box::new(self.expression(bp)?)),
             _ => {
                 let right = self.expression(bp)?;

@@ -659,3 +659,14 @@ fn parsed_expressions_can_be_shared_between_threads() {
     fn shareable<T: Send + Sync + 'static>() {}
     shareable::<Expression>();
 }
+
+#[test]
+fn unsupported_operators_are_named_in_the_error() {
+    let sort = Expression::parse("$x^(price)").unwrap_err();
+    assert!(sort.to_string().contains("sort operator"), "{sort}");
+    let descendants = Expression::parse("$x.**.a").unwrap_err();
+    assert!(
+        descendants.to_string().contains("descendant"),
+        "{descendants}"
+    );
+}
