@@ -11,9 +11,9 @@
 //! names do not interfere.
 
 use asl_model::model::{
-    Catcher, ChoiceRule, Comparison, ComparisonOperator, Count, IoPath, JitterStrategy, Operand,
-    ResultPath, Retrier, Spanned, State, StateKind, StateMachine, Template, Text, Tolerance,
-    Transition, WaitDuration,
+    Catcher, ChoiceRule, Comparison, ComparisonOperator, Count, IoPath, JitterStrategy,
+    JsonataExpr, Operand, QueryLanguage, ResultPath, Retrier, Spanned, State, StateKind,
+    StateMachine, Template, Text, Tolerance, Transition, WaitDuration,
 };
 use asl_syntax::resource::IntegrationPattern;
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -32,7 +32,8 @@ pub fn generate_machine(
     machine: &StateMachine,
     origin: &Origin<'_>,
 ) -> Result<TokenStream, Errors> {
-    let problems = unsupported::check(machine);
+    let mut problems = unsupported::check(machine);
+    problems.extend(crate::jsonata::check(machine));
     if !problems.is_empty() {
         return Err(Errors(
             problems
@@ -352,7 +353,21 @@ impl Generator<'_> {
         let result_path = io.result_path.as_ref().map(|p| result_path(Some(p)));
         let parameters = io.parameters.as_ref().map(|t| template(Some(t)));
         let result_selector = io.result_selector.as_ref().map(|t| template(Some(t)));
-        let assign = io.assign.as_ref().map(|t| assign(Some(t)));
+        let jsonata = state.language == QueryLanguage::Jsonata;
+        // A JSONata state's `Assign` holds expressions: it goes into `jsonata`, not `assign`.
+        let assign = io
+            .assign
+            .as_ref()
+            .filter(|_| !jsonata)
+            .map(|t| assign(Some(t)));
+        let state_io = jsonata.then(|| {
+            let io = jsonata_io(io.output.as_ref(), io.assign.as_ref());
+            quote!(::core::option::Option::Some(#io))
+        });
+        let arguments = io.arguments.as_ref().map(|t| {
+            let v = jsonata_value(t, "Arguments");
+            quote!(::core::option::Option::Some(#v))
+        });
         let get = |spec: &Ident| quote!(let spec = ::asl::__private::spec(&#spec)?;);
         match &state.kind {
             StateKind::Task(task) => {
@@ -370,9 +385,9 @@ impl Generator<'_> {
                 let pattern = pattern_tokens(integration.pattern);
                 let kind = integration.kind;
                 let resource = string(&task.resource.value);
-                let timeout = task.timeout.as_ref().map(seconds);
+                let timeout = task.timeout.as_ref().map(|c| seconds(c, "TimeoutSeconds"));
                 let heartbeat = task.heartbeat.as_ref().map(|c| {
-                    let s = seconds(c);
+                    let s = seconds(c, "HeartbeatSeconds");
                     quote!(::core::option::Option::Some(#s))
                 });
                 let spec = self.lazy(
@@ -391,11 +406,13 @@ impl Generator<'_> {
                             ("timeout", timeout),
                             ("heartbeat", heartbeat),
                             ("retry", retriers(&task.retry)),
-                            ("catch", catchers(&task.catch)),
+                            ("catch", catchers(&task.catch, jsonata)),
                             (
                                 "credentials",
                                 task.credentials.as_ref().map(|t| template(Some(t))),
                             ),
+                            ("arguments", arguments),
+                            ("jsonata", state_io.clone()),
                         ],
                     ),
                 );
@@ -438,6 +455,7 @@ impl Generator<'_> {
                             ("result_path", result_path),
                             ("output_path", output_path),
                             ("assign", assign),
+                            ("jsonata", state_io.clone()),
                         ],
                     ),
                 );
@@ -464,9 +482,14 @@ impl Generator<'_> {
                         let p = path(&p.text);
                         quote!(#rt::spec::WaitFor::TimestampPath(#p))
                     }
-                    // Rejected by `unsupported::check` before generation.
-                    WaitDuration::Seconds(Count::Jsonata(_))
-                    | WaitDuration::TimestampJsonata(_) => quote!(#rt::spec::WaitFor::Seconds(0)),
+                    WaitDuration::Seconds(Count::Jsonata(e)) => {
+                        let v = jsonata_expr(e, "Seconds");
+                        quote!(#rt::spec::WaitFor::SecondsJsonata(#v))
+                    }
+                    WaitDuration::TimestampJsonata(e) => {
+                        let v = jsonata_expr(e, "Timestamp");
+                        quote!(#rt::spec::WaitFor::TimestampJsonata(#v))
+                    }
                 };
                 let spec = self.lazy(
                     "SPEC",
@@ -478,6 +501,7 @@ impl Generator<'_> {
                             ("input_path", input_path),
                             ("output_path", output_path),
                             ("assign", assign),
+                            ("jsonata", state_io.clone()),
                         ],
                     ),
                 );
@@ -493,7 +517,11 @@ impl Generator<'_> {
                     literal(
                         quote!(#rt::spec::SucceedSpec),
                         quote!(#rt::spec::SucceedSpec::new(#name)),
-                        [("input_path", input_path), ("output_path", output_path)],
+                        [
+                            ("input_path", input_path),
+                            ("output_path", output_path),
+                            ("jsonata", state_io.clone()),
+                        ],
                     ),
                 );
                 let get = get(&spec);
@@ -503,8 +531,8 @@ impl Generator<'_> {
                 }
             }
             StateKind::Fail(fail) => {
-                let error_field = fail_field(fail.error.as_ref());
-                let cause_field = fail_field(fail.cause.as_ref());
+                let error_field = fail_field(fail.error.as_ref(), "Error");
+                let cause_field = fail_field(fail.cause.as_ref(), "Cause");
                 let spec = self.lazy(
                     "SPEC",
                     quote!(#rt::spec::FailSpec),
@@ -531,6 +559,7 @@ impl Generator<'_> {
                             ("input_path", input_path),
                             ("output_path", output_path),
                             ("assign", assign),
+                            ("jsonata", state_io.clone()),
                         ],
                     ),
                 );
@@ -546,6 +575,14 @@ impl Generator<'_> {
                     });
                     let target = targets.goto(&branch.next.value);
                     let rule_assign = match &branch.assign {
+                        _ if jsonata => {
+                            let io = self.lazy(
+                                "RULE",
+                                quote!(#rt::jsonata::JsonataIo),
+                                jsonata_io(branch.output.as_ref(), branch.assign.as_ref()),
+                            );
+                            quote!(::asl::__private::spec(&#io)?)
+                        }
                         Some(a) => {
                             let compiled = self.lazy(
                                 "ASSIGN",
@@ -558,13 +595,18 @@ impl Generator<'_> {
                         }
                         None => none(),
                     };
+                    let taken = if jsonata {
+                        quote!(#rt::state::ChoiceTaken::JsonataRule(#rule_assign))
+                    } else {
+                        quote!(#rt::state::ChoiceTaken::Rule(#rule_assign))
+                    };
                     arms.extend(quote! {
                         ::core::option::Option::Some(#i) => {
                             data = #rt::state::choice_output(
                                 &mut ctx,
                                 spec,
                                 effective,
-                                #rt::state::ChoiceTaken::Rule(#rule_assign),
+                                #taken,
                             )?;
                             #target
                         }
@@ -618,7 +660,9 @@ impl Generator<'_> {
                             ("output_path", output_path),
                             ("assign", assign),
                             ("retry", retriers(&parallel.retry)),
-                            ("catch", catchers(&parallel.catch)),
+                            ("catch", catchers(&parallel.catch, jsonata)),
+                            ("arguments", arguments),
+                            ("jsonata", state_io.clone()),
                         ],
                     ),
                 );
@@ -648,7 +692,16 @@ impl Generator<'_> {
                     let p = path(&p.text);
                     quote!(::core::option::Option::Some(#p))
                 });
-                let item_selector = map.item_selector.as_ref().map(|t| template(Some(t)));
+                let item_selector = map
+                    .item_selector
+                    .as_ref()
+                    .filter(|_| !jsonata)
+                    .map(|t| template(Some(t)));
+                let jsonata_item_selector =
+                    map.item_selector.as_ref().filter(|_| jsonata).map(|t| {
+                        let v = jsonata_value(t, "ItemSelector");
+                        quote!(::core::option::Option::Some(#v))
+                    });
                 let tolerated_percentage = match &map.tolerated_failure_percentage {
                     Some(Tolerance::Fixed(v)) => {
                         let v = v.value;
@@ -670,10 +723,16 @@ impl Generator<'_> {
                             ("input_path", input_path),
                             ("items_path", items_path),
                             ("item_selector", item_selector),
-                            ("max_concurrency", number(map.max_concurrency.as_ref())),
+                            (
+                                "max_concurrency",
+                                number(map.max_concurrency.as_ref(), "MaxConcurrency"),
+                            ),
                             (
                                 "tolerated_failure_count",
-                                number(map.tolerated_failure_count.as_ref()),
+                                number(
+                                    map.tolerated_failure_count.as_ref(),
+                                    "ToleratedFailureCount",
+                                ),
                             ),
                             ("tolerated_failure_percentage", tolerated_percentage),
                             ("result_selector", result_selector),
@@ -681,7 +740,16 @@ impl Generator<'_> {
                             ("output_path", output_path),
                             ("assign", assign),
                             ("retry", retriers(&map.retry)),
-                            ("catch", catchers(&map.catch)),
+                            ("catch", catchers(&map.catch, jsonata)),
+                            (
+                                "items",
+                                map.items.as_ref().map(|t| {
+                                    let v = jsonata_value(t, "Items");
+                                    quote!(::core::option::Option::Some(#v))
+                                }),
+                            ),
+                            ("jsonata_item_selector", jsonata_item_selector),
+                            ("jsonata", state_io.clone()),
                         ],
                     ),
                 );
@@ -724,8 +792,14 @@ impl Generator<'_> {
                 quote!((!#inner))
             }
             ChoiceRule::Comparison(c) => self.comparison(c),
-            // JSONata conditions are rejected before generation; invalid rules are model errors.
-            ChoiceRule::Condition(_) | ChoiceRule::Invalid(_) => quote!(false),
+            ChoiceRule::Condition(t) => {
+                let rt = rt();
+                let value = jsonata_value(t, "Condition");
+                let compiled = self.lazy("CONDITION", quote!(#rt::jsonata::JsonataValue), value);
+                quote!(#rt::jsonata::condition(::asl::__private::spec(&#compiled)?, input, env)?)
+            }
+            // Invalid rules are model errors, reported before generation.
+            ChoiceRule::Invalid(_) => quote!(false),
         }
     }
 
@@ -1011,7 +1085,7 @@ fn assign(t: Option<&Template>) -> TokenStream {
     quote!(::asl::__private::assign(#text)?)
 }
 
-fn seconds(c: &Count) -> TokenStream {
+fn seconds(c: &Count, field: &str) -> TokenStream {
     let rt = rt();
     match c {
         Count::Fixed(v) => {
@@ -1022,12 +1096,14 @@ fn seconds(c: &Count) -> TokenStream {
             let p = path(&p.text);
             quote!(#rt::spec::Seconds::Path(#p))
         }
-        // Rejected by `unsupported::check` before generation.
-        Count::Jsonata(_) => quote!(#rt::spec::Seconds::Fixed(0)),
+        Count::Jsonata(e) => {
+            let v = jsonata_expr(e, field);
+            quote!(#rt::spec::Seconds::Jsonata(#v))
+        }
     }
 }
 
-fn number(c: Option<&Count>) -> Option<TokenStream> {
+fn number(c: Option<&Count>, field: &str) -> Option<TokenStream> {
     let rt = rt();
     let opt = option();
     Some(match c {
@@ -1039,7 +1115,11 @@ fn number(c: Option<&Count>) -> Option<TokenStream> {
             let p = path(&p.text);
             quote!(#opt::Some(#rt::spec::Number::Path(#p)))
         }
-        Some(Count::Jsonata(_)) | None => return None,
+        Some(Count::Jsonata(e)) => {
+            let v = jsonata_expr(e, field);
+            quote!(#opt::Some(#rt::spec::Number::Jsonata(#v)))
+        }
+        None => return None,
     })
 }
 
@@ -1081,7 +1161,7 @@ fn retriers(retry: &[Retrier]) -> Option<TokenStream> {
     Some(quote!(::std::vec![#(#items),*]))
 }
 
-fn catchers(catch: &[Catcher]) -> Option<TokenStream> {
+fn catchers(catch: &[Catcher], jsonata: bool) -> Option<TokenStream> {
     if catch.is_empty() {
         return None;
     }
@@ -1089,17 +1169,23 @@ fn catchers(catch: &[Catcher]) -> Option<TokenStream> {
     let items = catch.iter().map(|c| {
         let errors = error_equals(&c.error_equals);
         let result_path = result_path(c.result_path.as_ref());
-        let assign = assign(c.assign.as_ref());
+        let (assign, io) = if jsonata {
+            let io = jsonata_io(c.output.as_ref(), c.assign.as_ref());
+            (none(), quote!(::core::option::Option::Some(#io)))
+        } else {
+            (assign(c.assign.as_ref()), none())
+        };
         quote!(#rt::spec::Catcher {
             error_equals: #errors,
             result_path: #result_path,
             assign: #assign,
+            jsonata: #io,
         })
     });
     Some(quote!(::std::vec![#(#items),*]))
 }
 
-fn fail_field(text: Option<&Text>) -> TokenStream {
+fn fail_field(text: Option<&Text>, field: &str) -> TokenStream {
     let rt = rt();
     match text {
         None => none(),
@@ -1111,7 +1197,39 @@ fn fail_field(text: Option<&Text>) -> TokenStream {
             let s = string(&d.text);
             quote!(::core::option::Option::Some(#rt::spec::FailField::dynamic(#s)?))
         }
-        // Rejected by `unsupported::check` before generation.
-        Some(Text::Jsonata(_)) => none(),
+        Some(Text::Jsonata(e)) => {
+            let v = jsonata_expr(e, field);
+            quote!(::core::option::Option::Some(#rt::spec::FailField::Jsonata(#v)))
+        }
     }
+}
+
+/// A JSONata field value (JSON whose `{% … %}` strings are expressions), compiled at first use.
+fn jsonata_value(t: &Template, field: &str) -> TokenStream {
+    let rt = rt();
+    let text = string(&template_json(t).to_string());
+    quote!(#rt::jsonata::JsonataValue::compile(&::asl::__private::json(#text)?, #field)?)
+}
+
+/// One `{% … %}` string as a JSONata field value.
+fn jsonata_expr(e: &JsonataExpr, field: &str) -> TokenStream {
+    let rt = rt();
+    let value = serde_json::Value::String(format!("{{%{}%}}", e.body));
+    let text = string(&value.to_string());
+    quote!(#rt::jsonata::JsonataValue::compile(&::asl::__private::json(#text)?, #field)?)
+}
+
+/// `JsonataIo { output, assign }` of a JSONata state, Choice rule or catcher.
+fn jsonata_io(output: Option<&Template>, assign: Option<&Template>) -> TokenStream {
+    let rt = rt();
+    let wrap = |t: Option<&Template>, field: &str| match t {
+        Some(t) => {
+            let v = jsonata_value(t, field);
+            quote!(::core::option::Option::Some(#v))
+        }
+        None => none(),
+    };
+    let output = wrap(output, "Output");
+    let assign = wrap(assign, "Assign");
+    quote!(#rt::jsonata::JsonataIo { output: #output, assign: #assign })
 }

@@ -11,6 +11,7 @@ mod generate;
 mod inline;
 mod input;
 mod integrations;
+mod jsonata;
 mod literal;
 mod names;
 mod report;

@@ -128,11 +128,43 @@ fn every_definition_error_becomes_a_compile_error() {
 }
 
 #[test]
-fn jsonata_is_an_explicit_error() {
+fn jsonata_output_is_compiled_into_the_spec() {
     let out = expand(
         r#"struct Modern; {
             "StartAt": "A",
             "States": { "A": { "Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% 1 %}", "End": true } }
+        }"#,
+    );
+    assert_eq!(compile_errors(&out), 0, "{out}");
+    assert!(out.contains("JsonataIo"), "{out}");
+}
+
+#[test]
+fn jsonata_the_evaluator_cannot_run_is_a_compile_error() {
+    let out = expand(
+        r#"struct Broken; {
+            "QueryLanguage": "JSONata",
+            "StartAt": "A",
+            "States": { "A": { "Type": "Pass", "Output": { "x": "{% $states.input.items^(price) %}" }, "End": true } }
+        }"#,
+    );
+    assert_eq!(compile_errors(&out), 1, "{out}");
+    assert!(out.contains("the sort operator"), "{out}");
+}
+
+#[test]
+fn jsonata_credentials_are_an_explicit_error() {
+    let out = expand(
+        r#"struct Modern; {
+            "QueryLanguage": "JSONata",
+            "StartAt": "A",
+            "States": { "A": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": { "FunctionName": "f" },
+                "Credentials": { "RoleArn": "{% $states.input.role %}" },
+                "End": true
+            } }
         }"#,
     );
     assert!(out.contains("not supported by `asl!` yet"), "{out}");

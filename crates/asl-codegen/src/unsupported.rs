@@ -2,10 +2,7 @@
 //! span, so nothing in a definition is ever silently ignored.
 
 use asl_model::Span;
-use asl_model::model::{
-    ChoiceRule, Count, QueryLanguage, StateKind, StateMachine, Template, Text, Tolerance,
-    WaitDuration,
-};
+use asl_model::model::{Count, StateKind, StateMachine, Template, Tolerance};
 
 /// A span and what is not supported there.
 pub struct Unsupported {
@@ -22,7 +19,7 @@ pub fn check(machine: &StateMachine) -> Vec<Unsupported> {
 
 fn push(found: &mut Vec<Unsupported>, span: Span, what: &str) {
     let help = if what.contains("JSONata") {
-        "write the state with JSONPath (`Parameters`, `ResultSelector`, `ResultPath`, `…Path` fields)"
+        "give this field a literal value (no `{% … %}`), or write the state with JSONPath"
     } else if what.contains("ResultWriter") {
         "the Map's results are its output; store them with a Task after the Map"
     } else if what.contains("ItemBatcher") {
@@ -49,56 +46,15 @@ fn count(found: &mut Vec<Unsupported>, c: Option<&Count>) {
 }
 
 fn visit(machine: &StateMachine, found: &mut Vec<Unsupported>) {
-    if let Some(q) = &machine.query_language
-        && q.value == QueryLanguage::Jsonata
-    {
-        push(found, q.span, "`QueryLanguage: JSONata`");
-        return;
-    }
     for state in &machine.states {
-        if state.language == QueryLanguage::Jsonata {
-            let span = state
-                .query_language
-                .as_ref()
-                .map_or(state.name.span, |q| q.span);
-            push(found, span, "a JSONata state");
-            continue;
-        }
+        // JSONata `Arguments`, `Output`, `Assign`, conditions, `Items`, the expression-valued
+        // numbers and texts, and catchers are compiled; what is checked here is not.
         let io = &state.io;
-        for t in [
-            &io.parameters,
-            &io.result_selector,
-            &io.assign,
-            &io.output,
-            &io.arguments,
-        ] {
+        for t in [&io.parameters, &io.result_selector] {
             template(found, t.as_ref());
         }
         match &state.kind {
-            StateKind::Task(task) => {
-                template(found, task.credentials.as_ref());
-                count(found, task.timeout.as_ref());
-                count(found, task.heartbeat.as_ref());
-            }
-            StateKind::Wait(wait) => match &wait.duration {
-                WaitDuration::Seconds(c) => count(found, Some(c)),
-                WaitDuration::TimestampJsonata(e) => push(found, e.span, "a JSONata expression"),
-                _ => {}
-            },
-            StateKind::Fail(fail) => {
-                for text in [&fail.error, &fail.cause].into_iter().flatten() {
-                    if let Text::Jsonata(e) = text {
-                        push(found, e.span, "a JSONata expression");
-                    }
-                }
-            }
-            StateKind::Choice(choice) => {
-                for branch in &choice.choices {
-                    rule(found, &branch.rule);
-                    template(found, branch.assign.as_ref());
-                    template(found, branch.output.as_ref());
-                }
-            }
+            StateKind::Task(task) => template(found, task.credentials.as_ref()),
             StateKind::Parallel(parallel) => {
                 for branch in &parallel.branches {
                     visit(branch, found);
@@ -117,37 +73,17 @@ fn visit(machine: &StateMachine, found: &mut Vec<Unsupported>) {
                 if let Some(writer) = &map.result_writer {
                     push(found, writer.span, "`ResultWriter`");
                 }
-                if let Some(items) = &map.items {
-                    push(found, items.span(), "JSONata `Items`");
-                }
-                template(found, map.item_selector.as_ref());
-                count(found, map.max_concurrency.as_ref());
                 count(found, map.tolerated_failure_count.as_ref());
                 if let Some(Tolerance::Jsonata(e)) = &map.tolerated_failure_percentage {
                     push(found, e.span, "a JSONata expression");
                 }
                 visit(&map.item_processor.machine, found);
             }
-            StateKind::Pass(_) | StateKind::Succeed(_) => {}
+            StateKind::Pass(_)
+            | StateKind::Succeed(_)
+            | StateKind::Wait(_)
+            | StateKind::Fail(_)
+            | StateKind::Choice(_) => {}
         }
-        for catcher in state.kind.catch() {
-            template(found, catcher.assign.as_ref());
-            if let Some(output) = &catcher.output {
-                push(found, output.span(), "JSONata `Output`");
-            }
-        }
-    }
-}
-
-fn rule(found: &mut Vec<Unsupported>, r: &ChoiceRule) {
-    match r {
-        ChoiceRule::And(rules, _) | ChoiceRule::Or(rules, _) => {
-            for r in rules {
-                rule(found, r);
-            }
-        }
-        ChoiceRule::Not(inner, _) => rule(found, inner),
-        ChoiceRule::Condition(t) => push(found, t.span(), "a JSONata `Condition`"),
-        ChoiceRule::Comparison(_) | ChoiceRule::Invalid(_) => {}
     }
 }

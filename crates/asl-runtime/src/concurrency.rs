@@ -49,8 +49,9 @@ where
         let mut counters = RetryCounters::new(spec.retry.len());
         loop {
             let attempt = map_attempt(ctx, spec, &mut input, &iteration).await;
-            let result = attempt.and_then(|results| {
-                finish_result(
+            let result = attempt.and_then(|results| match &spec.jsonata {
+                Some(io) => io.finish(ctx, &input, Some(results), None),
+                None => finish_result(
                     ctx,
                     raw_input(&mut input, &spec.retry, &spec.catch),
                     results,
@@ -58,7 +59,7 @@ where
                     spec.assign.as_ref(),
                     &spec.result_path,
                     spec.output_path.as_ref(),
-                )
+                ),
             });
             match result {
                 Ok(output) => {
@@ -90,6 +91,7 @@ where
 /// replaces it) and the effective input is the input itself.
 fn items_movable(spec: &MapSpec) -> bool {
     spec.item_selector.is_none()
+        && spec.jsonata.is_none()
         && spec.retry.is_empty()
         && spec.catch.is_empty()
         && matches!(spec.result_path, ResultPathSpec::Default)
@@ -110,6 +112,12 @@ where
     let effective_cow = apply_input_path(input, spec.input_path.as_ref(), &ctx.env())?;
     let effective: &Value = &effective_cow;
     let items_ref = match &spec.items_path {
+        // JSONata: `Items`, or else the input; either must be an array.
+        _ if spec.jsonata.is_some() => Cow::Owned(crate::jsonata::map_items(
+            spec.items.as_ref(),
+            effective,
+            &ctx.env(),
+        )?),
         Some(p) if !p.is_identity() => p
             .lookup(effective, &ctx.env())
             .map_err(|miss| p.miss_error(&miss, effective, "ItemsPath"))?,
@@ -148,10 +156,8 @@ where
         let items = items_ref.into_owned();
         // An ItemSelector needs `$$.Map.Item` set in the context object while it reads the
         // effective input, which therefore cannot stay borrowed from it.
-        let selector = spec
-            .item_selector
-            .as_ref()
-            .map(|template| (template, effective_cow.into_owned()));
+        let selects = spec.item_selector.is_some() || spec.jsonata_item_selector.is_some();
+        let selector = selects.then(|| effective_cow.into_owned());
         (items, selector)
     };
     let Value::Array(items) = items else {
@@ -162,9 +168,19 @@ where
     let mut inputs = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
         let selected = match &selector {
-            Some((template, effective)) => {
+            Some(effective) => {
                 ctx.set_map_item(Some((index, &item)));
-                let selected = template.evaluate(effective, &ctx.env());
+                let selected = match (&spec.item_selector, &spec.jsonata_item_selector) {
+                    (Some(template), _) => template.evaluate(effective, &ctx.env()),
+                    (None, Some(value)) => {
+                        let states = crate::jsonata::StatesData {
+                            input: Some(effective),
+                            ..Default::default()
+                        };
+                        value.evaluate(states, &ctx.env())
+                    }
+                    (None, None) => Ok(item.clone()),
+                };
                 ctx.set_map_item(None);
                 selected?
             }
@@ -207,8 +223,9 @@ where
         let mut counters = RetryCounters::new(spec.retry.len());
         loop {
             let attempt = parallel_attempt(ctx, spec, &input, &branch).await;
-            let result = attempt.and_then(|results| {
-                finish_result(
+            let result = attempt.and_then(|results| match &spec.jsonata {
+                Some(io) => io.finish(ctx, &input, Some(results), None),
+                None => finish_result(
                     ctx,
                     raw_input(&mut input, &spec.retry, &spec.catch),
                     results,
@@ -216,7 +233,7 @@ where
                     spec.assign.as_ref(),
                     &spec.result_path,
                     spec.output_path.as_ref(),
-                )
+                ),
             });
             match result {
                 Ok(output) => {
@@ -257,9 +274,16 @@ where
     F: Fn(usize, StateContext, Value) -> BranchFuture + Send + Sync,
 {
     let effective = effective_input(ctx, spec.input_path.as_ref(), input)?;
-    let branch_input = match &spec.parameters {
-        Some(t) => t.evaluate(&effective, &ctx.env())?,
-        None => effective,
+    let branch_input = match (&spec.parameters, &spec.arguments) {
+        (_, Some(arguments)) => {
+            let states = crate::jsonata::StatesData {
+                input: Some(&effective),
+                ..Default::default()
+            };
+            arguments.evaluate(states, &ctx.env())?
+        }
+        (Some(t), None) => t.evaluate(&effective, &ctx.env())?,
+        (None, None) => effective,
     };
     ctx.record(
         EventType::ParallelStateStarted,
@@ -463,6 +487,7 @@ fn count(
             p.select(effective, &ctx.env(), &format!("{field}Path"))?,
             Some(p),
         ),
+        Number::Jsonata(v) => return crate::jsonata::integer(v, effective, &ctx.env(), field),
     };
     match value.as_f64() {
         Some(f) if f >= 0.0 && f.fract() == 0.0 => Ok(f as u64),
@@ -484,6 +509,13 @@ fn percentage(ctx: &StateContext, n: &Number, effective: &Value) -> Result<f64, 
             p.select(effective, &ctx.env(), "ToleratedFailurePercentagePath")?,
             Some(p),
         ),
+        Number::Jsonata(v) => {
+            let states = crate::jsonata::StatesData {
+                input: Some(effective),
+                ..Default::default()
+            };
+            (v.evaluate(states, &ctx.env())?, None)
+        }
     };
     match value.as_f64() {
         Some(f) if (0.0..=100.0).contains(&f) => Ok(f),

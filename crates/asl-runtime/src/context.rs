@@ -263,7 +263,8 @@ impl StateContext {
     pub fn locate(&self, mut err: StatesError) -> StatesError {
         const PREFIX: &str = "An error occurred while executing the state";
         let name = self.context.state_name;
-        if err.is(crate::error::names::RUNTIME)
+        if (err.is(crate::error::names::RUNTIME)
+            || err.is(crate::error::names::QUERY_EVALUATION_ERROR))
             && !name.is_empty()
             && !err.cause.as_deref().is_some_and(|c| c.starts_with(PREFIX))
         {

@@ -13,6 +13,7 @@
 use crate::dataflow::ResultPathSpec;
 use crate::error::StatesError;
 use crate::integration::Pattern;
+use crate::jsonata::{JsonataIo, JsonataValue};
 use crate::path::Path;
 use crate::template::Template;
 use crate::variables::Assign;
@@ -25,6 +26,8 @@ pub enum Seconds {
     Fixed(u64),
     /// A path whose value must be a non-negative integer.
     Path(Path),
+    /// A JSONata expression (evaluated with `$states.input`).
+    Jsonata(JsonataValue),
 }
 
 /// AWS's default `TimeoutSeconds` and `HeartbeatSeconds` for a Task (the spec's 60 is not what AWS does).
@@ -80,6 +83,8 @@ pub struct Catcher {
     pub result_path: ResultPathSpec,
     /// `Assign`, evaluated with `$` = the error output.
     pub assign: Option<Assign>,
+    /// JSONata states: the catcher's `Output` and `Assign` (with `$states.errorOutput`).
+    pub jsonata: Option<JsonataIo>,
 }
 
 /// A Task state.
@@ -106,6 +111,10 @@ pub struct TaskSpec {
     pub catch: Vec<Catcher>,
     /// `Credentials`, evaluated and passed in the context of the call (not interpreted here).
     pub credentials: Option<Template>,
+    /// JSONata `Arguments` (instead of `Parameters`).
+    pub arguments: Option<JsonataValue>,
+    /// JSONata states: `Output` and `Assign` (their presence makes the state a JSONata state).
+    pub jsonata: Option<JsonataIo>,
 }
 
 /// A Pass state.
@@ -119,6 +128,8 @@ pub struct PassSpec {
     pub result_path: ResultPathSpec,
     pub output_path: Option<Path>,
     pub assign: Option<Assign>,
+    /// JSONata states: `Output` and `Assign`.
+    pub jsonata: Option<JsonataIo>,
 }
 
 /// How long a Wait state waits.
@@ -132,6 +143,10 @@ pub enum WaitFor {
     Timestamp(&'static str),
     /// `TimestampPath`.
     TimestampPath(Path),
+    /// JSONata `Seconds`.
+    SecondsJsonata(JsonataValue),
+    /// JSONata `Timestamp`.
+    TimestampJsonata(JsonataValue),
 }
 
 /// A Wait state.
@@ -142,6 +157,8 @@ pub struct WaitSpec {
     pub wait: WaitFor,
     pub output_path: Option<Path>,
     pub assign: Option<Assign>,
+    /// JSONata states: `Output` and `Assign`.
+    pub jsonata: Option<JsonataIo>,
 }
 
 /// `Error`/`ErrorPath` or `Cause`/`CausePath` of a Fail state.
@@ -152,6 +169,8 @@ pub enum FailField {
     /// `ErrorPath`/`CausePath`: a path or an intrinsic call, compiled as the one-entry template
     /// `{"value.$": …}` (see [`FailField::dynamic`]).
     Dynamic(Template),
+    /// A JSONata expression (`Error`/`Cause` of a JSONata state).
+    Jsonata(JsonataValue),
 }
 
 impl FailField {
@@ -185,6 +204,8 @@ pub struct SucceedSpec {
     pub name: &'static str,
     pub input_path: Option<Path>,
     pub output_path: Option<Path>,
+    /// JSONata states: `Output`.
+    pub jsonata: Option<JsonataIo>,
 }
 
 /// A Choice state: only its data flow; the rules are generated code.
@@ -195,6 +216,8 @@ pub struct ChoiceSpec {
     pub output_path: Option<Path>,
     /// The state-level `Assign` (used when no rule matched and `Default` is taken).
     pub assign: Option<Assign>,
+    /// JSONata states: the state-level `Output` and `Assign` (for `Default`).
+    pub jsonata: Option<JsonataIo>,
 }
 
 /// A count or percentage given literally or by a path (`MaxConcurrency`, `ToleratedFailure*`).
@@ -204,6 +227,8 @@ pub enum Number {
     Fixed(f64),
     /// A reference path read from the effective input.
     Path(Path),
+    /// A JSONata expression (evaluated with `$states.input`).
+    Jsonata(JsonataValue),
 }
 
 /// An inline Map state.
@@ -227,6 +252,12 @@ pub struct MapSpec {
     pub assign: Option<Assign>,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
+    /// JSONata `Items` (absent: the input, which must be an array).
+    pub items: Option<JsonataValue>,
+    /// JSONata `ItemSelector` (reads `$states.context.Map.Item.Index` / `Value`).
+    pub jsonata_item_selector: Option<JsonataValue>,
+    /// JSONata states: `Output` and `Assign`.
+    pub jsonata: Option<JsonataIo>,
 }
 
 /// A Parallel state.
@@ -243,6 +274,10 @@ pub struct ParallelSpec {
     pub assign: Option<Assign>,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
+    /// JSONata `Arguments` (instead of `Parameters`).
+    pub arguments: Option<JsonataValue>,
+    /// JSONata states: `Output` and `Assign`.
+    pub jsonata: Option<JsonataIo>,
 }
 
 /// The top level of a state machine.
@@ -279,6 +314,8 @@ impl TaskSpec {
             retry: Vec::new(),
             catch: Vec::new(),
             credentials: None,
+            arguments: None,
+            jsonata: None,
         }
     }
 }
@@ -294,6 +331,7 @@ impl PassSpec {
             result_path: ResultPathSpec::Default,
             output_path: identity(),
             assign: None,
+            jsonata: None,
         }
     }
 }
@@ -307,6 +345,7 @@ impl WaitSpec {
             wait,
             output_path: identity(),
             assign: None,
+            jsonata: None,
         }
     }
 }
@@ -318,6 +357,7 @@ impl SucceedSpec {
             name,
             input_path: identity(),
             output_path: identity(),
+            jsonata: None,
         }
     }
 }
@@ -330,6 +370,7 @@ impl ChoiceSpec {
             input_path: identity(),
             output_path: identity(),
             assign: None,
+            jsonata: None,
         }
     }
 }
@@ -351,6 +392,9 @@ impl MapSpec {
             assign: None,
             retry: Vec::new(),
             catch: Vec::new(),
+            items: None,
+            jsonata_item_selector: None,
+            jsonata: None,
         }
     }
 }
@@ -369,6 +413,8 @@ impl ParallelSpec {
             assign: None,
             retry: Vec::new(),
             catch: Vec::new(),
+            arguments: None,
+            jsonata: None,
         }
     }
 }
@@ -380,6 +426,7 @@ impl Catcher {
             error_equals,
             result_path: ResultPathSpec::Default,
             assign: None,
+            jsonata: None,
         }
     }
 }

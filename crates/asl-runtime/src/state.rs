@@ -139,10 +139,16 @@ pub(crate) fn catch_or_fail(
         return StateOutcome::Failed(err);
     };
     let error_value = error_output(&err);
-    let caught = eval_assign(ctx, catcher.assign.as_ref(), &error_value).and_then(|assigned| {
-        let output = apply_result_path(raw_input, error_value, &catcher.result_path)?;
-        Ok((assigned, output))
-    });
+    let caught = match &catcher.jsonata {
+        // JSONata: Output and Assign see `$states.errorOutput`; `finish` assigns the variables.
+        Some(io) => io
+            .finish(ctx, &raw_input, None, Some(error_value))
+            .map(|output| (None, output)),
+        None => eval_assign(ctx, catcher.assign.as_ref(), &error_value).and_then(|assigned| {
+            let output = apply_result_path(raw_input, error_value, &catcher.result_path)?;
+            Ok((assigned, output))
+        }),
+    };
     match caught {
         Ok((assigned, output)) => {
             if let Some(values) = assigned {
@@ -219,6 +225,16 @@ fn seconds_value(
             }
             Ok(n)
         }
+        Seconds::Jsonata(v) => {
+            let field = field.trim_end_matches("Path");
+            let n = crate::jsonata::integer(v, input, &ctx.env(), field)?;
+            if n == 0 {
+                return Err(crate::jsonata::query_error(format!(
+                    "The {field} field must be a positive integer, got 0"
+                )));
+            }
+            Ok(n)
+        }
     }
 }
 
@@ -252,15 +268,18 @@ where
         loop {
             match task_attempt(ctx, spec, &input, &mut invoke).await {
                 Ok(result) => {
-                    let finished = finish_result(
-                        ctx,
-                        input,
-                        result,
-                        spec.result_selector.as_ref(),
-                        spec.assign.as_ref(),
-                        &spec.result_path,
-                        spec.output_path.as_ref(),
-                    );
+                    let finished = match &spec.jsonata {
+                        Some(io) => io.finish(ctx, &input, Some(result), None),
+                        None => finish_result(
+                            ctx,
+                            input,
+                            result,
+                            spec.result_selector.as_ref(),
+                            spec.assign.as_ref(),
+                            &spec.result_path,
+                            spec.output_path.as_ref(),
+                        ),
+                    };
                     return match finished {
                         Ok(output) => {
                             ctx.exit(StateKind::Task, &output);
@@ -349,15 +368,26 @@ fn prepare_task(
         Some(t) => ctx.with_task_token(t),
         None => ctx.context_object().clone(),
     };
-    let (parameters, call_context) = match &spec.parameters {
-        Some(template) => {
+    let (parameters, call_context) = match (&spec.parameters, &spec.arguments) {
+        (_, Some(arguments)) => {
+            // Arguments see `$states.context` with `Task.Token`, like Parameters.
+            let saved = ctx.swap_context(Some(call_context));
+            let states = crate::jsonata::StatesData {
+                input: Some(&effective),
+                ..Default::default()
+            };
+            let evaluated = arguments.evaluate(states, &ctx.env());
+            let call_context = ctx.swap_context(saved).unwrap_or_default();
+            (evaluated?, call_context)
+        }
+        (Some(template), None) => {
             // Parameters see the context object with `Task.Token`.
             let saved = ctx.swap_context(Some(call_context));
             let evaluated = template.evaluate(&effective, &ctx.env());
             let call_context = ctx.swap_context(saved).unwrap_or_default();
             (evaluated?, call_context)
         }
-        None => (effective, call_context),
+        (None, None) => (effective, call_context),
     };
     check_size(&parameters, || format!("input of the task '{}'", spec.name))?;
 
@@ -499,6 +529,9 @@ pub fn run_pass(ctx: &mut StateContext, spec: &PassSpec, input: Value) -> StateO
     let _span = tracing::debug_span!("state", name = spec.name, kind = "Pass").entered();
     ctx.enter(spec.name, StateKind::Pass, &input);
     let run = |ctx: &mut StateContext| -> Result<Value, StatesError> {
+        if let Some(io) = &spec.jsonata {
+            return io.finish(ctx, &input, None, None);
+        }
         let passes_input = spec.result.is_none()
             && spec.parameters.is_none()
             && spec.input_path.as_ref().is_some_and(Path::is_identity);
@@ -554,6 +587,9 @@ pub async fn run_wait(ctx: &mut StateContext, spec: &WaitSpec, input: Value) -> 
         ctx.release_context();
         ctx.clock().sleep(delay).await;
         let finish = (|| -> Result<Value, StatesError> {
+            if let Some(io) = &spec.jsonata {
+                return io.finish(ctx, &effective, None, None);
+            }
             let assigned = eval_assign(ctx, spec.assign.as_ref(), &effective)?;
             let output = apply_output_path(effective, spec.output_path.as_ref(), &ctx.env())?;
             if let Some(values) = assigned {
@@ -583,6 +619,11 @@ fn wait_duration(
         WaitFor::Seconds(n) => *n,
         WaitFor::SecondsPath(p) => integer_at(ctx, p, effective, "SecondsPath")?,
         WaitFor::Timestamp(text) => return until(ctx, text),
+        WaitFor::SecondsJsonata(v) => crate::jsonata::integer(v, effective, &ctx.env(), "Seconds")?,
+        WaitFor::TimestampJsonata(v) => {
+            let text = crate::jsonata::text(v, effective, &ctx.env(), "Timestamp")?;
+            return until(ctx, &text);
+        }
         WaitFor::TimestampPath(p) => {
             let value = p.select(effective, &ctx.env(), "TimestampPath")?;
             let Some(text) = value.as_str() else {
@@ -628,9 +669,13 @@ pub fn run_succeed(
 ) -> Result<Value, StatesError> {
     let _span = tracing::debug_span!("state", name = spec.name, kind = "Succeed").entered();
     ctx.enter(spec.name, StateKind::Succeed, &input);
-    let output = effective_input(ctx, spec.input_path.as_ref(), &input)
-        .and_then(|effective| apply_output_path(effective, spec.output_path.as_ref(), &ctx.env()))
-        .map_err(|e| ctx.locate(e))?;
+    let output = match &spec.jsonata {
+        Some(io) => io.finish(ctx, &input, None, None),
+        None => effective_input(ctx, spec.input_path.as_ref(), &input).and_then(|effective| {
+            apply_output_path(effective, spec.output_path.as_ref(), &ctx.env())
+        }),
+    }
+    .map_err(|e| ctx.locate(e))?;
     ctx.exit(StateKind::Succeed, &output);
     Ok(output)
 }
@@ -644,6 +689,9 @@ pub fn run_fail(ctx: &mut StateContext, spec: &FailSpec, input: Value) -> States
         match f {
             None => Ok(None),
             Some(FailField::Literal(s)) => Ok(Some((*s).to_owned())),
+            Some(FailField::Jsonata(v)) => {
+                crate::jsonata::text(v, &input, &ctx.env(), name.trim_end_matches("Path")).map(Some)
+            }
             Some(FailField::Dynamic(template)) => {
                 let value = template.evaluate(&input, &ctx.env())?;
                 match value.get(FAIL_FIELD_KEY.trim_end_matches(".$")) {
@@ -700,6 +748,8 @@ pub enum ChoiceTaken<'a> {
     Rule(Option<&'a Assign>),
     /// No rule matched and `Default` is taken: the state-level `Assign` applies.
     Default,
+    /// A rule of a JSONata Choice matched: its own `Output` and `Assign` apply.
+    JsonataRule(&'a crate::jsonata::JsonataIo),
 }
 
 /// Finishes a Choice state: Assign (`$` = effective input) → OutputPath.
@@ -709,9 +759,21 @@ pub fn choice_output(
     effective: Value,
     taken: ChoiceTaken<'_>,
 ) -> Result<Value, StatesError> {
+    let jsonata = match taken {
+        ChoiceTaken::JsonataRule(io) => Some(io),
+        ChoiceTaken::Default => spec.jsonata.as_ref(),
+        ChoiceTaken::Rule(_) => None,
+    };
+    if let Some(io) = jsonata {
+        let output = io
+            .finish(ctx, &effective, None, None)
+            .map_err(|e| ctx.locate(e))?;
+        ctx.exit(StateKind::Choice, &output);
+        return Ok(output);
+    }
     let assign = match taken {
         ChoiceTaken::Rule(a) => a,
-        ChoiceTaken::Default => spec.assign.as_ref(),
+        ChoiceTaken::Default | ChoiceTaken::JsonataRule(_) => spec.assign.as_ref(),
     };
     let finish = |ctx: &mut StateContext| -> Result<Value, StatesError> {
         let assigned = eval_assign(ctx, assign, &effective)?;
