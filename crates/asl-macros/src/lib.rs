@@ -33,7 +33,8 @@
 ///
 /// A distributed Map over the state input runs like an inline Map (its iterations are not
 /// separate child executions). Not compiled yet, and reported as errors where they are written:
-/// JSONata, `ItemReader`/`ItemBatcher`/`ResultWriter`.
+/// `ItemReader`/`ItemBatcher`/`ResultWriter`, and JSONata in `Credentials` or the
+/// tolerated-failure fields (JSONata states themselves are compiled).
 #[proc_macro]
 pub fn asl(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     asl_codegen::expand(input.into()).into()
