@@ -37,7 +37,7 @@ pub mod codes {
 struct Intrinsic<'a> {
     /// `Ref`, `Fn::Sub`, … (long form).
     name: String,
-    arg: &'a Node,
+    arg: &'a Node<'a>,
     /// The whole call as written, including a short-form tag.
     span: Span,
 }
@@ -54,7 +54,7 @@ fn intrinsic<'n>(node: &'n Node, source: &str) -> Option<Intrinsic<'n>> {
                 node.span
             };
             Some(Intrinsic {
-                name: only.key.clone(),
+                name: only.key.to_string(),
                 arg: &only.value,
                 span,
             })
@@ -103,8 +103,8 @@ fn tag_start(source: &str, offset: usize) -> usize {
 /// values only known at deploy time.
 fn placeholder_name(call: &Intrinsic<'_>) -> String {
     match (call.name.as_str(), &call.arg.value) {
-        ("Ref", NodeValue::String(name)) => name.clone(),
-        ("Fn::GetAtt", NodeValue::String(path)) => path.clone(),
+        ("Ref", NodeValue::String(name)) => name.to_string(),
+        ("Fn::GetAtt", NodeValue::String(path)) => path.to_string(),
         ("Fn::GetAtt", NodeValue::Array(parts)) => parts
             .iter()
             .filter_map(Node::as_str)
@@ -132,7 +132,7 @@ impl Substitutions {
                 NodeValue::String(s) => serde_json::to_string(s).ok(),
                 _ => None,
             };
-            values.insert(member.key.clone(), literal);
+            values.insert(member.key.to_string(), literal);
         }
         Substitutions { values }
     }
@@ -267,7 +267,7 @@ pub fn extract(source: &str, format: SourceFormat, root: &Node, base_dir: &Path)
             .is_some_and(|t| t.eq_ignore_ascii_case("EXPRESS"));
         if let Some(unit) = unit {
             out.machines.push(StateMachine {
-                logical_id,
+                logical_id: logical_id.to_string(),
                 express,
                 unit,
                 substitutions,

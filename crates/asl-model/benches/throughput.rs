@@ -112,7 +112,7 @@ fn to_yaml(node: &asl_model::Node, indent: usize, out: &mut String) {
     match &node.value {
         NodeValue::Object(members) => {
             for m in members {
-                let key = serde_json::Value::String(m.key.clone()).to_string();
+                let key = serde_json::Value::String(m.key.to_string()).to_string();
                 match scalar(&m.value) {
                     Some(text) => {
                         let _ = writeln!(out, "{pad}{key}: {text}");

@@ -10,7 +10,9 @@
 // on any hot path, and the contract returns `Diagnostic` itself.
 #![allow(clippy::result_large_err)]
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+use crate::hash::FastMap;
 
 use crate::diagnostic::{Diagnostic, codes};
 use crate::source::Span;
@@ -24,9 +26,12 @@ pub const MAX_DEPTH: usize = 512;
 /// scan to a hash map.
 const LINEAR_KEY_SCAN: usize = 12;
 
+/// Positions of an object's keys, for duplicate detection in big objects.
+pub(crate) type KeyIndex<'a> = FastMap<Cow<'a, str>, Span>;
+
 /// Reads one JSON document. A leading byte-order mark is skipped; spans
 /// still count its bytes, so they index the text as given.
-pub fn parse_json(text: &str) -> Result<Node, Diagnostic> {
+pub fn parse_json(text: &str) -> Result<Node<'_>, Diagnostic> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
@@ -53,16 +58,20 @@ struct Reader<'a> {
 }
 
 /// An array or object whose closing bracket has not been read yet.
-enum Frame {
+///
+/// Elements and members of open containers wait on shared scratch stacks
+/// (from `base` up) and move into one exactly sized `Vec` when the container
+/// closes, instead of each container growing its own `Vec` step by step.
+enum Frame<'a> {
     Array {
         start: usize,
-        items: Vec<Node>,
+        base: usize,
     },
     Object {
         start: usize,
-        members: Vec<Member>,
-        key: Option<(String, Span)>,
-        index: Option<HashMap<String, Span>>,
+        base: usize,
+        key: Option<(Cow<'a, str>, Span)>,
+        index: Option<KeyIndex<'a>>,
     },
 }
 
@@ -70,7 +79,7 @@ fn syntax(message: impl Into<String>, span: Span) -> Diagnostic {
     Diagnostic::error(codes::SYNTAX, message, span)
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -130,8 +139,10 @@ impl Reader<'_> {
         syntax(message, self.char_span())
     }
 
-    fn document(&mut self) -> Result<Node, Diagnostic> {
+    fn document(&mut self) -> Result<Node<'a>, Diagnostic> {
         let mut stack: Vec<Frame> = Vec::new();
+        let mut items: Vec<Node<'a>> = Vec::new();
+        let mut members: Vec<Member<'a>> = Vec::new();
         loop {
             // Read one value; containers push a frame and read their first
             // element/member on the next turn of the loop.
@@ -148,7 +159,7 @@ impl Reader<'_> {
                     } else {
                         let mut frame = Frame::Object {
                             start,
-                            members: Vec::new(),
+                            base: members.len(),
                             key: None,
                             index: None,
                         };
@@ -168,7 +179,7 @@ impl Reader<'_> {
                     } else {
                         stack.push(Frame::Array {
                             start,
-                            items: Vec::new(),
+                            base: items.len(),
                         });
                         continue;
                     }
@@ -184,7 +195,7 @@ impl Reader<'_> {
                 };
                 self.skip_whitespace()?;
                 match frame {
-                    Frame::Array { start, items } => {
+                    Frame::Array { start, base } => {
                         items.push(node);
                         match self.peek() {
                             Some(b',') => {
@@ -199,9 +210,9 @@ impl Reader<'_> {
                             Some(b']') => {
                                 self.pos += 1;
                                 let span = Span::new(*start, self.pos);
-                                let items = std::mem::take(items);
+                                let own = items.split_off(*base);
                                 stack.pop();
-                                node = Node::new(span, NodeValue::Array(items));
+                                node = Node::new(span, NodeValue::Array(own));
                             }
                             _ => {
                                 return Err(syntax(
@@ -217,7 +228,7 @@ impl Reader<'_> {
                     }
                     Frame::Object {
                         start,
-                        members,
+                        base,
                         key,
                         index,
                     } => {
@@ -240,7 +251,8 @@ impl Reader<'_> {
                                     return Err(trailing_comma(comma));
                                 }
                                 let (name, span) = self.key_string()?;
-                                check_duplicate(members, index, &name, span)?;
+                                let own = members.get(*base..).unwrap_or_default();
+                                check_duplicate(own, index, &name, span)?;
                                 *key = Some((name, span));
                                 self.expect_colon()?;
                                 break;
@@ -248,9 +260,9 @@ impl Reader<'_> {
                             Some(b'}') => {
                                 self.pos += 1;
                                 let span = Span::new(*start, self.pos);
-                                let members = std::mem::take(members);
+                                let own = members.split_off(*base);
                                 stack.pop();
-                                node = Node::new(span, NodeValue::Object(members));
+                                node = Node::new(span, NodeValue::Object(own));
                             }
                             _ => {
                                 let d = syntax(
@@ -280,7 +292,7 @@ impl Reader<'_> {
         }
     }
 
-    fn check_depth(&self, stack: &[Frame]) -> Result<(), Diagnostic> {
+    fn check_depth(&self, stack: &[Frame<'a>]) -> Result<(), Diagnostic> {
         if stack.len() >= MAX_DEPTH {
             return Err(Diagnostic::error(
                 codes::TOO_DEEP,
@@ -295,7 +307,7 @@ impl Reader<'_> {
 
     /// Reads the first key of an object (just after `{` and whitespace) and
     /// the colon after it.
-    fn object_key(&mut self, frame: &mut Frame) -> Result<(), Diagnostic> {
+    fn object_key(&mut self, frame: &mut Frame<'a>) -> Result<(), Diagnostic> {
         let (name, span) = self.key_string()?;
         if let Frame::Object { key, .. } = frame {
             *key = Some((name, span));
@@ -303,7 +315,7 @@ impl Reader<'_> {
         self.expect_colon()
     }
 
-    fn key_string(&mut self) -> Result<(String, Span), Diagnostic> {
+    fn key_string(&mut self) -> Result<(Cow<'a, str>, Span), Diagnostic> {
         match self.peek() {
             Some(b'"') => {
                 let start = self.pos;
@@ -348,7 +360,7 @@ impl Reader<'_> {
         Span::new(self.pos, self.pos + len.max(1).min(rest.len()))
     }
 
-    fn scalar(&mut self, stack: &[Frame]) -> Result<Node, Diagnostic> {
+    fn scalar(&mut self, stack: &[Frame<'a>]) -> Result<Node<'a>, Diagnostic> {
         let start = self.pos;
         let value = match self.peek() {
             Some(b'"') => NodeValue::String(self.string()?),
@@ -423,7 +435,7 @@ impl Reader<'_> {
 
     /// Reads a string starting at the opening quote; leaves `pos` after the
     /// closing quote.
-    fn string(&mut self) -> Result<String, Diagnostic> {
+    fn string(&mut self) -> Result<Cow<'a, str>, Diagnostic> {
         let open = self.pos;
         self.pos += 1;
         let content_start = self.pos;
@@ -439,7 +451,7 @@ impl Reader<'_> {
             Some(b'"') => {
                 let s = self.text.get(content_start..self.pos).unwrap_or("");
                 self.pos += 1;
-                return Ok(s.to_owned());
+                return Ok(Cow::Borrowed(s));
             }
             Some(0x00..=0x1f) => return Err(self.control_in_string(open)),
             _ => {}
@@ -452,7 +464,7 @@ impl Reader<'_> {
             match b {
                 b'"' => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 b'\\' => self.escape(&mut out)?,
                 0x00..=0x1f => return Err(self.control_in_string(open)),
@@ -654,9 +666,9 @@ fn unterminated(open: usize, end: usize) -> Diagnostic {
 
 /// Reports `name` when `members` already has it. Small objects are scanned;
 /// larger ones keep a key index in `index`, brought up to date lazily.
-pub(crate) fn check_duplicate(
-    members: &[Member],
-    index: &mut Option<HashMap<String, Span>>,
+pub(crate) fn check_duplicate<'a>(
+    members: &[Member<'a>],
+    index: &mut Option<KeyIndex<'a>>,
     name: &str,
     span: Span,
 ) -> Result<(), Diagnostic> {

@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod diagnostic;
+pub(crate) mod hash;
 pub mod json;
 pub mod model;
 pub mod rules;

@@ -4,38 +4,45 @@
 //! members keep their source order, and numbers keep their exact source text
 //! so nothing is lost before the typed model is built.
 
+use std::borrow::Cow;
+
 use crate::source::Span;
 
 /// One value of the document with the byte span it was read from.
+///
+/// Strings and keys borrow from the source text when they are written without
+/// escapes (almost always), so reading a definition allocates only for
+/// objects, arrays and the rare escaped string; [`Node::into_owned`] detaches
+/// a tree from its text.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     pub span: Span,
-    pub value: NodeValue,
+    pub value: NodeValue<'a>,
 }
 
 /// The kinds of value a definition can hold (the JSON data model).
 #[derive(Clone, Debug, PartialEq)]
-pub enum NodeValue {
+pub enum NodeValue<'a> {
     Null,
     Bool(bool),
     Number(Number),
-    String(String),
-    Array(Vec<Node>),
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
     /// Members in source order. Duplicate keys are rejected by the readers,
     /// so a key occurs at most once.
-    Object(Vec<Member>),
+    Object(Vec<Member<'a>>),
 }
 
 /// One `"key": value` pair of an object.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Member {
-    pub key: String,
+pub struct Member<'a> {
+    pub key: Cow<'a, str>,
     /// Span of the key as written, including its quotes in JSON.
     pub key_span: Span,
-    pub value: Node,
+    pub value: Node<'a>,
 }
 
-impl Member {
+impl Member<'_> {
     /// Span from the start of the key to the end of the value.
     pub fn span(&self) -> Span {
         self.key_span.join(self.value.span)
@@ -184,24 +191,56 @@ impl std::fmt::Display for Number {
     }
 }
 
-impl Node {
-    pub fn new(span: Span, value: NodeValue) -> Node {
+impl<'a> Node<'a> {
+    pub fn new(span: Span, value: NodeValue<'a>) -> Node<'a> {
         Node { span, value }
     }
 
+    /// The same tree with every string owned, independent of the source text.
+    pub fn into_owned(self) -> Node<'static> {
+        let value = match self.value {
+            NodeValue::Null => NodeValue::Null,
+            NodeValue::Bool(b) => NodeValue::Bool(b),
+            NodeValue::Number(n) => NodeValue::Number(n),
+            NodeValue::String(s) => NodeValue::String(Cow::Owned(s.into_owned())),
+            NodeValue::Array(items) => {
+                NodeValue::Array(items.into_iter().map(Node::into_owned).collect())
+            }
+            NodeValue::Object(members) => NodeValue::Object(
+                members
+                    .into_iter()
+                    .map(|m| Member {
+                        key: Cow::Owned(m.key.into_owned()),
+                        key_span: m.key_span,
+                        value: m.value.into_owned(),
+                    })
+                    .collect(),
+            ),
+        };
+        Node {
+            span: self.span,
+            value,
+        }
+    }
+
+    /// An owned copy of this tree (see [`Node::into_owned`]).
+    pub fn to_owned_node(&self) -> Node<'static> {
+        self.clone().into_owned()
+    }
+
     /// The member value for `key` when this node is an object.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
         self.member(key).map(|m| &m.value)
     }
 
     /// The whole member (key, key span, value) for `key` when this node is an
     /// object.
-    pub fn member(&self, key: &str) -> Option<&Member> {
+    pub fn member(&self, key: &str) -> Option<&Member<'a>> {
         self.as_object()?.iter().find(|m| m.key == key)
     }
 
     /// The element at `index` when this node is an array.
-    pub fn index(&self, index: usize) -> Option<&Node> {
+    pub fn index(&self, index: usize) -> Option<&Node<'a>> {
         self.as_array()?.get(index)
     }
 
@@ -238,14 +277,14 @@ impl Node {
         self.as_number().and_then(Number::as_i64)
     }
 
-    pub fn as_array(&self) -> Option<&[Node]> {
+    pub fn as_array(&self) -> Option<&[Node<'a>]> {
         match &self.value {
             NodeValue::Array(items) => Some(items),
             _ => None,
         }
     }
 
-    pub fn as_object(&self) -> Option<&[Member]> {
+    pub fn as_object(&self) -> Option<&[Member<'a>]> {
         match &self.value {
             NodeValue::Object(members) => Some(members),
             _ => None,
@@ -274,14 +313,14 @@ impl Node {
             NodeValue::Null => Value::Null,
             NodeValue::Bool(b) => Value::Bool(*b),
             NodeValue::Number(n) => Value::Number(n.to_json_number()),
-            NodeValue::String(s) => Value::String(s.clone()),
+            NodeValue::String(s) => Value::String(s.to_string()),
             NodeValue::Array(items) => {
                 Value::Array(items.iter().map(Node::to_json_value).collect())
             }
             NodeValue::Object(members) => Value::Object(
                 members
                     .iter()
-                    .map(|m| (m.key.clone(), m.value.to_json_value()))
+                    .map(|m| (m.key.to_string(), m.value.to_json_value()))
                     .collect(),
             ),
         }
@@ -322,7 +361,7 @@ impl Node {
 
     /// Visits this node and every node below it, depth first, parents before
     /// children. Uses an explicit stack so deep documents cannot overflow.
-    pub fn walk(&self, mut visit: impl FnMut(&Node)) {
+    pub fn walk(&self, mut visit: impl FnMut(&Node<'a>)) {
         let mut stack = vec![self];
         while let Some(node) = stack.pop() {
             visit(node);
@@ -387,7 +426,7 @@ fn map_quoted(source: &str, quote: u8, inner: Span) -> Option<Span> {
     Some(Span::new(start?, end?))
 }
 
-impl NodeValue {
+impl NodeValue<'_> {
     pub fn kind(&self) -> &'static str {
         match self {
             NodeValue::Null => "null",
@@ -404,18 +443,18 @@ impl NodeValue {
 mod tests {
     use super::*;
 
-    fn leaf(value: NodeValue) -> Node {
+    fn leaf(value: NodeValue<'static>) -> Node<'static> {
         Node::new(Span::new(0, 1), value)
     }
 
-    fn object(members: Vec<(&str, Node)>) -> Node {
+    fn object<'a>(members: Vec<(&'a str, Node<'a>)>) -> Node<'a> {
         Node::new(
             Span::new(0, 10),
             NodeValue::Object(
                 members
                     .into_iter()
                     .map(|(k, v)| Member {
-                        key: k.to_owned(),
+                        key: k.into(),
                         key_span: Span::new(0, 1),
                         value: v,
                     })

@@ -30,7 +30,7 @@ const MAX_NODES: usize = 2_000_000;
 
 /// Reads one YAML document into the spanned tree. An empty document reads as
 /// `null`.
-pub fn parse_yaml(text: &str) -> Result<Node, Diagnostic> {
+pub fn parse_yaml(text: &str) -> Result<Node<'static>, Diagnostic> {
     let mut builder = Builder {
         text,
         offsets: Offsets::new(text),
@@ -90,18 +90,18 @@ enum Frame {
         start: usize,
         anchor: usize,
         tag: Option<Tag>,
-        items: Vec<Node>,
+        items: Vec<Node<'static>>,
     },
     Mapping {
         start: usize,
         anchor: usize,
         tag: Option<Tag>,
-        members: Vec<Member>,
+        members: Vec<Member<'static>>,
         /// Values of `<<` merge keys, applied when the mapping ends.
-        merges: Vec<Node>,
+        merges: Vec<Node<'static>>,
         key: Option<PendingKey>,
         /// Key index for duplicate detection in large mappings.
-        index: Option<HashMap<String, Span>>,
+        index: Option<crate::json::KeyIndex<'static>>,
     },
 }
 
@@ -115,9 +115,9 @@ struct Builder<'a> {
     offsets: Offsets,
     stack: Vec<Frame>,
     /// Anchored nodes by anchor id, with their node count.
-    anchors: HashMap<usize, (Node, usize)>,
+    anchors: HashMap<usize, (Node<'static>, usize)>,
     nodes: usize,
-    root: Option<Node>,
+    root: Option<Node<'static>>,
 }
 
 fn syntax(message: impl Into<String>, span: Span) -> Diagnostic {
@@ -190,7 +190,7 @@ impl Builder<'_> {
                 {
                     if anchor != 0 {
                         // An anchored key can be reused as a value elsewhere.
-                        let node = Node::new(span, NodeValue::String(value.to_string()));
+                        let node = Node::new(span, NodeValue::String(Cow::Owned(value.to_string())));
                         self.anchors.insert(anchor, (node, 1));
                     }
                     *key = Some(if value == "<<" && style == ScalarStyle::Plain {
@@ -306,7 +306,7 @@ impl Builder<'_> {
     }
 
     /// Registers an anchored node, then hands it to its parent.
-    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), Diagnostic> {
+    fn finish(&mut self, node: Node<'static>, anchor: usize) -> Result<(), Diagnostic> {
         self.nodes += 1;
         if anchor != 0 {
             let mut count = 0;
@@ -316,7 +316,7 @@ impl Builder<'_> {
         self.deliver(node)
     }
 
-    fn deliver(&mut self, node: Node) -> Result<(), Diagnostic> {
+    fn deliver(&mut self, node: Node<'static>) -> Result<(), Diagnostic> {
         match self.stack.last_mut() {
             None => {
                 self.root = Some(node);
@@ -334,7 +334,7 @@ impl Builder<'_> {
             }) => match key.take() {
                 Some(PendingKey::Key(name, key_span)) => {
                     members.push(Member {
-                        key: name,
+                        key: name.into(),
                         key_span,
                         value: node,
                     });
@@ -360,22 +360,22 @@ impl Builder<'_> {
         style: ScalarStyle,
         tag: Option<&Tag>,
         span: Span,
-    ) -> Node {
+    ) -> Node<'static> {
         let core = tag
             .filter(|t| t.is_yaml_core_schema())
             .map(|t| t.suffix.as_str());
         let value = match (style, core) {
-            (_, Some("str")) => NodeValue::String(value.into_owned()),
+            (_, Some("str")) => NodeValue::String(Cow::Owned(value.into_owned())),
             (_, Some("null")) => NodeValue::Null,
             (ScalarStyle::Plain, _) | (_, Some("int" | "float" | "bool")) => resolve_plain(value),
-            _ => NodeValue::String(value.into_owned()),
+            _ => NodeValue::String(Cow::Owned(value.into_owned())),
         };
         Node::new(span, value)
     }
 
     /// Applies a local tag: CloudFormation short forms become their long form;
     /// other tags are dropped (the value is kept as written).
-    fn tagged(&self, node: Node, tag: Option<&Tag>) -> Node {
+    fn tagged(&self, node: Node<'static>, tag: Option<&Tag>) -> Node<'static> {
         let Some(tag) = tag else {
             return node;
         };
@@ -398,8 +398,8 @@ impl Builder<'_> {
                 Some((resource, attribute)) => Node::new(
                     span,
                     NodeValue::Array(vec![
-                        Node::new(span, NodeValue::String(resource.to_owned())),
-                        Node::new(span, NodeValue::String(attribute.to_owned())),
+                        Node::new(span, NodeValue::String(Cow::Owned(resource.to_owned()))),
+                        Node::new(span, NodeValue::String(Cow::Owned(attribute.to_owned()))),
                     ]),
                 ),
                 None => node,
@@ -409,7 +409,7 @@ impl Builder<'_> {
         Node::new(
             span,
             NodeValue::Object(vec![Member {
-                key,
+                key: key.into(),
                 key_span: Span::new(span.start, span.start + tag.suffix.len() + 1),
                 value,
             }]),
@@ -419,7 +419,7 @@ impl Builder<'_> {
 
 /// Members from `<<` merge keys fill in keys the mapping does not set itself;
 /// earlier merge sources win over later ones, as in YAML 1.1.
-fn apply_merges(members: &mut Vec<Member>, merges: Vec<Node>) {
+fn apply_merges(members: &mut Vec<Member<'static>>, merges: Vec<Node<'static>>) {
     for source in merges {
         let sources = match source.value {
             NodeValue::Object(m) => vec![m],
@@ -441,7 +441,7 @@ fn apply_merges(members: &mut Vec<Member>, merges: Vec<Node>) {
 }
 
 /// Core-schema resolution of a plain scalar.
-fn resolve_plain(value: Cow<'_, str>) -> NodeValue {
+fn resolve_plain(value: Cow<'_, str>) -> NodeValue<'static> {
     let s: &str = &value;
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return NodeValue::Null,
@@ -452,7 +452,7 @@ fn resolve_plain(value: Cow<'_, str>) -> NodeValue {
     if let Some(number) = resolve_number(s) {
         return NodeValue::Number(number);
     }
-    NodeValue::String(value.into_owned())
+    NodeValue::String(Cow::Owned(value.into_owned()))
 }
 
 fn resolve_number(s: &str) -> Option<Number> {

@@ -307,7 +307,7 @@ impl Builder<'_> {
             return;
         };
         for m in members {
-            if !allowed.contains(&m.key.as_str()) {
+            if !allowed.contains(&&m.key[..]) {
                 self.unknown_field(m, allowed, what);
             }
         }
@@ -762,7 +762,7 @@ impl Builder<'_> {
                         let key = Spanned::new(stripped.to_owned(), m.key_span);
                         let value = match self.dynamic(&m.value, &m.key) {
                             Some(d) => Template::Dynamic(d),
-                            None => Template::Literal(m.value.clone()),
+                            None => Template::Literal(m.value.to_owned_node()),
                         };
                         out.push(TemplateMember {
                             key,
@@ -788,7 +788,7 @@ impl Builder<'_> {
                         }
                         let value = self.template(&m.value, lang);
                         out.push(TemplateMember {
-                            key: Spanned::new(m.key.clone(), m.key_span),
+                            key: Spanned::new(m.key.to_string(), m.key_span),
                             dynamic: false,
                             value,
                         });
@@ -807,10 +807,10 @@ impl Builder<'_> {
                 Some(e) => Template::Jsonata(e),
                 None => {
                     self.check_delimiters(node, text);
-                    Template::Literal(node.clone())
+                    Template::Literal(node.to_owned_node())
                 }
             },
-            _ => Template::Literal(node.clone()),
+            _ => Template::Literal(node.to_owned_node()),
         }
     }
 
@@ -890,7 +890,7 @@ impl Builder<'_> {
                 )
                 .with_label("used literally"),
             );
-            return Some(Template::Literal(node.clone()));
+            return Some(Template::Literal(node.to_owned_node()));
         }
         Some(self.template(node, lang))
     }
@@ -912,7 +912,7 @@ impl Builder<'_> {
             let name = if lang == QueryLanguage::JsonPath {
                 m.key.strip_suffix(".$").unwrap_or(&m.key)
             } else {
-                m.key.as_str()
+                &m.key[..]
             };
             self.check_variable_name(name, m.key_span);
         }
@@ -1019,11 +1019,11 @@ impl Builder<'_> {
         };
         if let Some(members) = node.as_object() {
             for m in members {
-                if allowed.contains(&m.key.as_str()) {
+                if allowed.contains(&&m.key[..]) {
                     continue;
                 }
                 if kind != MachineKind::Top
-                    && matches!(m.key.as_str(), "Version" | "TimeoutSeconds")
+                    && matches!(&m.key[..], "Version" | "TimeoutSeconds")
                 {
                     self.push(
                         Diagnostic::error(
@@ -1182,7 +1182,7 @@ impl Builder<'_> {
 
     fn state(&mut self, member: &Member, machine_language: QueryLanguage) -> Option<State> {
         let node = &member.value;
-        let name = Spanned::new(member.key.clone(), member.key_span);
+        let name = Spanned::new(member.key.to_string(), member.key_span);
         if !node.is_object() {
             self.wrong_type(&format!("state `{}`", member.key), "an object", node);
             return None;
@@ -1255,7 +1255,7 @@ impl Builder<'_> {
             "Task" => StateKind::Task(self.task(node, &member.key, language)),
             "Pass" => StateKind::Pass(PassState {
                 result: if language == QueryLanguage::JsonPath {
-                    node.get("Result").cloned()
+                    node.get("Result").map(Node::to_owned_node)
                 } else {
                     None
                 },
@@ -1290,7 +1290,7 @@ impl Builder<'_> {
             QueryLanguage::Jsonata => QueryLanguage::JsonPath,
         };
         for m in members {
-            let key = m.key.as_str();
+            let key = &m.key[..];
             if COMMON.contains(&key) || allowed.contains(&key) {
                 continue;
             }
@@ -1570,10 +1570,10 @@ impl Builder<'_> {
         };
         if let Some(members) = node.as_object() {
             for m in members {
-                if allowed.contains(&m.key.as_str()) {
+                if allowed.contains(&&m.key[..]) {
                     continue;
                 }
-                if matches!(m.key.as_str(), "ResultPath" | "Output") {
+                if matches!(&m.key[..], "ResultPath" | "Output") {
                     let mut d = Diagnostic::error(
                         codes::WRONG_LANGUAGE_FIELD,
                         format!("`{}` is not available in {} catchers", m.key, lang.as_str()),
@@ -2462,7 +2462,7 @@ impl Builder<'_> {
         let mut operators: Vec<&Member> = Vec::new();
         let mut variable: Option<&Member> = None;
         for m in members {
-            let key = m.key.as_str();
+            let key = &m.key[..];
             match key {
                 "Variable" => variable = Some(m),
                 "Comment" => {}
@@ -2532,7 +2532,7 @@ impl Builder<'_> {
             }
             self.push(d);
         }
-        match op.key.as_str() {
+        match &op.key[..] {
             "And" | "Or" => {
                 if let Some(v) = variable {
                     self.push(
@@ -2605,7 +2605,7 @@ impl Builder<'_> {
                     if !self.operand_ok(operator, &op.value, key) {
                         return ChoiceRule::Invalid(node.span);
                     }
-                    Operand::Literal(op.value.clone())
+                    Operand::Literal(op.value.to_owned_node())
                 };
                 ChoiceRule::Comparison(Comparison {
                     variable,

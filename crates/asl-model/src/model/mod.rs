@@ -258,7 +258,7 @@ pub enum Template {
         items: Vec<Template>,
     },
     /// A literal scalar copied as is (string, number, boolean, null).
-    Literal(Node),
+    Literal(Node<'static>),
     /// The value of a `.$` key (JSONPath states).
     Dynamic(Dynamic),
     /// A `{% … %}` string (JSONata states).
@@ -374,7 +374,7 @@ pub struct TaskState {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PassState {
     /// `Result`: a literal, never evaluated.
-    pub result: Option<Node>,
+    pub result: Option<Node<'static>>,
     pub transition: Transition,
 }
 
@@ -565,7 +565,7 @@ pub struct Comparison {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Operand {
     /// A literal string, number, boolean or timestamp.
-    Literal(Node),
+    Literal(Node<'static>),
     /// The `…Path` form: another path on the effective input.
     Path(JsonPath),
 }

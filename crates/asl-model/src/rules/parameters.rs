@@ -260,7 +260,7 @@ fn instance_of(node: &Node, pointer: &mut String, dynamic: &mut Vec<String>) -> 
             for m in members {
                 let (key, is_dynamic) = match m.key.strip_suffix(".$") {
                     Some(stripped) => (stripped, true),
-                    None => (m.key.as_str(), false),
+                    None => (&m.key[..], false),
                 };
                 let len = pointer.len();
                 pointer.push('/');
@@ -381,7 +381,7 @@ fn alternatives(schema: &Value, schema_path: &str) -> Vec<String> {
 /// one (`Functionname` for `FunctionName`), with the member they resemble.
 /// Members that resemble nothing are left alone: the shipped shapes list
 /// the common members, not every one the API has.
-fn misspelled_members<'n>(request: &'n Node, schema: &Value) -> Vec<(&'n Member, String)> {
+fn misspelled_members<'n>(request: &'n Node, schema: &Value) -> Vec<(&'n Member<'n>, String)> {
     let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
         return Vec::new();
     };

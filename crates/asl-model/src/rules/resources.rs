@@ -30,9 +30,9 @@ pub struct ResourceOptions {
 /// One Task state found in the tree.
 pub struct TaskSite<'a> {
     /// The state's name as a member of its `States` object.
-    pub state: &'a Member,
+    pub state: &'a Member<'a>,
     /// The `Resource` member, when present.
-    pub resource: Option<&'a Member>,
+    pub resource: Option<&'a Member<'a>>,
     /// Whether the Task runs in an Express context: the machine is Express,
     /// or the Task is inside a Distributed Map whose child executions are
     /// `EXPRESS`.
@@ -45,7 +45,7 @@ pub struct TaskSite<'a> {
 /// One state found in the tree, with the Express context it runs in.
 pub struct StateSite<'a> {
     /// The state's name as a member of its `States` object.
-    pub state: &'a Member,
+    pub state: &'a Member<'a>,
     /// Whether the state runs in an Express context (see [`TaskSite`]).
     pub express: bool,
     pub express_from_map: Option<Span>,
@@ -136,7 +136,7 @@ pub fn for_each_map_io<'a>(root: &'a Node, mut visit: impl FnMut(MapIo<'a>)) {
 
 /// A Distributed Map's `ItemReader` or `ResultWriter` member.
 pub struct MapIo<'a> {
-    pub field: &'a Member,
+    pub field: &'a Member<'a>,
     /// `service:api` names allowed as its `Resource`.
     pub allowed: &'static [&'static str],
 }
