@@ -16,7 +16,7 @@ pub struct Settings {
 /// Reads a document into the spanned tree (to classify it and find template resources).
 // The error is the model's own diagnostic, produced once per unreadable file.
 #[allow(clippy::result_large_err)]
-pub fn parse(text: &str, format: SourceFormat) -> Result<Node, Diagnostic> {
+pub fn parse(text: &str, format: SourceFormat) -> Result<Node<'_>, Diagnostic> {
     match format {
         SourceFormat::Json => asl_model::parse_json(text),
         SourceFormat::Yaml => asl_model::parse_yaml(text),

@@ -442,10 +442,7 @@ impl<'a> Reader<'a> {
         // Fast path: no escapes. `"` and `\` are ASCII, so the slice always
         // ends on a character boundary.
         let rest = self.bytes.get(content_start..).unwrap_or_default();
-        let plain = rest
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-            .unwrap_or(rest.len());
+        let plain = plain_run(rest);
         self.pos = content_start + plain;
         match self.peek() {
             Some(b'"') => {
@@ -651,6 +648,38 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Length of the leading run of `bytes` that needs no decoding: no `"`,
+/// no `\\` and no control character. Looks at eight bytes per step (strings
+/// are most of a definition's text), then finishes byte by byte.
+fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // High bit of each byte of `word` that is zero. Bits can be wrong only
+    // above a byte that really is zero, so the lowest set bit is exact.
+    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGH;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut done = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let special = zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+            // Below 0x20: subtracting 0x20 borrows into the high bit, which
+            // `!word` keeps only for ASCII bytes.
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGH);
+        if special != 0 {
+            return done + (special.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    let rest = chunks.remainder();
+    done + rest
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .unwrap_or(rest.len())
+}
+
 fn trailing_comma(comma: usize) -> Diagnostic {
     syntax(
         "trailing comma is not allowed in JSON",
@@ -718,6 +747,30 @@ mod tests {
 
     fn at(text: &str, needle: &str) -> usize {
         text.find(needle).expect("needle in text")
+    }
+
+    #[test]
+    fn plain_runs_stop_at_the_first_special_byte_in_any_position() {
+        let naive = |b: &[u8]| {
+            b.iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .unwrap_or(b.len())
+        };
+        for len in 0..20 {
+            for at in 0..=len {
+                for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
+                    // Non-ASCII bytes around the special one must not hide it
+                    // or be taken for it.
+                    let mut bytes: Vec<u8> = (0..len)
+                        .map(|i| [b'a', 0xc3, 0xa9, b' ', 0x7f][i % 5])
+                        .collect();
+                    if at < len {
+                        bytes[at] = special;
+                    }
+                    assert_eq!(plain_run(&bytes), naive(&bytes), "{bytes:?}");
+                }
+            }
+        }
     }
 
     #[test]

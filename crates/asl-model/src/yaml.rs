@@ -190,7 +190,8 @@ impl Builder<'_> {
                 {
                     if anchor != 0 {
                         // An anchored key can be reused as a value elsewhere.
-                        let node = Node::new(span, NodeValue::String(Cow::Owned(value.to_string())));
+                        let node =
+                            Node::new(span, NodeValue::String(Cow::Owned(value.to_string())));
                         self.anchors.insert(anchor, (node, 1));
                     }
                     *key = Some(if value == "<<" && style == ScalarStyle::Plain {
@@ -519,7 +520,7 @@ fn is_core_float(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Node {
+    fn parse(text: &str) -> Node<'static> {
         match parse_yaml(text) {
             Ok(node) => node,
             Err(d) => panic!("unexpected error: {d}"),

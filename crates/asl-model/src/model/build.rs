@@ -1022,9 +1022,7 @@ impl Builder<'_> {
                 if allowed.contains(&&m.key[..]) {
                     continue;
                 }
-                if kind != MachineKind::Top
-                    && matches!(&m.key[..], "Version" | "TimeoutSeconds")
-                {
+                if kind != MachineKind::Top && matches!(&m.key[..], "Version" | "TimeoutSeconds") {
                     self.push(
                         Diagnostic::error(
                             codes::FIELD_NOT_ALLOWED,
@@ -1266,7 +1264,7 @@ impl Builder<'_> {
             "Succeed" => StateKind::Succeed(SucceedState),
             "Fail" => StateKind::Fail(self.fail(node, language)),
             "Parallel" => StateKind::Parallel(self.parallel(node, &member.key, language)),
-            _ => StateKind::Map(self.map(node, &member.key, language)),
+            _ => StateKind::Map(Box::new(self.map(node, &member.key, language))),
         };
         Some(State {
             name,

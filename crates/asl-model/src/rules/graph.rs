@@ -2,8 +2,8 @@
 //! reachability from `StartAt`, a terminal state in every scope, unique and
 //! short names.
 
+use crate::hash::FastMap as HashMap;
 use std::cell::OnceCell;
-use std::collections::HashMap;
 
 use super::codes;
 use super::walk::{all_states, nested_machines};
@@ -41,7 +41,7 @@ impl<'a> Homes<'a> {
     fn get(&self, name: &str) -> Option<&Span> {
         self.map
             .get_or_init(|| {
-                let mut homes = HashMap::new();
+                let mut homes = HashMap::default();
                 for s in all_states(self.machine) {
                     homes.entry(s.name.value.as_str()).or_insert(s.name.span);
                 }
@@ -55,7 +55,7 @@ fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
     let mut states = all_states(machine);
     states.sort_by_key(|s| s.name.span.start);
     // Map labels name Map Runs, so they are unique like state names.
-    let mut labels: HashMap<&str, Span> = HashMap::new();
+    let mut labels: HashMap<&str, Span> = HashMap::default();
     for s in &states {
         if let StateKind::Map(m) = &s.kind
             && let Some(label) = &m.label
@@ -74,7 +74,7 @@ fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let mut first: HashMap<&str, Span> = HashMap::new();
+    let mut first: HashMap<&str, Span> = HashMap::default();
     for s in states {
         let name = s.name.value.as_str();
         if let Some(prev) = first.get(name) {

@@ -7,8 +7,8 @@
 //! thread-local that only `analyze_tree` switches on (so the public rule
 //! functions keep their signatures and parse directly when called alone).
 
+use crate::hash::FastMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use asl_syntax::SyntaxError;
@@ -25,7 +25,7 @@ pub(crate) struct MemoScope(());
 
 impl MemoScope {
     pub(crate) fn enter() -> MemoScope {
-        MEMO.with(|m| *m.borrow_mut() = Some(HashMap::new()));
+        MEMO.with(|m| *m.borrow_mut() = Some(HashMap::default()));
         MemoScope(())
     }
 }

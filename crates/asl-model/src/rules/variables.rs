@@ -10,7 +10,9 @@
 //! error. In JSONata the reads are found by scanning expression text, which
 //! cannot see every local binding, so there it is a warning.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use crate::hash::{FastMap as HashMap, FastSet as HashSet};
 
 use asl_syntax::path::Root;
 
@@ -24,7 +26,7 @@ use crate::source::Span;
 type Names = BTreeSet<String>;
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    scope(machine, &Names::new(), &HashSet::new(), out);
+    scope(machine, &Names::new(), &HashSet::default(), out);
 }
 
 /// Top-level names an `Assign` sets.
@@ -63,7 +65,8 @@ fn scope(
     let n = m.states.len();
     // Name -> position, built once per scope (the first state of a name wins,
     // as with `States::index_of`); a linear lookup per edge was quadratic.
-    let mut positions: HashMap<&str, usize> = HashMap::with_capacity(n);
+    let mut positions: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(n, Default::default());
     for (i, s) in m.states.iter().enumerate() {
         positions.entry(s.name.value.as_str()).or_insert(i);
     }
@@ -191,7 +194,7 @@ fn is_normal_target(state: &State, name: &str) -> bool {
 }
 
 fn check_reads(state: &State, available: &Names, out: &mut Vec<Diagnostic>) {
-    let mut reported: HashSet<String> = HashSet::new();
+    let mut reported: HashSet<String> = HashSet::default();
     state_paths(state, &mut |u| {
         if let Root::Variable(name) = &u.path.root
             && !available.contains(name)
@@ -310,7 +313,7 @@ const JSONATA_FUNCTIONS: &[&str] = &[
 pub fn jsonata_variable_reads(body: &str) -> Vec<String> {
     let chars: Vec<char> = body.chars().collect();
     let mut found: Vec<String> = Vec::new();
-    let mut bound: HashSet<String> = HashSet::new();
+    let mut bound: HashSet<String> = HashSet::default();
     let mut i = 0;
     let mut in_function_params = false;
     while let Some(&c) = chars.get(i) {
