@@ -133,7 +133,6 @@ fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
         .map(|(i, s)| (s.name.value.as_str(), i))
         .rev()
         .collect();
-    let names: Vec<&str> = m.states.iter().map(|s| s.name.value.as_str()).collect();
     let resolve = |target: &Spanned<String>, what: &str, out: &mut Vec<Diagnostic>| {
         // An empty name is the builder's stand-in for a missing field that
         // was already reported.
@@ -164,7 +163,8 @@ fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
                 target.span,
             )
             .with_label("no state with this name in this scope");
-            if let Some(s) = did_you_mean(&target.value, names.iter().copied()) {
+            let names = m.states.iter().map(|s| s.name.value.as_str());
+            if let Some(s) = did_you_mean(&target.value, names) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
             out.push(d);
@@ -174,9 +174,12 @@ fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
 
     let reported_before = out.len();
     let start = resolve(&m.start_at, "`StartAt`", out);
-    let mut edges: Vec<Vec<usize>> = Vec::with_capacity(m.states.len());
+    // Edges of state i are `edges[ends[i - 1]..ends[i]]`: one flat list
+    // instead of a vector per state.
+    let mut edges: Vec<usize> = Vec::with_capacity(m.states.len());
+    let mut ends: Vec<usize> = Vec::with_capacity(m.states.len());
     for s in &m.states {
-        let mut e = Vec::new();
+        let e = &mut edges;
         if let Some(Transition::Next(n)) = s.kind.transition()
             && let Some(i) = resolve(n, "`Next`", out)
         {
@@ -199,7 +202,7 @@ fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
                 e.push(i);
             }
         }
-        edges.push(e);
+        ends.push(edges.len());
     }
 
     let Some(start) = start else {
@@ -215,9 +218,13 @@ fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(slot) = seen.get_mut(i) {
             *slot = true;
         }
-        if let Some(e) = edges.get(i) {
-            stack.extend(e.iter().copied());
-        }
+        let from = i
+            .checked_sub(1)
+            .and_then(|p| ends.get(p))
+            .copied()
+            .unwrap_or(0);
+        let to = ends.get(i).copied().unwrap_or(from);
+        stack.extend(edges.get(from..to).unwrap_or_default().iter().copied());
     }
     for (s, reached) in m.states.iter().zip(&seen) {
         if !reached {

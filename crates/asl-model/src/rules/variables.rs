@@ -103,7 +103,30 @@ fn scope(
     if let Some(slot) = entry_sets.get_mut(start) {
         *slot = Some(entry.clone());
     }
+    // Without any Assign in this scope every reachable state sees exactly
+    // the entry names: plain reachability gives the same sets as the data
+    // flow below without copying a set per edge (most machines assign
+    // nothing).
+    let assigns_here = m
+        .states
+        .iter()
+        .any(|s| !state_assigns(s).is_empty() || s.kind.catch().iter().any(|c| c.assign.is_some()));
     let mut work = vec![start];
+    if !assigns_here {
+        while let Some(i) = work.pop() {
+            let Some(state) = m.states.list.get(i) else {
+                continue;
+            };
+            for t in targets(state) {
+                if let Some(j) = index(&t.value)
+                    && let Some(slot @ None) = entry_sets.get_mut(j)
+                {
+                    *slot = Some(entry.clone());
+                    work.push(j);
+                }
+            }
+        }
+    }
     let mut rounds = 0usize;
     // Reused for every state: (target, names available on arrival).
     let mut edges: Vec<(usize, Names)> = Vec::new();
