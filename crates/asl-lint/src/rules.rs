@@ -1,6 +1,9 @@
 //! The rule table the linter knows: the model's rules plus the few about
 //! templates that only the linter can find.
 
+use std::cmp::Ordering;
+use std::sync::OnceLock;
+
 use asl_model::Severity;
 
 use crate::template::codes as cfn;
@@ -77,9 +80,47 @@ pub fn all() -> impl Iterator<Item = RuleInfo> {
     crate::backend::model_rules().chain(TEMPLATE_RULES.iter().copied())
 }
 
+/// The rules and their codes with positions, sorted by code ignoring ASCII
+/// case (ties keep table order), gathered once: every finding looks its rule
+/// up, and a scan of the table would cost a hundred comparisons each time.
+struct Table {
+    rules: Vec<RuleInfo>,
+    by_code: Vec<(&'static str, usize)>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let rules: Vec<RuleInfo> = all().collect();
+        let mut by_code: Vec<(&'static str, usize)> = rules
+            .iter()
+            .enumerate()
+            .map(|(index, rule)| (rule.code, index))
+            .collect();
+        // Stable, so the first of equal codes stays first, as a scan finds it.
+        by_code.sort_by(|a, b| cmp_ignore_case(a.0, b.0));
+        Table { rules, by_code }
+    })
+}
+
+fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_uppercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_uppercase()))
+}
+
 /// The rule with this code (case-insensitive).
 pub fn find(code: &str) -> Option<RuleInfo> {
-    all().find(|r| r.code.eq_ignore_ascii_case(code))
+    let table = table();
+    let first = table
+        .by_code
+        .partition_point(|(known, _)| cmp_ignore_case(known, code).is_lt());
+    let &(known, index) = table.by_code.get(first)?;
+    if known.eq_ignore_ascii_case(code) {
+        table.rules.get(index).copied()
+    } else {
+        None
+    }
 }
 
 /// Whether a `--deny/--warn/--allow` name selects anything: a code, a rule
