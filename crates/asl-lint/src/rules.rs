@@ -1,7 +1,6 @@
 //! The rule table the linter knows: the model's rules plus the few about
 //! templates that only the linter can find.
 
-use std::cmp::Ordering;
 use std::sync::OnceLock;
 
 use asl_model::Severity;
@@ -80,46 +79,45 @@ pub fn all() -> impl Iterator<Item = RuleInfo> {
     crate::backend::model_rules().chain(TEMPLATE_RULES.iter().copied())
 }
 
-/// The rules and their codes with positions, sorted by code ignoring ASCII
-/// case (ties keep table order), gathered once: every finding looks its rule
-/// up, and a scan of the table would cost a hundred comparisons each time.
+/// The rules, and their codes in upper case with their positions, sorted
+/// (ties keep table order), gathered once: every finding looks its rule up,
+/// and a scan of the table costs a comparison per rule.
 struct Table {
     rules: Vec<RuleInfo>,
-    by_code: Vec<(&'static str, usize)>,
+    by_code: Vec<(String, usize)>,
 }
 
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
         let rules: Vec<RuleInfo> = all().collect();
-        let mut by_code: Vec<(&'static str, usize)> = rules
+        let mut by_code: Vec<(String, usize)> = rules
             .iter()
             .enumerate()
-            .map(|(index, rule)| (rule.code, index))
+            .map(|(index, rule)| (rule.code.to_ascii_uppercase(), index))
             .collect();
         // Stable, so the first of equal codes stays first, as a scan finds it.
-        by_code.sort_by(|a, b| cmp_ignore_case(a.0, b.0));
+        by_code.sort_by(|a, b| a.0.cmp(&b.0));
         Table { rules, by_code }
     })
 }
 
-fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_uppercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_uppercase()))
-}
-
 /// The rule with this code (case-insensitive).
 pub fn find(code: &str) -> Option<RuleInfo> {
+    let upper;
+    let key = if code.bytes().any(|b| b.is_ascii_lowercase()) {
+        upper = code.to_ascii_uppercase();
+        upper.as_str()
+    } else {
+        code
+    };
     let table = table();
     let first = table
         .by_code
-        .partition_point(|(known, _)| cmp_ignore_case(known, code).is_lt());
-    let &(known, index) = table.by_code.get(first)?;
-    if known.eq_ignore_ascii_case(code) {
-        table.rules.get(index).copied()
-    } else {
-        None
+        .partition_point(|(known, _)| known.as_str() < key);
+    match table.by_code.get(first) {
+        Some((known, index)) if known == key => table.rules.get(*index).copied(),
+        _ => None,
     }
 }
 
