@@ -1,6 +1,7 @@
 //! The rule table the linter knows: the model's rules plus the few about
 //! templates that only the linter can find.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use asl_model::Severity;
@@ -84,17 +85,17 @@ pub fn all() -> impl Iterator<Item = RuleInfo> {
 /// and a scan of the table costs a comparison per rule.
 struct Table {
     rules: Vec<RuleInfo>,
-    by_code: Vec<(String, usize)>,
+    by_code: Vec<(Cow<'static, str>, usize)>,
 }
 
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
         let rules: Vec<RuleInfo> = all().collect();
-        let mut by_code: Vec<(String, usize)> = rules
+        let mut by_code: Vec<(Cow<'static, str>, usize)> = rules
             .iter()
             .enumerate()
-            .map(|(index, rule)| (rule.code.to_ascii_uppercase(), index))
+            .map(|(index, rule)| (upper(rule.code), index))
             .collect();
         // Stable, so the first of equal codes stays first, as a scan finds it.
         by_code.sort_by(|a, b| a.0.cmp(&b.0));
@@ -102,21 +103,23 @@ fn table() -> &'static Table {
     })
 }
 
+/// `text` in ASCII upper case, copied only when it has lower-case letters
+/// (codes never do; `--explain asl012` may).
+fn upper(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(text.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// The rule with this code (case-insensitive).
 pub fn find(code: &str) -> Option<RuleInfo> {
-    let upper;
-    let key = if code.bytes().any(|b| b.is_ascii_lowercase()) {
-        upper = code.to_ascii_uppercase();
-        upper.as_str()
-    } else {
-        code
-    };
+    let key = upper(code);
     let table = table();
-    let first = table
-        .by_code
-        .partition_point(|(known, _)| known.as_str() < key);
+    let first = table.by_code.partition_point(|(known, _)| *known < key);
     match table.by_code.get(first) {
-        Some((known, index)) if known == key => table.rules.get(*index).copied(),
+        Some((known, index)) if *known == key => table.rules.get(*index).copied(),
         _ => None,
     }
 }
