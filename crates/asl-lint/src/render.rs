@@ -815,6 +815,24 @@ mod tests {
     }
 
     #[test]
+    fn char_offsets_count_code_points_from_the_start() {
+        let text = "a\u{e9}\n\u{65e5}\u{672c}\r\nx\n\n\u{1f600}z";
+        let starts = line_starts(text);
+        let chars = line_chars(text, &starts);
+        let at = CharLocator {
+            at: Locator {
+                text,
+                line_starts: &starts,
+            },
+            line_chars: &chars,
+        };
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let expected = text.get(..offset).map_or(0, |t| t.chars().count());
+            assert_eq!(at.char_offset(offset), expected, "offset {offset}");
+        }
+    }
+
+    #[test]
     fn position_is_one_based_in_characters() {
         assert_eq!(locate("ab\n\u{e9}x", 5), Position { line: 2, column: 2 });
     }

@@ -138,3 +138,29 @@ pub fn suggest(name: &str) -> Option<String> {
     }
     asl_model::diagnostic::did_you_mean(name, words.iter().copied()).map(str::to_owned)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_agrees_with_a_scan_of_the_table() {
+        let table: Vec<RuleInfo> = all().collect();
+        for rule in &table {
+            for code in [rule.code.to_owned(), rule.code.to_ascii_lowercase()] {
+                let scanned = table
+                    .iter()
+                    .find(|r| r.code.eq_ignore_ascii_case(&code))
+                    .copied();
+                assert_eq!(find(&code), scanned, "{code}");
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_codes_find_nothing() {
+        for code in ["", "ASL", "ASL9999", "ZZZ001", "cfn"] {
+            assert_eq!(find(code), None, "{code}");
+        }
+    }
+}
