@@ -147,8 +147,16 @@ pub fn is_definition_name(name: &str) -> bool {
 
 /// A path as shown in findings: forward slashes, without a leading `./`.
 pub fn display(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    let mut rest = text.as_str();
+    let lossy = path.to_string_lossy();
+    // Copied once more only when there are backslashes to turn.
+    let turned;
+    let text = if lossy.contains('\\') {
+        turned = lossy.replace('\\', "/");
+        turned.as_str()
+    } else {
+        &lossy
+    };
+    let mut rest = text;
     while let Some(stripped) = rest.strip_prefix("./") {
         rest = stripped;
     }
@@ -162,6 +170,14 @@ mod tests {
     #[test]
     fn display_drops_leading_dot_slash() {
         assert_eq!(display(Path::new("./flows/a.asl.json")), "flows/a.asl.json");
+    }
+
+    #[test]
+    fn display_turns_backslashes_before_dropping_dot_slash() {
+        assert_eq!(
+            display(Path::new(".\\flows\\a.asl.json")),
+            "flows/a.asl.json"
+        );
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! The rule table the linter knows: the model's rules plus the few about
 //! templates that only the linter can find.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
 use asl_model::Severity;
 
 use crate::template::codes as cfn;
@@ -77,9 +80,48 @@ pub fn all() -> impl Iterator<Item = RuleInfo> {
     crate::backend::model_rules().chain(TEMPLATE_RULES.iter().copied())
 }
 
+/// The rules, and their codes in upper case with their positions, sorted
+/// (ties keep table order), gathered once: every finding looks its rule up,
+/// and a scan of the table costs a comparison per rule.
+struct Table {
+    rules: Vec<RuleInfo>,
+    by_code: Vec<(Cow<'static, str>, usize)>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let rules: Vec<RuleInfo> = all().collect();
+        let mut by_code: Vec<(Cow<'static, str>, usize)> = rules
+            .iter()
+            .enumerate()
+            .map(|(index, rule)| (upper(rule.code), index))
+            .collect();
+        // Stable, so the first of equal codes stays first, as a scan finds it.
+        by_code.sort_by(|a, b| a.0.cmp(&b.0));
+        Table { rules, by_code }
+    })
+}
+
+/// `text` in ASCII upper case, copied only when it has lower-case letters
+/// (codes never do; `--explain asl012` may).
+fn upper(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(text.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// The rule with this code (case-insensitive).
 pub fn find(code: &str) -> Option<RuleInfo> {
-    all().find(|r| r.code.eq_ignore_ascii_case(code))
+    let key = upper(code);
+    let table = table();
+    let first = table.by_code.partition_point(|(known, _)| *known < key);
+    match table.by_code.get(first) {
+        Some((known, index)) if *known == key => table.rules.get(*index).copied(),
+        _ => None,
+    }
 }
 
 /// Whether a `--deny/--warn/--allow` name selects anything: a code, a rule
@@ -95,4 +137,30 @@ pub fn suggest(name: &str) -> Option<String> {
         words.extend([rule.code, rule.name, rule.group]);
     }
     asl_model::diagnostic::did_you_mean(name, words.iter().copied()).map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_agrees_with_a_scan_of_the_table() {
+        let table: Vec<RuleInfo> = all().collect();
+        for rule in &table {
+            for code in [rule.code.to_owned(), rule.code.to_ascii_lowercase()] {
+                let scanned = table
+                    .iter()
+                    .find(|r| r.code.eq_ignore_ascii_case(&code))
+                    .copied();
+                assert_eq!(find(&code), scanned, "{code}");
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_codes_find_nothing() {
+        for code in ["", "ASL", "ASL9999", "ZZZ001", "cfn"] {
+            assert_eq!(find(code), None, "{code}");
+        }
+    }
 }
