@@ -15,6 +15,11 @@ use std::sync::{Arc, OnceLock};
 use serde_json::Value;
 
 /// The request shapes shipped with the crate: (key, schema text).
+///
+/// They declare draft-07: they use only keywords whose meaning is the same in
+/// every draft, and jsonschema builds its draft-07 meta-validator for about a
+/// third of the 2020-12 one's cost (~3 M instructions, ~1 ms, saved on the
+/// first checked Task of every linter process).
 pub static BUILTIN_SCHEMAS: &[(&str, &str)] = &[
     (
         "apigateway:invoke",
@@ -263,6 +268,58 @@ mod tests {
                 builtin(index).is_some(),
                 "schema for {key} does not compile"
             );
+        }
+    }
+
+    #[test]
+    fn builtin_schemas_stay_within_draft_07() {
+        // Keywords that mean the same in draft-07 and 2020-12; anything else
+        // needs a deliberate look before the declared draft can stay.
+        const NEUTRAL: &[&str] = &[
+            "$schema",
+            "title",
+            "description",
+            "type",
+            "required",
+            "properties",
+            "enum",
+            "minimum",
+            "maximum",
+            "items",
+            "minItems",
+            "maxItems",
+            "anyOf",
+            "minLength",
+            "maxLength",
+            "pattern",
+        ];
+        fn keywords(schema: &Value, key: &str) {
+            let Value::Object(map) = schema else { return };
+            for (k, v) in map {
+                assert!(NEUTRAL.contains(&k.as_str()), "{key}: keyword `{k}`");
+                match k.as_str() {
+                    "properties" => {
+                        for sub in v.as_object().into_iter().flat_map(|m| m.values()) {
+                            keywords(sub, key);
+                        }
+                    }
+                    "items" => keywords(v, key),
+                    "anyOf" => v
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .for_each(|s| keywords(s, key)),
+                    _ => {}
+                }
+            }
+        }
+        for (key, text) in BUILTIN_SCHEMAS {
+            let schema: Value = serde_json::from_str(text).expect("builtin schema is JSON");
+            assert_eq!(
+                schema["$schema"], "http://json-schema.org/draft-07/schema#",
+                "{key}"
+            );
+            keywords(&schema, key);
         }
     }
 

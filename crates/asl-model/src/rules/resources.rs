@@ -279,7 +279,8 @@ pub fn check_resource(
             pattern,
             ..
         } => {
-            let pattern_span = inner(pattern.span);
+            // Mapped into the source only when a finding needs it.
+            let pattern_span = || inner(pattern.span);
             match lookup_integration(&service.value, &api.value) {
                 None => out.push(unknown_integration(
                     &service.value,
@@ -292,7 +293,7 @@ pub fn check_resource(
                     let mut d = Diagnostic::error(
                         codes::UNSUPPORTED_PATTERN,
                         format!("`{name}` does not support `{}`", pattern.value.suffix()),
-                        pattern_span,
+                        pattern_span(),
                     )
                     .with_label("unsupported integration pattern")
                     .with_note(format!(
@@ -325,7 +326,8 @@ pub fn check_resource(
             pattern,
             ..
         } => {
-            let pattern_span = inner(pattern.span);
+            // Mapped into the source only when a finding needs it.
+            let pattern_span = || inner(pattern.span);
             let qualified = format!("{}:{}", service.value, action.value);
             if SDK_EXCLUDED_ACTIONS.contains(&qualified.as_str()) {
                 out.push(
@@ -348,7 +350,7 @@ pub fn check_resource(
                             "AWS SDK integrations do not support `{}`",
                             pattern.value.suffix()
                         ),
-                        pattern_span,
+                        pattern_span(),
                     )
                     .with_label("not available for `aws-sdk:` resources")
                     .with_note(
@@ -422,12 +424,13 @@ pub fn check_resource(
 fn express_pattern(
     task: &TaskSite<'_>,
     pattern: IntegrationPattern,
-    span: Span,
+    span: impl FnOnce() -> Span,
     out: &mut Vec<Diagnostic>,
 ) {
     if !task.express || pattern == IntegrationPattern::RequestResponse {
         return;
     }
+    let span = span();
     let what = match pattern {
         IntegrationPattern::Callback => "wait for a task token",
         _ => "wait for a job to finish",
