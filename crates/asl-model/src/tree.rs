@@ -102,7 +102,11 @@ impl Number {
     /// not a number `f64` can represent (it can always parse RFC 8259 syntax;
     /// out-of-range magnitudes become infinite and are rejected).
     pub fn from_text(text: &str) -> Option<Number> {
-        let value: f64 = text.parse().ok()?;
+        let value: f64 = match small_natural(text) {
+            // Exact: every integer below 2^53 is an f64.
+            Some(n) => n as f64,
+            None => text.parse().ok()?,
+        };
         value.is_finite().then(|| Number {
             text: NumberText::new(text),
             value,
@@ -148,6 +152,12 @@ impl Number {
     /// The value as `u64` when it is a whole number in range (`5`, `5.0`,
     /// `5e0` all count), parsing the text so large integers stay exact.
     pub fn as_u64(&self) -> Option<u64> {
+        let v = self.value;
+        // Below 2^53 the value is exact; the text is parsed only for larger
+        // integers (and for `-0`, which is not a u64 as written).
+        if v.fract() == 0.0 && v > 0.0 && v < EXACT_F64 || self.text() == "0" {
+            return Some(v as u64);
+        }
         if self.is_integer_literal() {
             return self.text().parse().ok();
         }
@@ -183,6 +193,20 @@ impl Number {
         // is a harmless fallback all the same.
         serde_json::Number::from_f64(self.value).unwrap_or_else(|| 0.into())
     }
+}
+
+/// 2^53: integers below it are exact as `f64`.
+const EXACT_F64: f64 = 9_007_199_254_740_992.0;
+
+/// The value of a plain run of at most 15 digits (the common number in a
+/// definition), computed without the general float parser.
+fn small_natural(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 15 {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+    })
 }
 
 impl std::fmt::Display for Number {
@@ -497,6 +521,21 @@ mod tests {
             Number::from_text(short).map(|n| n.text().to_owned()),
             Some(short.to_owned())
         );
+    }
+
+    #[test]
+    fn small_integers_take_the_fast_path_with_the_same_results() {
+        for text in ["0", "7", "30", "999999999999999", "-0", "-5", "5.0", "1e3", "9007199254740993"] {
+            let n = Number::from_text(text).expect("valid number");
+            let expected: f64 = text.parse().expect("float");
+            assert_eq!(n.as_f64().to_bits(), expected.to_bits(), "{text}");
+            let as_u64 = if n.is_integer_literal() {
+                text.parse::<u64>().ok()
+            } else {
+                (expected.fract() == 0.0 && expected >= 0.0).then_some(expected as u64)
+            };
+            assert_eq!(n.as_u64(), as_u64, "{text}");
+        }
     }
 
     #[test]
