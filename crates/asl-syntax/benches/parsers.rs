@@ -52,40 +52,47 @@ const CONTEXT: &[&str] = &[
     "$$.Execution.Input.order.id",
 ];
 
-fn run(group: &str, rounds: usize) -> usize {
+fn run(group: &str, rounds: usize, only: Option<usize>) -> usize {
+    let pick = |inputs: &'static [&'static str]| match only {
+        Some(i) => &inputs[i..=i],
+        None => inputs,
+    };
     let mut sink = 0usize;
     match group {
         "resource" => {
             for _ in 0..rounds {
-                for text in RESOURCES {
+                for text in pick(RESOURCES) {
                     sink += usize::from(parse_resource(black_box(text)).is_ok());
                 }
             }
         }
         "path" => {
             for _ in 0..rounds {
-                for text in PATHS {
+                for text in pick(PATHS) {
                     sink += usize::from(parse_path(black_box(text)).is_ok());
                 }
             }
         }
         "reference" => {
             for _ in 0..rounds {
-                for text in PATHS {
+                for text in pick(PATHS) {
                     sink += usize::from(parse_reference_path(black_box(text)).is_ok());
                 }
             }
         }
         "payload" => {
             for _ in 0..rounds {
-                for text in PAYLOADS {
+                for text in pick(PAYLOADS) {
                     sink += usize::from(parse_payload_value(black_box(text)).is_ok());
                 }
             }
         }
         "context" => {
             // The paths are parsed once: this measures only the check.
-            let parsed: Vec<_> = CONTEXT.iter().filter_map(|t| parse_path(t).ok()).collect();
+            let parsed: Vec<_> = pick(CONTEXT)
+                .iter()
+                .filter_map(|t| parse_path(t).ok())
+                .collect();
             for _ in 0..rounds {
                 for path in &parsed {
                     sink += usize::from(check_context_path(black_box(path)).is_ok());
@@ -115,16 +122,20 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    if let [group, rounds] = args.as_slice() {
+    // `<group> <rounds> [input index]` runs only that, for callgrind.
+    if let [group, rounds, rest @ ..] = args.as_slice() {
         let rounds = rounds.parse().expect("rounds must be a number");
-        black_box(run(group, rounds));
+        let only = rest
+            .first()
+            .map(|i| i.parse().expect("the index must be a number"));
+        black_box(run(group, rounds, only));
         return;
     }
     for group in GROUPS {
-        black_box(run(group, 1_000));
+        black_box(run(group, 1_000, None));
         let rounds = 50_000;
         let started = Instant::now();
-        black_box(run(group, rounds));
+        black_box(run(group, rounds, None));
         let elapsed = started.elapsed();
         let calls = rounds * inputs(group);
         println!(
