@@ -294,7 +294,12 @@ pub fn check_context_path(path: &JsonPath) -> Result<ContextField, SyntaxError> 
         match &segment.kind {
             SegmentKind::Function(_) => return Ok(current),
             SegmentKind::Child(Selector::Name(name)) if kind == ContextValueKind::Object => {
-                match current.children().find(|c| c.name == name) {
+                // Children come after their parent in the table: start the search there.
+                let after = CONTEXT_FIELDS.get(current as usize + 1..).unwrap_or(&[]);
+                let child = after
+                    .iter()
+                    .find(|c| c.parent == Some(current) && c.name == name);
+                match child {
                     Some(child) => current = child.field,
                     None => {
                         let known: Vec<&str> = current.children().map(|c| c.name).collect();
