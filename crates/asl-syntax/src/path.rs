@@ -645,21 +645,23 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let bytes = self.src.as_bytes();
         let end_mask = if in_filter { 2 } else { 1 };
-        while let Some(&b) = bytes.get(self.pos) {
+        let mut at = start;
+        while let Some(&b) = bytes.get(at) {
             // Names are nearly always ASCII: look the byte up without decoding a `char`.
             if let Some(&ends) = ASCII_NAME_END.get(usize::from(b)) {
                 if ends & end_mask != 0 {
                     break;
                 }
-                self.pos += 1;
+                at += 1;
                 continue;
             }
             // Every other terminator is ASCII, so only Unicode whitespace ends a name here.
-            match self.peek_char() {
-                Some(c) if !c.is_whitespace() => self.pos += c.len_utf8(),
+            match self.src.get(at..).and_then(|s| s.chars().next()) {
+                Some(c) if !c.is_whitespace() => at += c.len_utf8(),
                 _ => break,
             }
         }
+        self.pos = at;
         if self.pos == start {
             return Err(match self.peek_char() {
                 None => self.error_here("expected a name after `.`, found the end of the path"),
