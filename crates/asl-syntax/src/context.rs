@@ -224,11 +224,15 @@ pub static CONTEXT_FIELDS: &[ContextFieldInfo] = {
 impl ContextField {
     /// The table entry for this field.
     pub fn info(self) -> &'static ContextFieldInfo {
-        // Every variant has an entry; the root entry is a fallback that cannot be reached.
-        CONTEXT_FIELDS
-            .iter()
-            .find(|i| i.field == self)
-            .unwrap_or(&CONTEXT_FIELDS[0])
+        // The table lists the variants in declaration order, so the discriminant is the index;
+        // the search (and the root entry) is a fallback that cannot be reached.
+        match CONTEXT_FIELDS.get(self as usize) {
+            Some(info) if info.field == self => info,
+            _ => CONTEXT_FIELDS
+                .iter()
+                .find(|i| i.field == self)
+                .unwrap_or(&CONTEXT_FIELDS[0]),
+        }
     }
 
     /// The dotted path below `$$`, e.g. `"Execution.Id"` (`""` for the root).
@@ -275,26 +279,34 @@ pub fn check_context_path(path: &JsonPath) -> Result<ContextField, SyntaxError> 
     }
     let mut current = ContextField::Root;
     for segment in &path.segments {
-        if current.kind() == ContextValueKind::Json {
+        let kind = current.kind();
+        if kind == ContextValueKind::Json {
             return Ok(current);
         }
-        let shown = if current == ContextField::Root {
-            "$$".to_string()
-        } else {
-            format!("$$.{}", current.path())
+        // Only the error messages show the path so far; build it only for them.
+        let shown = || {
+            if current == ContextField::Root {
+                "$$".to_string()
+            } else {
+                format!("$$.{}", current.path())
+            }
         };
         match &segment.kind {
             SegmentKind::Function(_) => return Ok(current),
-            SegmentKind::Child(Selector::Name(name))
-                if current.kind() == ContextValueKind::Object =>
-            {
-                match current.children().find(|c| c.name == name) {
+            SegmentKind::Child(Selector::Name(name)) if kind == ContextValueKind::Object => {
+                // Children come after their parent in the table: start the search there.
+                let after = CONTEXT_FIELDS.get(current as usize + 1..).unwrap_or(&[]);
+                let child = after
+                    .iter()
+                    .find(|c| c.parent == Some(current) && c.name == name);
+                match child {
                     Some(child) => current = child.field,
                     None => {
                         let known: Vec<&str> = current.children().map(|c| c.name).collect();
                         return Err(SyntaxError::new(
                             format!(
-                                "the context object has no field `{name}` in `{shown}`; known fields: {}",
+                                "the context object has no field `{name}` in `{}`; known fields: {}",
+                                shown(),
                                 known.join(", ")
                             ),
                             segment.span,
@@ -302,19 +314,20 @@ pub fn check_context_path(path: &JsonPath) -> Result<ContextField, SyntaxError> 
                     }
                 }
             }
-            _ if current.kind() == ContextValueKind::Object => {
+            _ if kind == ContextValueKind::Object => {
+                let shown = shown();
                 return Err(SyntaxError::new(
                     format!("fields of `{shown}` must be selected by name, e.g. `{shown}.Name`"),
                     segment.span,
                 ));
             }
             _ => {
-                let kind = match current.kind() {
+                let kind = match kind {
                     ContextValueKind::Number => "a number",
                     _ => "a string",
                 };
                 return Err(SyntaxError::new(
-                    format!("`{shown}` is {kind} and has no fields"),
+                    format!("`{}` is {kind} and has no fields", shown()),
                     segment.span,
                 ));
             }

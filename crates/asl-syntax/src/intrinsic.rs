@@ -267,8 +267,21 @@ struct Parser<'a> {
 }
 
 fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'.' || b == b'_'
+    NAME_BYTES[usize::from(b)]
 }
+
+/// Which bytes may appear in a function name: ASCII letters, digits, `.` and `_` (a table, as
+/// names are scanned byte by byte).
+static NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = byte.is_ascii_alphanumeric() || byte == b'.' || byte == b'_';
+        b += 1;
+    }
+    table
+};
 
 impl Parser<'_> {
     fn peek(&self) -> Option<u8> {
@@ -341,6 +354,8 @@ impl Parser<'_> {
         if self.peek() == Some(b')') {
             self.pos += 1;
         } else {
+            // Calls take a few arguments: allocate once instead of growing from empty.
+            args = Vec::with_capacity(4);
             loop {
                 self.skip_ws();
                 args.push(self.argument(level)?);
@@ -447,7 +462,24 @@ impl Parser<'_> {
         let start = self.pos;
         self.pos += 1;
         let mut value = String::new();
+        let bytes = self.src.as_bytes();
         loop {
+            // Copy the run up to the next quote or backslash in one piece. Both are ASCII, so
+            // the run ends on a character boundary.
+            let run = bytes
+                .get(self.pos..)
+                .unwrap_or(&[])
+                .iter()
+                .position(|&b| b == b'\'' || b == b'\\')
+                .unwrap_or(bytes.len().saturating_sub(self.pos));
+            let piece = self.src.get(self.pos..self.pos + run).unwrap_or("");
+            if value.is_empty() {
+                // Usually the whole string: one allocation of the exact size.
+                value = piece.to_owned();
+            } else {
+                value.push_str(piece);
+            }
+            self.pos += run;
             let Some(c) = self.peek_char() else {
                 return Err(SyntaxError::new(
                     "unterminated string: missing the closing `'`",

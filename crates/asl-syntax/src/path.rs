@@ -374,14 +374,24 @@ fn is_ascii_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-/// Characters that end a dot-notation name inside a filter expression (on top of those that end
-/// it everywhere).
-fn ends_name_in_filter(c: char) -> bool {
-    matches!(
-        c,
-        ')' | ']' | ',' | '=' | '!' | '<' | '>' | '&' | '|' | '~' | '\'' | '"'
-    )
-}
+/// For each ASCII byte: bit 0 set when it ends a dot-notation name everywhere (`.`, `[`, `(` and
+/// the ASCII bytes `char::is_whitespace` accepts), bit 1 when it ends one inside a filter (those
+/// plus operator characters, `)`, `]`, `,` and quotes). One lookup per byte of the name; names
+/// are ended by no other character but Unicode whitespace.
+static ASCII_NAME_END: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let everywhere = matches!(b as u8, b'.' | b'[' | b'(' | b'\t'..=b'\r' | b' ');
+        let in_filter = matches!(
+            b as u8,
+            b')' | b']' | b',' | b'=' | b'!' | b'<' | b'>' | b'&' | b'|' | b'~' | b'\'' | b'"'
+        );
+        table[b] = (everywhere as u8) | ((everywhere || in_filter) as u8) << 1;
+        b += 1;
+    }
+    table
+};
 
 /// Approximates Unicode `ID_Start` with the standard library (no tables of our own).
 pub(crate) fn is_id_start(c: char) -> bool {
@@ -481,7 +491,12 @@ impl<'a> Parser<'a> {
     fn path(&mut self, in_filter: bool) -> Result<JsonPath, SyntaxError> {
         let start = self.pos;
         let root = self.root(in_filter)?;
-        let mut segments: Vec<Segment> = Vec::new();
+        // Most paths have a step or two: allocate room for a few at once instead of growing.
+        let mut segments: Vec<Segment> = if matches!(self.peek(), Some(b'.' | b'[')) {
+            Vec::with_capacity(4)
+        } else {
+            Vec::new()
+        };
         loop {
             let seg_start = self.pos;
             if let Some(prev) = segments.last()
@@ -574,6 +589,10 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     return Ok(Root::Context);
                 }
+                // `$.` and `$[` (the usual input paths) need no Unicode class lookups.
+                if matches!(self.peek(), Some(b'.' | b'[') | None) {
+                    return Ok(Root::Input);
+                }
                 match self.peek_char() {
                     Some(c) if is_id_start(c) => self.variable_name(),
                     Some(c) if is_id_continue(c) => {
@@ -624,15 +643,25 @@ impl<'a> Parser<'a> {
     /// A dot-notation name (after `.` or `..`).
     fn dot_name(&mut self, in_filter: bool) -> Result<String, SyntaxError> {
         let start = self.pos;
-        while let Some(c) = self.peek_char() {
-            if matches!(c, '.' | '[' | '(')
-                || c.is_whitespace()
-                || (in_filter && ends_name_in_filter(c))
-            {
-                break;
+        let bytes = self.src.as_bytes();
+        let end_mask = if in_filter { 2 } else { 1 };
+        let mut at = start;
+        while let Some(&b) = bytes.get(at) {
+            // Names are nearly always ASCII: look the byte up without decoding a `char`.
+            if let Some(&ends) = ASCII_NAME_END.get(usize::from(b)) {
+                if ends & end_mask != 0 {
+                    break;
+                }
+                at += 1;
+                continue;
             }
-            self.pos += c.len_utf8();
+            // Every other terminator is ASCII, so only Unicode whitespace ends a name here.
+            match self.src.get(at..).and_then(|s| s.chars().next()) {
+                Some(c) if !c.is_whitespace() => at += c.len_utf8(),
+                _ => break,
+            }
         }
+        self.pos = at;
         if self.pos == start {
             return Err(match self.peek_char() {
                 None => self.error_here("expected a name after `.`, found the end of the path"),
@@ -710,7 +739,13 @@ impl<'a> Parser<'a> {
                 Selector::Wildcard
             }
             Some(b'\'' | b'"') => {
-                let mut names = vec![self.quoted()?];
+                let first = self.quoted()?;
+                self.skip_ws();
+                // A single name (the usual case) needs no list.
+                if self.peek() != Some(b',') {
+                    return self.close_bracket(Selector::Name(first));
+                }
+                let mut names = vec![first];
                 loop {
                     self.skip_ws();
                     if self.peek() != Some(b',') {
@@ -737,6 +772,11 @@ impl<'a> Parser<'a> {
                 ));
             }
         };
+        self.close_bracket(selector)
+    }
+
+    /// The `]` that ends a bracket step (after optional whitespace).
+    fn close_bracket(&mut self, selector: Selector) -> Result<Selector, SyntaxError> {
         self.skip_ws();
         self.expect(b']', "`]`")?;
         Ok(selector)
@@ -826,21 +866,33 @@ impl<'a> Parser<'a> {
         };
         self.pos += 1;
         let mut out = String::new();
+        let bytes = self.src.as_bytes();
         loop {
-            let Some(c) = self.peek_char() else {
+            // Copy the run up to the next quote or backslash in one piece. Both are ASCII, so
+            // the run ends on a character boundary.
+            let run = bytes
+                .get(self.pos..)
+                .unwrap_or(&[])
+                .iter()
+                .position(|&b| b == quote || b == b'\\');
+            let Some(run) = run else {
+                self.pos = self.src.len();
                 return Err(SyntaxError::new(
                     "unterminated string: missing the closing quote",
                     Span::new(open, self.pos),
                 ));
             };
-            if c as u32 == u32::from(quote) {
+            let piece = self.src.get(self.pos..self.pos + run).unwrap_or("");
+            if out.is_empty() {
+                // Usually the whole string: one allocation of the exact size.
+                out = piece.to_owned();
+            } else {
+                out.push_str(piece);
+            }
+            self.pos += run;
+            if bytes.get(self.pos) == Some(&quote) {
                 self.pos += 1;
                 return Ok(out);
-            }
-            if c != '\\' {
-                out.push(c);
-                self.pos += c.len_utf8();
-                continue;
             }
             let esc_start = self.pos;
             self.pos += 1;
@@ -1434,6 +1486,27 @@ impl fmt::Display for Literal {
                 f.write_str("}")
             }
             Literal::Regex { pattern, flags } => write!(f, "/{pattern}/{flags}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ASCII_NAME_END;
+
+    #[test]
+    fn the_name_end_table_matches_the_character_rules() {
+        for b in 0..128u8 {
+            let c = char::from(b);
+            let everywhere = matches!(c, '.' | '[' | '(') || c.is_whitespace();
+            let in_filter = everywhere
+                || matches!(
+                    c,
+                    ')' | ']' | ',' | '=' | '!' | '<' | '>' | '&' | '|' | '~' | '\'' | '"'
+                );
+            let entry = ASCII_NAME_END[usize::from(b)];
+            assert_eq!(entry & 1 != 0, everywhere, "{b}");
+            assert_eq!(entry & 2 != 0, in_filter, "{b}");
         }
     }
 }

@@ -87,32 +87,72 @@ impl Resource {
 }
 
 /// One `:`-separated part of the ARN.
+#[derive(Clone, Copy)]
 struct Part<'a> {
     text: &'a str,
     span: Span,
 }
 
 impl Part<'_> {
+    const EMPTY: Part<'static> = Part {
+        text: "",
+        span: Span::new(0, 0),
+    };
+
     fn spanned(&self) -> Spanned<String> {
         Spanned::new(self.text.to_string(), self.span)
     }
 }
 
+/// ARNs have at most 9 parts that matter; they are kept on the stack, and only a longer (invalid)
+/// string spills to the heap, so the common case allocates nothing for the split.
+const INLINE_PARTS: usize = 10;
+
 /// Parses a `Resource` string.
 pub fn parse_resource(text: &str) -> Result<Resource, SyntaxError> {
-    let placeholders = cloudformation_placeholders(text);
-    if !placeholders.is_empty() {
-        return Ok(Resource::CloudFormationPlaceholder { placeholders });
-    }
-    let mut parts = Vec::new();
+    let mut inline = [Part::EMPTY; INLINE_PARTS];
+    let mut spilled: Vec<Part<'_>> = Vec::new();
+    let mut count = 0;
+    let mut push = |start: usize, end: usize| {
+        let part = Part {
+            text: text.get(start..end).unwrap_or(""),
+            span: Span::new(start, end),
+        };
+        if let Some(slot) = inline.get_mut(count) {
+            *slot = part;
+        } else {
+            if spilled.is_empty() {
+                spilled.extend_from_slice(&inline);
+            }
+            spilled.push(part);
+        }
+        count += 1;
+    };
+    // One pass finds the `:`s (ASCII, so every piece is on character boundaries) and whether
+    // there is a `$` at all: `${` placeholders are rare, and searching for them costs more than
+    // the whole split.
     let mut start = 0;
-    for piece in text.split(':') {
-        parts.push(Part {
-            text: piece,
-            span: Span::new(start, start + piece.len()),
-        });
-        start += piece.len() + 1;
+    let mut dollar = false;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b == b':' {
+            push(start, i);
+            start = i + 1;
+        } else if b == b'$' {
+            dollar = true;
+        }
     }
+    push(start, text.len());
+    if dollar {
+        let placeholders = cloudformation_placeholders(text);
+        if !placeholders.is_empty() {
+            return Ok(Resource::CloudFormationPlaceholder { placeholders });
+        }
+    }
+    let parts: &[Part<'_>] = if spilled.is_empty() {
+        inline.get(..count).unwrap_or(&[])
+    } else {
+        &spilled
+    };
     let whole = Span::new(0, text.len());
     let (Some(arn), Some(partition), Some(service)) = (parts.first(), parts.get(1), parts.get(2))
     else {
@@ -276,7 +316,7 @@ fn split_pattern(
     api: &Part<'_>,
     after: &[Part<'_>],
 ) -> Result<(Spanned<String>, Spanned<IntegrationPattern>), SyntaxError> {
-    let (name, suffix) = match api.text.find('.') {
+    let (name, suffix) = match api.text.bytes().position(|b| b == b'.') {
         Some(dot) => (
             api.text.get(..dot).unwrap_or(""),
             api.text.get(dot..).unwrap_or(""),
@@ -352,7 +392,10 @@ fn parse_lambda(
     if name.text.is_empty() {
         return Err(SyntaxError::new("the function name is empty", name.span));
     }
-    if name.text.contains(".waitForTaskToken") || name.text.contains(".sync") {
+    // Both suffixes start with `.`; most names have none, which saves two substring searches.
+    if name.text.as_bytes().contains(&b'.')
+        && (name.text.contains(".waitForTaskToken") || name.text.contains(".sync"))
+    {
         return Err(SyntaxError::new(
             "a Lambda function ARN cannot take an integration pattern suffix; use `arn:aws:states:::lambda:invoke.waitForTaskToken` with `FunctionName` instead",
             name.span,

@@ -111,3 +111,16 @@ fn table_knows_kinds_and_map_only_fields() {
     assert!(!ContextField::TaskToken.map_only());
     assert_eq!(CONTEXT_FIELDS.len(), 24);
 }
+
+#[test]
+fn the_table_lists_fields_in_declaration_order_parents_first() {
+    // `ContextField::info` indexes the table by discriminant (and searches only as a fallback).
+    for (index, info) in CONTEXT_FIELDS.iter().enumerate() {
+        assert_eq!(info.field as usize, index, "{:?}", info.field);
+        assert_eq!(info.field.info(), info);
+        // `check_context_path` looks for a field's children only after it.
+        if let Some(parent) = info.parent {
+            assert!((parent as usize) < index, "{:?}", info.field);
+        }
+    }
+}
