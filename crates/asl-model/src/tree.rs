@@ -525,7 +525,17 @@ mod tests {
 
     #[test]
     fn small_integers_take_the_fast_path_with_the_same_results() {
-        for text in ["0", "7", "30", "999999999999999", "-0", "-5", "5.0", "1e3", "9007199254740993"] {
+        for text in [
+            "0",
+            "7",
+            "30",
+            "999999999999999",
+            "-0",
+            "-5",
+            "5.0",
+            "1e3",
+            "9007199254740993",
+        ] {
             let n = Number::from_text(text).expect("valid number");
             let expected: f64 = text.parse().expect("float");
             assert_eq!(n.as_f64().to_bits(), expected.to_bits(), "{text}");

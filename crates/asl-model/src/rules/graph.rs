@@ -105,24 +105,21 @@ fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The targets a state may jump to, in the same scope.
-pub fn targets(state: &State) -> Vec<&Spanned<String>> {
-    let mut t = Vec::new();
-    if let Some(Transition::Next(n)) = state.kind.transition() {
-        t.push(n);
-    }
-    if let StateKind::Choice(c) = &state.kind {
-        for b in &c.choices {
-            t.push(&b.next);
-        }
-        if let Some(d) = &c.default {
-            t.push(d);
-        }
-    }
-    for c in state.kind.catch() {
-        t.push(&c.next);
-    }
-    t
+/// The targets a state may jump to, in the same scope: `Next`, the Choice
+/// rules' `Next` and `Default`, then the catchers' `Next`.
+pub fn targets(state: &State) -> impl Iterator<Item = &Spanned<String>> {
+    let next = match state.kind.transition() {
+        Some(Transition::Next(n)) => Some(n),
+        _ => None,
+    };
+    let (choices, default) = match &state.kind {
+        StateKind::Choice(c) => (c.choices.as_slice(), c.default.as_ref()),
+        _ => (&[][..], None),
+    };
+    next.into_iter()
+        .chain(choices.iter().map(|b| &b.next))
+        .chain(default)
+        .chain(state.kind.catch().iter().map(|c| &c.next))
 }
 
 fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
