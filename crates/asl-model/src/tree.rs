@@ -113,6 +113,15 @@ impl Number {
         })
     }
 
+    /// A number whose value the reader already computed from `text` (a plain
+    /// integer of at most 15 digits, so `value` is exact and finite).
+    pub(crate) fn exact(text: &str, value: f64) -> Number {
+        Number {
+            text: NumberText::new(text),
+            value,
+        }
+    }
+
     pub fn from_f64(value: f64) -> Option<Number> {
         if !value.is_finite() {
             return None;
@@ -525,7 +534,17 @@ mod tests {
 
     #[test]
     fn small_integers_take_the_fast_path_with_the_same_results() {
-        for text in ["0", "7", "30", "999999999999999", "-0", "-5", "5.0", "1e3", "9007199254740993"] {
+        for text in [
+            "0",
+            "7",
+            "30",
+            "999999999999999",
+            "-0",
+            "-5",
+            "5.0",
+            "1e3",
+            "9007199254740993",
+        ] {
             let n = Number::from_text(text).expect("valid number");
             let expected: f64 = text.parse().expect("float");
             assert_eq!(n.as_f64().to_bits(), expected.to_bits(), "{text}");
