@@ -114,17 +114,33 @@ impl<'a> Reader<'a> {
 
     #[inline(always)]
     fn skip_whitespace(&mut self) -> Result<(), Fail> {
+        self.next().map(drop)
+    }
+
+    /// Skips whitespace and returns the byte there (0 at the end of input,
+    /// which every caller treats as "none of the bytes I expect").
+    #[inline(always)]
+    fn next(&mut self) -> Result<u8, Fail> {
         // Most calls find no whitespace (compact JSON, the byte after a
         // value) or one space (`": "`, `", "`): answer those here.
-        match self.bytes.get(self.pos) {
-            Some(&b) if settled(b) => Ok(()),
-            None => Ok(()),
-            Some(b' ') if self.bytes.get(self.pos + 1).is_some_and(|&b| settled(b)) => {
-                self.pos += 1;
-                Ok(())
-            }
-            Some(_) => self.skip_blank_run(),
+        let b = self.byte(self.pos);
+        if settled(b) {
+            return Ok(b);
         }
+        if b == b' ' {
+            let after = self.byte(self.pos + 1);
+            if settled(after) {
+                self.pos += 1;
+                return Ok(after);
+            }
+        }
+        self.skip_blank_run()?;
+        Ok(self.byte(self.pos))
+    }
+
+    #[inline(always)]
+    fn byte(&self, at: usize) -> u8 {
+        self.bytes.get(at).copied().unwrap_or(0)
     }
 
     #[inline(never)]
@@ -187,18 +203,17 @@ impl<'a> Reader<'a> {
         'value: loop {
             // Read one value; containers push a frame and read their first
             // element/member on the next turn of the loop.
-            self.skip_whitespace()?;
-            let mut node = match self.peek() {
-                Some(b'{') => {
+            let mut node = match self.next()? {
+                b'{' => {
                     let start = self.pos;
                     self.check_depth(&stack)?;
                     self.pos += 1;
-                    self.skip_whitespace()?;
-                    if self.peek() == Some(b'}') {
+                    let b = self.next()?;
+                    if b == b'}' {
                         self.pos += 1;
                         Node::new(Span::new(start, self.pos), NodeValue::Object(Vec::new()))
                     } else {
-                        let (key, key_span) = self.key_string()?;
+                        let (key, key_span) = self.key_string(b)?;
                         self.expect_colon()?;
                         stack.push(Frame::Object {
                             start,
@@ -210,12 +225,11 @@ impl<'a> Reader<'a> {
                         continue;
                     }
                 }
-                Some(b'[') => {
+                b'[' => {
                     let start = self.pos;
                     self.check_depth(&stack)?;
                     self.pos += 1;
-                    self.skip_whitespace()?;
-                    if self.peek() == Some(b']') {
+                    if self.next()? == b']' {
                         self.pos += 1;
                         Node::new(Span::new(start, self.pos), NodeValue::Array(Vec::new()))
                     } else {
@@ -226,7 +240,7 @@ impl<'a> Reader<'a> {
                         continue;
                     }
                 }
-                _ => self.scalar(!stack.is_empty())?,
+                b => self.scalar(b, !stack.is_empty())?,
             };
 
             // Hand the finished value to its parent, then read the parent's
@@ -241,22 +255,20 @@ impl<'a> Reader<'a> {
                     Frame::Array { start, base } => {
                         items.push(node);
                         loop {
-                            self.skip_whitespace()?;
-                            match self.peek() {
-                                Some(b',') => {
+                            match self.next()? {
+                                b',' => {
                                     let comma = self.pos;
                                     self.pos += 1;
-                                    self.skip_whitespace()?;
-                                    match self.peek() {
-                                        Some(b']') => return Err(Box::new(trailing_comma(comma))),
-                                        Some(b'{' | b'[') => continue 'value,
-                                        _ => {
-                                            let element = self.scalar(true)?;
+                                    match self.next()? {
+                                        b']' => return Err(Box::new(trailing_comma(comma))),
+                                        b'{' | b'[' => continue 'value,
+                                        b => {
+                                            let element = self.scalar(b, true)?;
                                             items.push(element);
                                         }
                                     }
                                 }
-                                Some(b']') => {
+                                b']' => {
                                     self.pos += 1;
                                     let span = Span::new(*start, self.pos);
                                     let own = items.split_off(*base);
@@ -281,33 +293,32 @@ impl<'a> Reader<'a> {
                             value: node,
                         });
                         loop {
-                            self.skip_whitespace()?;
-                            match self.peek() {
-                                Some(b',') => {
+                            match self.next()? {
+                                b',' => {
                                     let comma = self.pos;
                                     self.pos += 1;
-                                    self.skip_whitespace()?;
-                                    if self.peek() == Some(b'}') {
+                                    let b = self.next()?;
+                                    if b == b'}' {
                                         return Err(Box::new(trailing_comma(comma)));
                                     }
-                                    let (name, span) = self.key_string()?;
+                                    let (name, span) = self.key_string(b)?;
                                     let own = members.get(*base..).unwrap_or_default();
                                     check_key(own, index, &name, span)?;
                                     self.expect_colon()?;
-                                    self.skip_whitespace()?;
-                                    if matches!(self.peek(), Some(b'{' | b'[')) {
+                                    let b = self.next()?;
+                                    if b == b'{' || b == b'[' {
                                         *key = name;
                                         *key_span = span;
                                         continue 'value;
                                     }
-                                    let value = self.scalar(true)?;
+                                    let value = self.scalar(b, true)?;
                                     members.push(Member {
                                         key: name,
                                         key_span: span,
                                         value,
                                     });
                                 }
-                                Some(b'}') => {
+                                b'}' => {
                                     self.pos += 1;
                                     let span = Span::new(*start, self.pos);
                                     let own = members.split_off(*base);
@@ -375,9 +386,10 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// Reads a key; `first` is the byte at the current position.
     #[inline(always)]
-    fn key_string(&mut self) -> Result<(Cow<'a, str>, Span), Fail> {
-        if self.peek() != Some(b'"') {
+    fn key_string(&mut self, first: u8) -> Result<(Cow<'a, str>, Span), Fail> {
+        if first != b'"' {
             return Err(self.not_a_key());
         }
         let start = self.pos;
@@ -438,24 +450,25 @@ impl<'a> Reader<'a> {
         Span::new(self.pos, self.pos + len.max(1).min(rest.len()))
     }
 
-    /// Reads a string, number or keyword; `nested` tells whether it is inside
-    /// an array or object (for the messages about a missing value).
+    /// Reads a string, number or keyword; `first` is the byte at the current
+    /// position, `nested` tells whether the value is inside an array or
+    /// object (for the messages about a missing value).
     #[inline(always)]
-    fn scalar(&mut self, nested: bool) -> Result<Node<'a>, Fail> {
+    fn scalar(&mut self, first: u8, nested: bool) -> Result<Node<'a>, Fail> {
         let start = self.pos;
         let rest = self.bytes.get(start..).unwrap_or_default();
-        let value = match rest.first() {
-            Some(b'"') => NodeValue::String(self.string()?),
-            Some(b'-' | b'0'..=b'9') => NodeValue::Number(self.number()?),
-            Some(b't') if rest.starts_with(b"true") => {
+        let value = match first {
+            b'"' => NodeValue::String(self.string()?),
+            b'-' | b'0'..=b'9' => NodeValue::Number(self.number()?),
+            b't' if rest.starts_with(b"true") => {
                 self.literal_end(4)?;
                 NodeValue::Bool(true)
             }
-            Some(b'f') if rest.starts_with(b"false") => {
+            b'f' if rest.starts_with(b"false") => {
                 self.literal_end(5)?;
                 NodeValue::Bool(false)
             }
-            Some(b'n') if rest.starts_with(b"null") => {
+            b'n' if rest.starts_with(b"null") => {
                 self.literal_end(4)?;
                 NodeValue::Null
             }
@@ -677,88 +690,95 @@ impl<'a> Reader<'a> {
     }
 
     fn number(&mut self) -> Result<Number, Fail> {
+        // Works on a local position (stored once at the end) and leaves every
+        // error to cold functions, so the common case stays small.
+        let bytes = self.bytes;
         let start = self.pos;
-        let negative = self.peek() == Some(b'-');
-        if negative {
-            self.pos += 1;
-        }
-        let digits_start = self.pos;
+        let negative = bytes.get(start) == Some(&b'-');
+        let digits_start = start + usize::from(negative);
+        let mut pos = digits_start;
         // The integer part's value, kept while scanning: exact as long as it
         // has at most 15 digits, which is checked below before it is used.
         let mut whole: u64 = 0;
-        match self.peek() {
+        match bytes.get(pos) {
             Some(b'0') => {
-                self.pos += 1;
-                if matches!(self.peek(), Some(b'0'..=b'9')) {
-                    return Err(Box::new(syntax(
-                        "leading zeros are not allowed in JSON numbers",
-                        Span::new(start, self.digits_end()),
-                    )));
+                pos += 1;
+                if matches!(bytes.get(pos), Some(b'0'..=b'9')) {
+                    return Err(leading_zeros(start, digits_end(bytes, pos)));
                 }
             }
             Some(b'1'..=b'9') => {
-                while let Some(&b @ b'0'..=b'9') = self.bytes.get(self.pos) {
+                while let Some(&b @ b'0'..=b'9') = bytes.get(pos) {
                     whole = whole.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
-                    self.pos += 1;
+                    pos += 1;
                 }
             }
-            _ => {
-                return Err(Box::new(self.error_here_char(format!(
-                    "expected a digit after `-`, found {}",
-                    self.describe_here()
-                ))));
-            }
+            _ => return Err(self.bad_number_at(pos, "expected a digit after `-`")),
         }
-        let whole_digits = self.pos - digits_start;
-        let mut integer = true;
-        if self.peek() == Some(b'.') {
-            integer = false;
-            self.pos += 1;
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(Box::new(self.error_here_char(format!(
-                    "expected a digit after the decimal point, found {}",
-                    self.describe_here()
-                ))));
+        let whole_end = pos;
+        if bytes.get(pos) == Some(&b'.') {
+            pos += 1;
+            if !matches!(bytes.get(pos), Some(b'0'..=b'9')) {
+                return Err(self.bad_number_at(pos, "expected a digit after the decimal point"));
             }
-            self.pos = self.digits_end();
+            pos = digits_end(bytes, pos);
         }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            integer = false;
-            self.pos += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.pos += 1;
+        if matches!(bytes.get(pos), Some(b'e' | b'E')) {
+            pos += 1;
+            if matches!(bytes.get(pos), Some(b'+' | b'-')) {
+                pos += 1;
             }
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(Box::new(self.error_here_char(format!(
-                    "expected a digit in the exponent, found {}",
-                    self.describe_here()
-                ))));
+            if !matches!(bytes.get(pos), Some(b'0'..=b'9')) {
+                return Err(self.bad_number_at(pos, "expected a digit in the exponent"));
             }
-            self.pos = self.digits_end();
+            pos = digits_end(bytes, pos);
         }
-        let span = Span::new(start, self.pos);
+        self.pos = pos;
+        let span = Span::new(start, pos);
         let text = span.slice(self.text).unwrap_or("");
-        if integer && whole_digits <= 15 {
+        if pos == whole_end && whole_end - digits_start <= 15 {
             // Every integer below 2^53 is exact as f64, and so is its
             // negation (`-0` gives -0.0, as the float parser would).
             let value = whole as f64;
             return Ok(Number::exact(text, if negative { -value } else { value }));
         }
-        Number::from_text(text).ok_or_else(|| {
-            Box::new(
-                syntax(format!("number `{text}` is out of range"), span)
-                    .with_note("numbers must fit a 64-bit floating point value"),
-            )
-        })
+        Number::from_text(text).ok_or_else(|| out_of_range(text, span))
     }
 
-    fn digits_end(&self) -> usize {
-        let mut end = self.pos;
-        while matches!(self.bytes.get(end), Some(b'0'..=b'9')) {
-            end += 1;
-        }
-        end
+    /// "expected a digit …, found X" at `pos`, which becomes the reader's
+    /// position (as if it had stepped there).
+    #[cold]
+    #[inline(never)]
+    fn bad_number_at(&mut self, pos: usize, expected: &str) -> Fail {
+        self.pos = pos;
+        Box::new(self.error_here_char(format!("{expected}, found {}", self.describe_here())))
     }
+}
+
+/// End of the run of ASCII digits starting at `pos`.
+fn digits_end(bytes: &[u8], mut pos: usize) -> usize {
+    while matches!(bytes.get(pos), Some(b'0'..=b'9')) {
+        pos += 1;
+    }
+    pos
+}
+
+#[cold]
+#[inline(never)]
+fn leading_zeros(start: usize, end: usize) -> Fail {
+    Box::new(syntax(
+        "leading zeros are not allowed in JSON numbers",
+        Span::new(start, end),
+    ))
+}
+
+#[cold]
+#[inline(never)]
+fn out_of_range(text: &str, span: Span) -> Fail {
+    Box::new(
+        syntax(format!("number `{text}` is out of range"), span)
+            .with_note("numbers must fit a 64-bit floating point value"),
+    )
 }
 
 /// Length of the leading run of blanks (space, tab, line feed, carriage

@@ -72,17 +72,19 @@ enum NumberText {
 
 impl NumberText {
     fn new(text: &str) -> NumberText {
+        if text.len() > INLINE_NUMBER {
+            return NumberText::Boxed(text.into());
+        }
+        // Byte by byte: numbers are a few digits, and a `memcpy` call for
+        // them cost more than the copy.
         let mut bytes = [0u8; INLINE_NUMBER];
-        match bytes.get_mut(..text.len()) {
-            Some(slot) => {
-                slot.copy_from_slice(text.as_bytes());
-                NumberText::Inline {
-                    // `text.len() <= INLINE_NUMBER`, which fits a `u8`.
-                    len: text.len() as u8,
-                    bytes,
-                }
-            }
-            None => NumberText::Boxed(text.into()),
+        for (slot, &b) in bytes.iter_mut().zip(text.as_bytes()) {
+            *slot = b;
+        }
+        NumberText::Inline {
+            // `text.len() <= INLINE_NUMBER`, which fits a `u8`.
+            len: text.len() as u8,
+            bytes,
         }
     }
 
