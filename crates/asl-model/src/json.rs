@@ -740,7 +740,11 @@ impl<'a> Reader<'a> {
             // Every integer below 2^53 is exact as f64, and so is its
             // negation (`-0` gives -0.0, as the float parser would).
             let value = whole as f64;
-            return Ok(Number::exact(text, if negative { -value } else { value }));
+            let value = if negative { -value } else { value };
+            return Ok(match bytes.get(start..).and_then(<[u8]>::first_chunk) {
+                Some(&window) => Number::exact_in(window, text.len(), value),
+                None => Number::exact(text, value),
+            });
         }
         Number::from_text(text).ok_or_else(|| out_of_range(text, span))
     }
