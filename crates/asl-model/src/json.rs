@@ -12,9 +12,7 @@
 
 use std::borrow::Cow;
 
-use std::hash::{BuildHasher, BuildHasherDefault};
-
-use crate::hash::{FastHasher, FastMap};
+use crate::hash::FastMap;
 
 use crate::diagnostic::{Diagnostic, codes};
 use crate::source::Span;
@@ -835,7 +833,11 @@ fn check_key(
 /// ~430 instructions a key that way).
 #[derive(Default)]
 struct KeyTable {
+    /// Empty, or a power of two long and at most half full.
     slots: Vec<(u64, usize)>,
+    /// `hash >> shift` is a hash's first slot: its top bits, which the
+    /// multiply of [`key_hash`] mixes best.
+    shift: u32,
     /// Members recorded so far (positions `0..len`).
     len: usize,
 }
@@ -845,58 +847,60 @@ impl KeyTable {
     /// position `members.len()`, where its member goes next.
     #[inline(never)]
     fn check<'m, 'a>(&mut self, members: &'m [Member<'a>], name: &str) -> Option<&'m Member<'a>> {
-        let hash = |key: &str| BuildHasherDefault::<FastHasher>::default().hash_one(key);
-        // Catch up with members read before the object grew big.
-        while self.len < members.len() {
-            let key = members.get(self.len).map_or("", |m| &m.key);
-            self.insert(hash(key), self.len);
+        if self.len < members.len() {
+            self.catch_up(members);
         }
-        let wanted = hash(name);
-        let mask = self.slots.len().wrapping_sub(1);
-        let mut i = self.home(wanted);
-        let found = loop {
-            match self.slots.get(i) {
-                Some(&(hash, position)) if position != 0 => {
-                    if hash == wanted
-                        && let Some(m) = members.get(position - 1)
-                        && m.key == name
-                    {
-                        break Some(m);
-                    }
-                }
-                _ => break None,
+        // Grow first, so that the free slot the probe ends at is where
+        // `name` goes.
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let wanted = key_hash(name);
+        let mask = self.slots.len() - 1;
+        let mut i = (wanted >> self.shift) as usize;
+        while let Some(slot) = self.slots.get_mut(i) {
+            let (hash, position) = *slot;
+            if position == 0 {
+                *slot = (wanted, members.len() + 1);
+                self.len += 1;
+                return None;
+            }
+            if hash == wanted
+                && let Some(m) = members.get(position - 1)
+                && m.key == name
+            {
+                return Some(m);
             }
             i = (i + 1) & mask;
-        };
-        if found.is_none() {
-            self.insert(wanted, members.len());
         }
-        found
+        None
     }
 
-    /// The first slot to probe: the hash's top bits, which the multiply of
-    /// [`FastHasher`] mixes best.
-    fn home(&self, hash: u64) -> usize {
-        let bits = self.slots.len().trailing_zeros();
-        hash.checked_shr(64 - bits).unwrap_or(0) as usize
-    }
-
-    fn insert(&mut self, hash: u64, position: usize) {
-        // At most half full, so probe runs stay short and a free slot exists.
-        if (self.len + 1) * 2 > self.slots.len() {
-            let size = (self.slots.len() * 2).max(64);
-            let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
-            for &(hash, position) in old.iter().filter(|slot| slot.1 != 0) {
-                self.place(hash, position);
+    /// Records the members read before the object grew big.
+    #[inline(never)]
+    fn catch_up(&mut self, members: &[Member<'_>]) {
+        while let Some(m) = members.get(self.len) {
+            if (self.len + 1) * 2 > self.slots.len() {
+                self.grow();
             }
+            self.place(key_hash(&m.key), self.len + 1);
+            self.len += 1;
         }
-        self.place(hash, position + 1);
-        self.len += 1;
+    }
+
+    #[inline(never)]
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 4).max(64);
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
+        self.shift = 64 - size.trailing_zeros();
+        for &(hash, slot_value) in old.iter().filter(|slot| slot.1 != 0) {
+            self.place(hash, slot_value);
+        }
     }
 
     fn place(&mut self, hash: u64, slot_value: usize) {
-        let mask = self.slots.len().wrapping_sub(1);
-        let mut i = self.home(hash);
+        let mask = self.slots.len() - 1;
+        let mut i = (hash >> self.shift) as usize;
         while let Some(slot) = self.slots.get_mut(i) {
             if slot.1 == 0 {
                 *slot = (hash, slot_value);
@@ -904,6 +908,31 @@ impl KeyTable {
             }
             i = (i + 1) & mask;
         }
+    }
+}
+
+/// A hash of every byte of `key` in the multiply-rotate scheme of
+/// [`FastHasher`](crate::hash::FastHasher), reading whole words only (the last one overlapping the
+/// one before), where the hasher copies a short tail through `memcpy`.
+fn key_hash(key: &str) -> u64 {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    let bytes = key.as_bytes();
+    let mut hash = mix(0, bytes.len() as u64);
+    let Some(last) = bytes.last_chunk::<8>() else {
+        let word = bytes.iter().fold(0, |word, &b| word << 8 | u64::from(b));
+        return mix(hash, word);
+    };
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        hash = mix(hash, u64::from_le_bytes(w));
+    }
+    if words.remainder().is_empty() {
+        hash
+    } else {
+        mix(hash, u64::from_le_bytes(*last))
     }
 }
 
