@@ -74,6 +74,14 @@ enum Frame<'a> {
     },
 }
 
+/// The span `start..end` of something just read (`start <= end` holds, so
+/// the reordering check of [`Span::new`] is skipped on the hot path).
+#[inline(always)]
+fn span_to(start: usize, end: usize) -> Span {
+    debug_assert!(start <= end);
+    Span { start, end }
+}
+
 fn syntax(message: impl Into<String>, span: Span) -> Diagnostic {
     Diagnostic::error(codes::SYNTAX, message, span)
 }
@@ -188,16 +196,20 @@ impl<'a> Reader<'a> {
     }
 
     fn document(&mut self) -> Result<Node<'a>, Fail> {
-        let mut stack: Vec<Frame> = Vec::new();
+        // Sized for a typical definition's nesting and open members, so the
+        // scratch stacks rarely grow.
+        let mut stack: Vec<Frame> = Vec::with_capacity(32);
         // One placeholder at the bottom of each scratch stack keeps every
         // container's `base` above zero: `split_off(0)` would hand over the
         // whole scratch buffer instead of copying into an exact-size one.
-        let mut items: Vec<Node<'a>> = vec![Node::new(Span::at(0), NodeValue::Null)];
-        let mut members: Vec<Member<'a>> = vec![Member {
+        let mut items: Vec<Node<'a>> = Vec::with_capacity(64);
+        items.push(Node::new(Span::at(0), NodeValue::Null));
+        let mut members: Vec<Member<'a>> = Vec::with_capacity(128);
+        members.push(Member {
             key: Cow::Borrowed(""),
             key_span: Span::at(0),
             value: Node::new(Span::at(0), NodeValue::Null),
-        }];
+        });
         'value: loop {
             // Read one value; containers push a frame and read their first
             // element/member on the next turn of the loop.
@@ -209,7 +221,7 @@ impl<'a> Reader<'a> {
                     let b = self.next()?;
                     if b == b'}' {
                         self.pos += 1;
-                        Node::new(Span::new(start, self.pos), NodeValue::Object(Vec::new()))
+                        Node::new(span_to(start, self.pos), NodeValue::Object(Vec::new()))
                     } else {
                         let (key, key_span) = self.key_string(b)?;
                         self.expect_colon()?;
@@ -229,7 +241,7 @@ impl<'a> Reader<'a> {
                     self.pos += 1;
                     if self.next()? == b']' {
                         self.pos += 1;
-                        Node::new(Span::new(start, self.pos), NodeValue::Array(Vec::new()))
+                        Node::new(span_to(start, self.pos), NodeValue::Array(Vec::new()))
                     } else {
                         stack.push(Frame::Array {
                             start,
@@ -268,7 +280,7 @@ impl<'a> Reader<'a> {
                                 }
                                 b']' => {
                                     self.pos += 1;
-                                    let span = Span::new(*start, self.pos);
+                                    let span = span_to(*start, self.pos);
                                     let own = items.split_off(*base);
                                     stack.pop();
                                     node = Node::new(span, NodeValue::Array(own));
@@ -318,7 +330,7 @@ impl<'a> Reader<'a> {
                                 }
                                 b'}' => {
                                     self.pos += 1;
-                                    let span = Span::new(*start, self.pos);
+                                    let span = span_to(*start, self.pos);
                                     let own = members.split_off(*base);
                                     stack.pop();
                                     node = Node::new(span, NodeValue::Object(own));
@@ -392,7 +404,7 @@ impl<'a> Reader<'a> {
         }
         let start = self.pos;
         let s = self.string()?;
-        Ok((s, Span::new(start, self.pos)))
+        Ok((s, span_to(start, self.pos)))
     }
 
     #[cold]
@@ -472,7 +484,7 @@ impl<'a> Reader<'a> {
             }
             _ => return Err(self.not_a_value(nested)),
         };
-        Ok(Node::new(Span::new(start, self.pos), value))
+        Ok(Node::new(span_to(start, self.pos), value))
     }
 
     #[cold]
@@ -732,7 +744,7 @@ impl<'a> Reader<'a> {
             pos = digits_end(bytes, pos);
         }
         self.pos = pos;
-        let span = Span::new(start, pos);
+        let span = span_to(start, pos);
         let text = span.slice(self.text).unwrap_or("");
         if pos == whole_end && whole_end - digits_start <= 15 {
             // Every integer below 2^53 is exact as f64, and so is its
