@@ -381,19 +381,26 @@ impl<'a> Reader<'a> {
         Box::new(d)
     }
 
+    #[inline(always)]
     fn check_depth(&self, stack: &[Frame<'a>]) -> Result<(), Fail> {
         if stack.len() >= MAX_DEPTH {
-            return Err(Box::new(
-                Diagnostic::error(
-                    codes::TOO_DEEP,
-                    format!("nesting is deeper than {MAX_DEPTH} levels"),
-                    Span::new(self.pos, self.pos + 1),
-                )
-                .with_label("this array or object is too deep")
-                .with_note("no real state machine nests this deeply; the reader stops here"),
-            ));
+            return Err(self.too_deep());
         }
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&self) -> Fail {
+        Box::new(
+            Diagnostic::error(
+                codes::TOO_DEEP,
+                format!("nesting is deeper than {MAX_DEPTH} levels"),
+                Span::new(self.pos, self.pos + 1),
+            )
+            .with_label("this array or object is too deep")
+            .with_note("no real state machine nests this deeply; the reader stops here"),
+        )
     }
 
     /// Reads a key; `first` is the byte at the current position.
