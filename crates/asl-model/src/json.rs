@@ -29,6 +29,11 @@ const LINEAR_KEY_SCAN: usize = 12;
 /// Positions of an object's keys, for duplicate detection in big objects.
 pub(crate) type KeyIndex<'a> = FastMap<Cow<'a, str>, Span>;
 
+/// The reader's internal error: boxed, so that every `Result` on the hot
+/// path stays as small as its `Ok` value (a `Diagnostic` is 160 bytes, and
+/// moving it through each `?` cost more than the checks themselves).
+type Fail = Box<Diagnostic>;
+
 /// Reads one JSON document. A leading byte-order mark is skipped; spans
 /// still count its bytes, so they index the text as given.
 pub fn parse_json(text: &str) -> Result<Node<'_>, Diagnostic> {
@@ -40,15 +45,7 @@ pub fn parse_json(text: &str) -> Result<Node<'_>, Diagnostic> {
     if text.starts_with('\u{feff}') {
         reader.pos = '\u{feff}'.len_utf8();
     }
-    let node = reader.document()?;
-    reader.skip_whitespace()?;
-    if reader.pos < reader.bytes.len() {
-        return Err(reader
-            .error_here_char("unexpected content after the end of the JSON document")
-            .with_label("the document ended before this")
-            .with_help("a definition holds exactly one JSON value; remove what follows it"));
-    }
-    Ok(node)
+    reader.read().map_err(|d| *d)
 }
 
 struct Reader<'a> {
@@ -70,42 +67,113 @@ enum Frame<'a> {
     Object {
         start: usize,
         base: usize,
-        key: Option<(Cow<'a, str>, Span)>,
-        index: Option<KeyIndex<'a>>,
+        /// The key whose value (an array or object) is being read.
+        key: Cow<'a, str>,
+        key_span: Span,
+        index: KeyTable,
     },
+}
+
+/// The span `start..end` of something just read (`start <= end` holds, so
+/// the reordering check of [`Span::new`] is skipped on the hot path).
+#[inline(always)]
+fn span_to(start: usize, end: usize) -> Span {
+    debug_assert!(start <= end);
+    Span { start, end }
 }
 
 fn syntax(message: impl Into<String>, span: Span) -> Diagnostic {
     Diagnostic::error(codes::SYNTAX, message, span)
 }
 
+/// Whether `b` ends a whitespace skip at once: not blank, not a possible
+/// comment. Bytes below `!` go the slow way (they are blanks, or control
+/// characters the caller reports).
+#[inline(always)]
+fn settled(b: u8) -> bool {
+    // A table lookup is one load and test where the two comparisons took six
+    // instructions, on a check made several times per member.
+    SETTLED[usize::from(b)]
+}
+
+static SETTLED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b > b' ' as usize && b != b'/' as usize;
+        b += 1;
+    }
+    table
+};
+
 impl<'a> Reader<'a> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    #[inline]
-    fn skip_whitespace(&mut self) -> Result<(), Diagnostic> {
-        // Most calls find no whitespace at all (compact JSON, or the byte
-        // after a value): answer those without scanning.
-        if !matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r' | b'/')) {
-            return Ok(());
+    fn read(&mut self) -> Result<Node<'a>, Fail> {
+        let node = self.document()?;
+        self.skip_whitespace()?;
+        if self.pos < self.bytes.len() {
+            return Err(self.trailing_content());
         }
-        // Scan a local slice: indentation runs are long in pretty-printed
-        // definitions, and re-reading `self` per byte was measurable.
+        Ok(node)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn trailing_content(&self) -> Fail {
+        Box::new(
+            self.error_here_char("unexpected content after the end of the JSON document")
+                .with_label("the document ended before this")
+                .with_help("a definition holds exactly one JSON value; remove what follows it"),
+        )
+    }
+
+    #[inline(always)]
+    fn skip_whitespace(&mut self) -> Result<(), Fail> {
+        self.next().map(drop)
+    }
+
+    /// Skips whitespace and returns the byte there (0 at the end of input,
+    /// which every caller treats as "none of the bytes I expect").
+    #[inline(always)]
+    fn next(&mut self) -> Result<u8, Fail> {
+        // Most calls find no whitespace (compact JSON, the byte after a
+        // value) or one space (`": "`, `", "`): answer those here.
+        let b = self.byte(self.pos);
+        if settled(b) {
+            return Ok(b);
+        }
+        if b == b' ' {
+            let after = self.byte(self.pos + 1);
+            if settled(after) {
+                self.pos += 1;
+                return Ok(after);
+            }
+        }
+        self.skip_blank_run()?;
+        Ok(self.byte(self.pos))
+    }
+
+    #[inline(always)]
+    fn byte(&self, at: usize) -> u8 {
+        self.bytes.get(at).copied().unwrap_or(0)
+    }
+
+    #[inline(never)]
+    fn skip_blank_run(&mut self) -> Result<(), Fail> {
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
-        let blank = rest
-            .iter()
-            .position(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-            .unwrap_or(rest.len());
-        self.pos += blank;
+        self.pos += blank_run(rest);
         if self.peek() == Some(b'/') && matches!(self.bytes.get(self.pos + 1), Some(b'/' | b'*')) {
-            return Err(syntax(
-                "comments are not allowed in JSON",
-                Span::new(self.pos, self.pos + 2),
-            )
-            .with_label("comment starts here")
-            .with_help("remove the comment, or write the definition in YAML"));
+            return Err(Box::new(
+                syntax(
+                    "comments are not allowed in JSON",
+                    Span::new(self.pos, self.pos + 2),
+                )
+                .with_label("comment starts here")
+                .with_help("remove the comment, or write the definition in YAML"),
+            ));
         }
         Ok(())
     }
@@ -139,43 +207,53 @@ impl<'a> Reader<'a> {
         syntax(message, self.char_span())
     }
 
-    fn document(&mut self) -> Result<Node<'a>, Diagnostic> {
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut items: Vec<Node<'a>> = Vec::new();
-        let mut members: Vec<Member<'a>> = Vec::new();
-        loop {
+    fn document(&mut self) -> Result<Node<'a>, Fail> {
+        // Sized for a typical definition's nesting and open members, so the
+        // scratch stacks rarely grow.
+        let mut stack: Vec<Frame> = Vec::with_capacity(32);
+        // One placeholder at the bottom of each scratch stack keeps every
+        // container's `base` above zero: `split_off(0)` would hand over the
+        // whole scratch buffer instead of copying into an exact-size one.
+        let mut items: Vec<Node<'a>> = Vec::with_capacity(64);
+        items.push(Node::new(Span::at(0), NodeValue::Null));
+        let mut members: Vec<Member<'a>> = Vec::with_capacity(128);
+        members.push(Member {
+            key: Cow::Borrowed(""),
+            key_span: Span::at(0),
+            value: Node::new(Span::at(0), NodeValue::Null),
+        });
+        'value: loop {
             // Read one value; containers push a frame and read their first
             // element/member on the next turn of the loop.
-            self.skip_whitespace()?;
-            let mut node = match self.peek() {
-                Some(b'{') => {
+            let mut node = match self.next()? {
+                b'{' => {
                     let start = self.pos;
                     self.check_depth(&stack)?;
                     self.pos += 1;
-                    self.skip_whitespace()?;
-                    if self.peek() == Some(b'}') {
+                    let b = self.next()?;
+                    if b == b'}' {
                         self.pos += 1;
-                        Node::new(Span::new(start, self.pos), NodeValue::Object(Vec::new()))
+                        Node::new(span_to(start, self.pos), NodeValue::Object(Vec::new()))
                     } else {
-                        let mut frame = Frame::Object {
+                        let (key, key_span) = self.key_string(b)?;
+                        self.expect_colon()?;
+                        stack.push(Frame::Object {
                             start,
                             base: members.len(),
-                            key: None,
-                            index: None,
-                        };
-                        self.object_key(&mut frame)?;
-                        stack.push(frame);
+                            key,
+                            key_span,
+                            index: KeyTable::default(),
+                        });
                         continue;
                     }
                 }
-                Some(b'[') => {
+                b'[' => {
                     let start = self.pos;
                     self.check_depth(&stack)?;
                     self.pos += 1;
-                    self.skip_whitespace()?;
-                    if self.peek() == Some(b']') {
+                    if self.next()? == b']' {
                         self.pos += 1;
-                        Node::new(Span::new(start, self.pos), NodeValue::Array(Vec::new()))
+                        Node::new(span_to(start, self.pos), NodeValue::Array(Vec::new()))
                     } else {
                         stack.push(Frame::Array {
                             start,
@@ -184,45 +262,43 @@ impl<'a> Reader<'a> {
                         continue;
                     }
                 }
-                _ => self.scalar(&stack)?,
+                b => self.scalar(b, !stack.is_empty())?,
             };
 
-            // Hand the finished value to its parent; closing brackets finish
-            // the parent too, so this loops until a parent wants more.
+            // Hand the finished value to its parent, then read the parent's
+            // further scalar elements/members right here; an array or object
+            // among them goes back to the top, and a closing bracket finishes
+            // the parent, which is handed to its own parent in turn.
             loop {
                 let Some(frame) = stack.last_mut() else {
                     return Ok(node);
                 };
-                self.skip_whitespace()?;
                 match frame {
                     Frame::Array { start, base } => {
                         items.push(node);
-                        match self.peek() {
-                            Some(b',') => {
-                                let comma = self.pos;
-                                self.pos += 1;
-                                self.skip_whitespace()?;
-                                if self.peek() == Some(b']') {
-                                    return Err(trailing_comma(comma));
+                        loop {
+                            match self.next()? {
+                                b',' => {
+                                    let comma = self.pos;
+                                    self.pos += 1;
+                                    match self.next()? {
+                                        b']' => return Err(Box::new(trailing_comma(comma))),
+                                        b'{' | b'[' => continue 'value,
+                                        b => {
+                                            let element = self.scalar(b, true)?;
+                                            items.push(element);
+                                        }
+                                    }
                                 }
-                                break;
-                            }
-                            Some(b']') => {
-                                self.pos += 1;
-                                let span = Span::new(*start, self.pos);
-                                let own = items.split_off(*base);
-                                stack.pop();
-                                node = Node::new(span, NodeValue::Array(own));
-                            }
-                            _ => {
-                                return Err(syntax(
-                                    format!(
-                                        "expected `,` or `]` after array element, found {}",
-                                        self.describe_here()
-                                    ),
-                                    self.char_span(),
-                                )
-                                .with_secondary(Span::at(*start), "array starts here"));
+                                b']' => {
+                                    self.pos += 1;
+                                    let span = span_to(*start, self.pos);
+                                    let own = items.split_off(*base);
+                                    stack.pop();
+                                    node = Node::new(span, NodeValue::Array(own));
+                                    break;
+                                }
+                                _ => return Err(self.after_element(*start)),
                             }
                         }
                     }
@@ -230,60 +306,49 @@ impl<'a> Reader<'a> {
                         start,
                         base,
                         key,
+                        key_span,
                         index,
                     } => {
-                        let Some((name, key_span)) = key.take() else {
-                            // Unreachable by construction: a key is always
-                            // read before its value.
-                            return Err(syntax("object member without a key", node.span));
-                        };
                         members.push(Member {
-                            key: name,
-                            key_span,
+                            key: std::mem::take(key),
+                            key_span: *key_span,
                             value: node,
                         });
-                        match self.peek() {
-                            Some(b',') => {
-                                let comma = self.pos;
-                                self.pos += 1;
-                                self.skip_whitespace()?;
-                                if self.peek() == Some(b'}') {
-                                    return Err(trailing_comma(comma));
+                        loop {
+                            match self.next()? {
+                                b',' => {
+                                    let comma = self.pos;
+                                    self.pos += 1;
+                                    let b = self.next()?;
+                                    if b == b'}' {
+                                        return Err(Box::new(trailing_comma(comma)));
+                                    }
+                                    let (name, span) = self.key_string(b)?;
+                                    let own = members.get(*base..).unwrap_or_default();
+                                    check_key(own, index, &name, span)?;
+                                    self.expect_colon()?;
+                                    let b = self.next()?;
+                                    if b == b'{' || b == b'[' {
+                                        *key = name;
+                                        *key_span = span;
+                                        continue 'value;
+                                    }
+                                    let value = self.scalar(b, true)?;
+                                    members.push(Member {
+                                        key: name,
+                                        key_span: span,
+                                        value,
+                                    });
                                 }
-                                let (name, span) = self.key_string()?;
-                                let own = members.get(*base..).unwrap_or_default();
-                                check_duplicate(own, index, &name, span)?;
-                                *key = Some((name, span));
-                                self.expect_colon()?;
-                                break;
-                            }
-                            Some(b'}') => {
-                                self.pos += 1;
-                                let span = Span::new(*start, self.pos);
-                                let own = members.split_off(*base);
-                                stack.pop();
-                                node = Node::new(span, NodeValue::Object(own));
-                            }
-                            _ => {
-                                let d = syntax(
-                                    format!(
-                                        "expected `,` or `}}` after object member, found {}",
-                                        self.describe_here()
-                                    ),
-                                    self.char_span(),
-                                );
-                                // A key right after a value is almost always a
-                                // forgotten comma: show where it belongs.
-                                let d = match (self.peek(), members.last()) {
-                                    (Some(b'"'), Some(previous)) => d
-                                        .with_secondary(
-                                            Span::at(previous.value.span.end),
-                                            "a `,` is missing here",
-                                        )
-                                        .with_help("add a `,` between the members"),
-                                    _ => d.with_secondary(Span::at(*start), "object starts here"),
-                                };
-                                return Err(d);
+                                b'}' => {
+                                    self.pos += 1;
+                                    let span = span_to(*start, self.pos);
+                                    let own = members.split_off(*base);
+                                    stack.pop();
+                                    node = Node::new(span, NodeValue::Object(own));
+                                    break;
+                                }
+                                _ => return Err(self.after_member(*start, members.last())),
                             }
                         }
                     }
@@ -292,61 +357,115 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn check_depth(&self, stack: &[Frame<'a>]) -> Result<(), Diagnostic> {
+    #[cold]
+    #[inline(never)]
+    fn after_element(&self, start: usize) -> Fail {
+        Box::new(
+            syntax(
+                format!(
+                    "expected `,` or `]` after array element, found {}",
+                    self.describe_here()
+                ),
+                self.char_span(),
+            )
+            .with_secondary(Span::at(start), "array starts here"),
+        )
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn after_member(&self, start: usize, previous: Option<&Member<'a>>) -> Fail {
+        let d = syntax(
+            format!(
+                "expected `,` or `}}` after object member, found {}",
+                self.describe_here()
+            ),
+            self.char_span(),
+        );
+        // A key right after a value is almost always a forgotten comma: show
+        // where it belongs.
+        let d = match (self.peek(), previous) {
+            (Some(b'"'), Some(previous)) => d
+                .with_secondary(Span::at(previous.value.span.end), "a `,` is missing here")
+                .with_help("add a `,` between the members"),
+            _ => d.with_secondary(Span::at(start), "object starts here"),
+        };
+        Box::new(d)
+    }
+
+    #[inline(always)]
+    fn check_depth(&self, stack: &[Frame<'a>]) -> Result<(), Fail> {
         if stack.len() >= MAX_DEPTH {
-            return Err(Diagnostic::error(
+            return Err(self.too_deep());
+        }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&self) -> Fail {
+        Box::new(
+            Diagnostic::error(
                 codes::TOO_DEEP,
                 format!("nesting is deeper than {MAX_DEPTH} levels"),
                 Span::new(self.pos, self.pos + 1),
             )
             .with_label("this array or object is too deep")
-            .with_note("no real state machine nests this deeply; the reader stops here"));
-        }
-        Ok(())
+            .with_note("no real state machine nests this deeply; the reader stops here"),
+        )
     }
 
-    /// Reads the first key of an object (just after `{` and whitespace) and
-    /// the colon after it.
-    fn object_key(&mut self, frame: &mut Frame<'a>) -> Result<(), Diagnostic> {
-        let (name, span) = self.key_string()?;
-        if let Frame::Object { key, .. } = frame {
-            *key = Some((name, span));
+    /// Reads a key; `first` is the byte at the current position.
+    #[inline(always)]
+    fn key_string(&mut self, first: u8) -> Result<(Cow<'a, str>, Span), Fail> {
+        if first != b'"' {
+            return Err(self.not_a_key());
         }
-        self.expect_colon()
+        let start = self.pos;
+        let s = self.string()?;
+        Ok((s, span_to(start, self.pos)))
     }
 
-    fn key_string(&mut self) -> Result<(Cow<'a, str>, Span), Diagnostic> {
-        match self.peek() {
-            Some(b'"') => {
-                let start = self.pos;
-                let s = self.string()?;
-                Ok((s, Span::new(start, self.pos)))
-            }
-            Some(b'\'') => Err(self
+    #[cold]
+    #[inline(never)]
+    fn not_a_key(&self) -> Fail {
+        Box::new(match self.peek() {
+            Some(b'\'') => self
                 .error_here_char("strings must use double quotes in JSON")
-                .with_label("single quote here")),
+                .with_label("single quote here"),
             Some(b) if b.is_ascii_alphabetic() || b == b'_' || b == b'$' => {
                 let word = self.word_span();
-                Err(syntax("object keys must be strings in double quotes", word)
-                    .with_label("unquoted key"))
+                syntax("object keys must be strings in double quotes", word)
+                    .with_label("unquoted key")
             }
-            _ => Err(self.error_here_char(format!(
+            _ => self.error_here_char(format!(
                 "expected a string key or `}}`, found {}",
                 self.describe_here()
-            ))),
-        }
+            )),
+        })
     }
 
-    fn expect_colon(&mut self) -> Result<(), Diagnostic> {
+    #[inline(always)]
+    fn expect_colon(&mut self) -> Result<(), Fail> {
+        // Keys are almost always followed by the colon itself.
+        if self.peek() == Some(b':') {
+            self.pos += 1;
+            return Ok(());
+        }
+        self.expect_colon_after_blank()
+    }
+
+    #[inline(never)]
+    fn expect_colon_after_blank(&mut self) -> Result<(), Fail> {
         self.skip_whitespace()?;
         if self.peek() == Some(b':') {
             self.pos += 1;
             Ok(())
         } else {
-            Err(self.error_here_char(format!(
+            Err(Box::new(self.error_here_char(format!(
                 "expected `:` after object key, found {}",
                 self.describe_here()
-            )))
+            ))))
         }
     }
 
@@ -360,103 +479,121 @@ impl<'a> Reader<'a> {
         Span::new(self.pos, self.pos + len.max(1).min(rest.len()))
     }
 
-    fn scalar(&mut self, stack: &[Frame<'a>]) -> Result<Node<'a>, Diagnostic> {
+    /// Reads a string, number or keyword; `first` is the byte at the current
+    /// position, `nested` tells whether the value is inside an array or
+    /// object (for the messages about a missing value).
+    #[inline(always)]
+    fn scalar(&mut self, first: u8, nested: bool) -> Result<Node<'a>, Fail> {
         let start = self.pos;
-        let value = match self.peek() {
-            Some(b'"') => NodeValue::String(self.string()?),
-            Some(b'-' | b'0'..=b'9') => NodeValue::Number(self.number()?),
-            Some(b't') if self.bytes[self.pos..].starts_with(b"true") => {
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        let value = match first {
+            b'"' => NodeValue::String(self.string()?),
+            b'-' | b'0'..=b'9' => NodeValue::Number(self.number()?),
+            b't' if rest.starts_with(b"true") => {
                 self.literal_end(4)?;
                 NodeValue::Bool(true)
             }
-            Some(b'f') if self.bytes[self.pos..].starts_with(b"false") => {
+            b'f' if rest.starts_with(b"false") => {
                 self.literal_end(5)?;
                 NodeValue::Bool(false)
             }
-            Some(b'n') if self.bytes[self.pos..].starts_with(b"null") => {
+            b'n' if rest.starts_with(b"null") => {
                 self.literal_end(4)?;
                 NodeValue::Null
             }
-            Some(b'\'') => {
-                return Err(self
-                    .error_here_char("strings must use double quotes in JSON")
-                    .with_label("single quote here"));
-            }
+            _ => return Err(self.not_a_value(nested)),
+        };
+        Ok(Node::new(span_to(start, self.pos), value))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn not_a_value(&self, nested: bool) -> Fail {
+        Box::new(match self.peek() {
+            Some(b'\'') => self
+                .error_here_char("strings must use double quotes in JSON")
+                .with_label("single quote here"),
             Some(b) if b.is_ascii_alphabetic() || b == b'_' => {
                 let word = self.word_span();
                 let text = word.slice(self.text).unwrap_or("");
-                return Err(syntax(
+                syntax(
                     format!("unexpected word `{text}`, expected a JSON value"),
                     word,
                 )
                 .with_help(
                     "strings must be in double quotes; the only bare words are `true`, `false` and `null`",
-                ));
+                )
             }
-            Some(b',') if !stack.is_empty() => {
-                return Err(self.error_here_char("expected a value before `,`"));
+            Some(b',') if nested => self.error_here_char("expected a value before `,`"),
+            Some(b']' | b'}') if nested => {
+                self.error_here_char(format!("expected a value, found {}", self.describe_here()))
             }
-            Some(b']' | b'}') if !stack.is_empty() => {
-                return Err(self
-                    .error_here_char(format!("expected a value, found {}", self.describe_here())));
-            }
-            None => {
-                return Err(syntax(
-                    "expected a JSON value, found end of input",
-                    Span::at(self.pos),
-                ));
-            }
-            _ => {
-                return Err(self.error_here_char(format!(
-                    "expected a JSON value, found {}",
-                    self.describe_here()
-                )));
-            }
-        };
-        Ok(Node::new(Span::new(start, self.pos), value))
+            None => syntax(
+                "expected a JSON value, found end of input",
+                Span::at(self.pos),
+            ),
+            _ => self.error_here_char(format!(
+                "expected a JSON value, found {}",
+                self.describe_here()
+            )),
+        })
     }
 
     /// Consumes a keyword of `len` bytes and rejects `trueish` and the like.
-    fn literal_end(&mut self, len: usize) -> Result<(), Diagnostic> {
+    #[inline(always)]
+    fn literal_end(&mut self, len: usize) -> Result<(), Fail> {
         let after = self.pos + len;
         if let Some(&b) = self.bytes.get(after)
             && (b.is_ascii_alphanumeric() || b == b'_')
         {
-            let word = self.word_span();
-            let text = word.slice(self.text).unwrap_or("");
-            return Err(syntax(
-                format!("unexpected word `{text}`, expected a JSON value"),
-                word,
-            ));
+            return Err(self.word_after_literal());
         }
         self.pos = after;
         Ok(())
     }
 
+    #[cold]
+    #[inline(never)]
+    fn word_after_literal(&self) -> Fail {
+        let word = self.word_span();
+        let text = word.slice(self.text).unwrap_or("");
+        Box::new(syntax(
+            format!("unexpected word `{text}`, expected a JSON value"),
+            word,
+        ))
+    }
+
     /// Reads a string starting at the opening quote; leaves `pos` after the
     /// closing quote.
-    fn string(&mut self) -> Result<Cow<'a, str>, Diagnostic> {
+    #[inline(always)]
+    fn string(&mut self) -> Result<Cow<'a, str>, Fail> {
         let open = self.pos;
-        self.pos += 1;
-        let content_start = self.pos;
+        let content_start = open + 1;
         // Fast path: no escapes. `"` and `\` are ASCII, so the slice always
         // ends on a character boundary.
         let rest = self.bytes.get(content_start..).unwrap_or_default();
-        let plain = plain_run(rest);
-        self.pos = content_start + plain;
-        match self.peek() {
-            Some(b'"') => {
-                let s = self.text.get(content_start..self.pos).unwrap_or("");
-                self.pos += 1;
-                return Ok(Cow::Borrowed(s));
-            }
-            Some(0x00..=0x1f) => return Err(self.control_in_string(open)),
-            _ => {}
+        let end = content_start + plain_run(rest);
+        if self.bytes.get(end) == Some(&b'"') {
+            self.pos = end + 1;
+            return Ok(Cow::Borrowed(
+                self.text.get(content_start..end).unwrap_or(""),
+            ));
+        }
+        self.pos = end;
+        self.escaped_string(open, content_start)
+    }
+
+    /// The rest of a string whose plain start ended before `pos` at a
+    /// backslash, a control character or the end of input.
+    #[inline(never)]
+    fn escaped_string(&mut self, open: usize, content_start: usize) -> Result<Cow<'a, str>, Fail> {
+        if let Some(0x00..=0x1f) = self.peek() {
+            return Err(Box::new(self.control_in_string(open)));
         }
         let mut out = String::from(self.text.get(content_start..self.pos).unwrap_or(""));
         loop {
             let Some(&b) = self.bytes.get(self.pos) else {
-                return Err(unterminated(open, self.pos));
+                return Err(Box::new(unterminated(open, self.pos)));
             };
             match b {
                 b'"' => {
@@ -464,16 +601,12 @@ impl<'a> Reader<'a> {
                     return Ok(Cow::Owned(out));
                 }
                 b'\\' => self.escape(&mut out)?,
-                0x00..=0x1f => return Err(self.control_in_string(open)),
+                0x00..=0x1f => return Err(Box::new(self.control_in_string(open))),
                 _ => {
                     // Copy the run of ordinary bytes up to the next special one.
                     let run_start = self.pos;
-                    while let Some(&b) = self.bytes.get(self.pos) {
-                        if b == b'"' || b == b'\\' || b < 0x20 {
-                            break;
-                        }
-                        self.pos += 1;
-                    }
+                    let rest = self.bytes.get(run_start..).unwrap_or_default();
+                    self.pos = run_start + plain_run(rest);
                     out.push_str(self.text.get(run_start..self.pos).unwrap_or(""));
                 }
             }
@@ -585,66 +718,252 @@ impl<'a> Reader<'a> {
         Ok(value)
     }
 
-    fn number(&mut self) -> Result<Number, Diagnostic> {
+    fn number(&mut self) -> Result<Number, Fail> {
+        // Works on a local position (stored once at the end) and leaves every
+        // error to cold functions, so the common case stays small.
+        let bytes = self.bytes;
         let start = self.pos;
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-        }
-        match self.peek() {
+        let negative = bytes.get(start) == Some(&b'-');
+        let digits_start = start + usize::from(negative);
+        let mut pos = digits_start;
+        // The integer part's value, kept while scanning: exact as long as it
+        // has at most 15 digits, which is checked below before it is used.
+        let mut whole: u64 = 0;
+        match bytes.get(pos) {
             Some(b'0') => {
-                self.pos += 1;
-                if matches!(self.peek(), Some(b'0'..=b'9')) {
-                    return Err(syntax(
-                        "leading zeros are not allowed in JSON numbers",
-                        Span::new(start, self.digits_end()),
-                    ));
+                pos += 1;
+                if matches!(bytes.get(pos), Some(b'0'..=b'9')) {
+                    return Err(leading_zeros(start, digits_end(bytes, pos)));
                 }
             }
-            Some(b'1'..=b'9') => self.pos = self.digits_end(),
-            _ => {
-                return Err(self.error_here_char(format!(
-                    "expected a digit after `-`, found {}",
-                    self.describe_here()
-                )));
+            Some(b'1'..=b'9') => {
+                while let Some(&b @ b'0'..=b'9') = bytes.get(pos) {
+                    whole = whole.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+                    pos += 1;
+                }
             }
+            _ => return Err(self.bad_number_at(pos, "expected a digit after `-`")),
         }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(self.error_here_char(format!(
-                    "expected a digit after the decimal point, found {}",
-                    self.describe_here()
-                )));
+        let whole_end = pos;
+        if bytes.get(pos) == Some(&b'.') {
+            pos += 1;
+            if !matches!(bytes.get(pos), Some(b'0'..=b'9')) {
+                return Err(self.bad_number_at(pos, "expected a digit after the decimal point"));
             }
-            self.pos = self.digits_end();
+            pos = digits_end(bytes, pos);
         }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            self.pos += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.pos += 1;
+        if matches!(bytes.get(pos), Some(b'e' | b'E')) {
+            pos += 1;
+            if matches!(bytes.get(pos), Some(b'+' | b'-')) {
+                pos += 1;
             }
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(self.error_here_char(format!(
-                    "expected a digit in the exponent, found {}",
-                    self.describe_here()
-                )));
+            if !matches!(bytes.get(pos), Some(b'0'..=b'9')) {
+                return Err(self.bad_number_at(pos, "expected a digit in the exponent"));
             }
-            self.pos = self.digits_end();
+            pos = digits_end(bytes, pos);
         }
-        let span = Span::new(start, self.pos);
+        self.pos = pos;
+        let span = span_to(start, pos);
         let text = span.slice(self.text).unwrap_or("");
-        Number::from_text(text).ok_or_else(|| {
-            syntax(format!("number `{text}` is out of range"), span)
-                .with_note("numbers must fit a 64-bit floating point value")
-        })
+        if pos == whole_end && whole_end - digits_start <= 15 {
+            // Every integer below 2^53 is exact as f64, and so is its
+            // negation (`-0` gives -0.0, as the float parser would).
+            let value = whole as f64;
+            let value = if negative { -value } else { value };
+            return Ok(match bytes.get(start..).and_then(<[u8]>::first_chunk) {
+                Some(&window) => Number::exact_in(window, text.len(), value),
+                None => Number::exact(text, value),
+            });
+        }
+        Number::from_text(text).ok_or_else(|| out_of_range(text, span))
     }
 
-    fn digits_end(&self) -> usize {
-        let mut end = self.pos;
-        while matches!(self.bytes.get(end), Some(b'0'..=b'9')) {
-            end += 1;
+    /// "expected a digit …, found X" at `pos`, which becomes the reader's
+    /// position (as if it had stepped there).
+    #[cold]
+    #[inline(never)]
+    fn bad_number_at(&mut self, pos: usize, expected: &str) -> Fail {
+        self.pos = pos;
+        Box::new(self.error_here_char(format!("{expected}, found {}", self.describe_here())))
+    }
+}
+
+/// End of the run of ASCII digits starting at `pos`.
+fn digits_end(bytes: &[u8], mut pos: usize) -> usize {
+    while matches!(bytes.get(pos), Some(b'0'..=b'9')) {
+        pos += 1;
+    }
+    pos
+}
+
+#[cold]
+#[inline(never)]
+fn leading_zeros(start: usize, end: usize) -> Fail {
+    Box::new(syntax(
+        "leading zeros are not allowed in JSON numbers",
+        Span::new(start, end),
+    ))
+}
+
+#[cold]
+#[inline(never)]
+fn out_of_range(text: &str, span: Span) -> Fail {
+    Box::new(
+        syntax(format!("number `{text}` is out of range"), span)
+            .with_note("numbers must fit a 64-bit floating point value"),
+    )
+}
+
+/// Length of the leading run of blanks (space, tab, line feed, carriage
+/// return). Indentation is mostly spaces: those are counted eight at a time.
+fn blank_run(bytes: &[u8]) -> usize {
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    let mut done = 0;
+    loop {
+        while let Some(chunk) = bytes.get(done..done + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let other = u64::from_le_bytes(word) ^ SPACES;
+            if other != 0 {
+                done += (other.trailing_zeros() / 8) as usize;
+                break;
+            }
+            done += 8;
         }
-        end
+        match bytes.get(done) {
+            Some(b' ' | b'\t' | b'\n' | b'\r') => done += 1,
+            _ => return done,
+        }
+    }
+}
+
+/// Reports `name` when `members` (the object's members so far) already has
+/// it. Small objects are scanned; big ones keep a [`KeyTable`], which
+/// assumes the member with key `name` is pushed before the next check.
+#[inline(always)]
+fn check_key(
+    members: &[Member<'_>],
+    index: &mut KeyTable,
+    name: &str,
+    span: Span,
+) -> Result<(), Fail> {
+    let first = if members.len() < LINEAR_KEY_SCAN {
+        members.iter().find(|m| m.key == name)
+    } else {
+        index.check(members, name)
+    };
+    match first {
+        Some(first) => Err(Box::new(duplicate_key(name, span, first.key_span))),
+        None => Ok(()),
+    }
+}
+
+/// Positions of a big object's keys, for duplicate detection: an open
+/// addressing table of `(hash, position + 1)`, zero marking a free slot.
+/// Cheaper than a map of cloned keys (the 1,000 states of a big machine cost
+/// ~430 instructions a key that way).
+#[derive(Default)]
+struct KeyTable {
+    /// Empty, or a power of two long and at most half full.
+    slots: Vec<(u64, usize)>,
+    /// `hash >> shift` is a hash's first slot: its top bits, which the
+    /// multiply of [`key_hash`] mixes best.
+    shift: u32,
+    /// Members recorded so far (positions `0..len`).
+    len: usize,
+}
+
+impl KeyTable {
+    /// The member of `members` named `name`, if any; then records `name` at
+    /// position `members.len()`, where its member goes next.
+    #[inline(never)]
+    fn check<'m, 'a>(&mut self, members: &'m [Member<'a>], name: &str) -> Option<&'m Member<'a>> {
+        if self.len < members.len() {
+            self.catch_up(members);
+        }
+        // Grow first, so that the free slot the probe ends at is where
+        // `name` goes.
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let wanted = key_hash(name);
+        let mask = self.slots.len() - 1;
+        let mut i = (wanted >> self.shift) as usize;
+        while let Some(slot) = self.slots.get_mut(i) {
+            let (hash, position) = *slot;
+            if position == 0 {
+                *slot = (wanted, members.len() + 1);
+                self.len += 1;
+                return None;
+            }
+            if hash == wanted
+                && let Some(m) = members.get(position - 1)
+                && m.key == name
+            {
+                return Some(m);
+            }
+            i = (i + 1) & mask;
+        }
+        None
+    }
+
+    /// Records the members read before the object grew big.
+    #[inline(never)]
+    fn catch_up(&mut self, members: &[Member<'_>]) {
+        while let Some(m) = members.get(self.len) {
+            if (self.len + 1) * 2 > self.slots.len() {
+                self.grow();
+            }
+            self.place(key_hash(&m.key), self.len + 1);
+            self.len += 1;
+        }
+    }
+
+    #[inline(never)]
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 4).max(64);
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
+        self.shift = 64 - size.trailing_zeros();
+        for &(hash, slot_value) in old.iter().filter(|slot| slot.1 != 0) {
+            self.place(hash, slot_value);
+        }
+    }
+
+    fn place(&mut self, hash: u64, slot_value: usize) {
+        let mask = self.slots.len() - 1;
+        let mut i = (hash >> self.shift) as usize;
+        while let Some(slot) = self.slots.get_mut(i) {
+            if slot.1 == 0 {
+                *slot = (hash, slot_value);
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// A hash of every byte of `key` in the multiply-rotate scheme of
+/// [`FastHasher`](crate::hash::FastHasher), reading whole words only (the last one overlapping the
+/// one before), where the hasher copies a short tail through `memcpy`.
+fn key_hash(key: &str) -> u64 {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    let bytes = key.as_bytes();
+    let mut hash = mix(0, bytes.len() as u64);
+    let Some(last) = bytes.last_chunk::<8>() else {
+        let word = bytes.iter().fold(0, |word, &b| word << 8 | u64::from(b));
+        return mix(hash, word);
+    };
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        hash = mix(hash, u64::from_le_bytes(w));
+    }
+    if words.remainder().is_empty() {
+        hash
+    } else {
+        mix(hash, u64::from_le_bytes(*last))
     }
 }
 
@@ -774,6 +1093,13 @@ mod tests {
     }
 
     #[test]
+    fn settled_bytes_are_those_after_blanks_but_a_slash() {
+        for b in 0..=u8::MAX {
+            assert_eq!(settled(b), b > b' ' && b != b'/', "{b}");
+        }
+    }
+
+    #[test]
     fn every_key_and_value_has_its_span() {
         let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#;
         let root = parse_json(text).expect("valid");
@@ -827,6 +1153,35 @@ mod tests {
         let d = err(&text);
         assert_eq!(d.code, codes::DUPLICATE_KEY);
         assert_eq!(d.span.slice(&text), Some("\"k7\""));
+    }
+
+    #[test]
+    fn duplicate_keys_of_big_objects_point_at_the_first_occurrence() {
+        for members in [12, 13, 40, 100, 3000] {
+            for first in [0, 11, 12, members / 2, members - 1].map(|f| f.min(members - 1)) {
+                let mut text = String::from("{");
+                for i in 0..members {
+                    text.push_str(&format!("\"State {i}\": {{\"n\": [{i}]}}, "));
+                }
+                text.push_str(&format!("\"State {first}\": 0}}"));
+                let d = err(&text);
+                assert_eq!(d.code, codes::DUPLICATE_KEY);
+                let needle = format!("\"State {first}\"");
+                assert_eq!(d.span.start, text.rfind(&needle).expect("second"));
+                let at = text.find(&needle).expect("first");
+                assert_eq!(
+                    d.secondary.first().map(|s| s.0),
+                    Some(Span::new(at, at + needle.len()))
+                );
+            }
+            let mut text = String::from("{");
+            for i in 0..members {
+                text.push_str(&format!("\"State {i}\": {i}, \"Ztate {i}\": \"\\u0041\", "));
+            }
+            text.push_str("\"end\": null}");
+            let root = parse_json(&text).expect("no duplicates");
+            assert_eq!(root.as_object().map(<[Member]>::len), Some(2 * members + 1));
+        }
     }
 
     #[test]

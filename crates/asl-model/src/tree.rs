@@ -72,17 +72,19 @@ enum NumberText {
 
 impl NumberText {
     fn new(text: &str) -> NumberText {
+        if text.len() > INLINE_NUMBER {
+            return NumberText::Boxed(text.into());
+        }
+        // Byte by byte: numbers are a few digits, and a `memcpy` call for
+        // them cost more than the copy.
         let mut bytes = [0u8; INLINE_NUMBER];
-        match bytes.get_mut(..text.len()) {
-            Some(slot) => {
-                slot.copy_from_slice(text.as_bytes());
-                NumberText::Inline {
-                    // `text.len() <= INLINE_NUMBER`, which fits a `u8`.
-                    len: text.len() as u8,
-                    bytes,
-                }
-            }
-            None => NumberText::Boxed(text.into()),
+        for (slot, &b) in bytes.iter_mut().zip(text.as_bytes()) {
+            *slot = b;
+        }
+        NumberText::Inline {
+            // `text.len() <= INLINE_NUMBER`, which fits a `u8`.
+            len: text.len() as u8,
+            bytes,
         }
     }
 
@@ -111,6 +113,34 @@ impl Number {
             text: NumberText::new(text),
             value,
         })
+    }
+
+    /// A number whose value the reader already computed from `text` (a plain
+    /// integer of at most 15 digits, so `value` is exact and finite).
+    pub(crate) fn exact(text: &str, value: f64) -> Number {
+        Number {
+            text: NumberText::new(text),
+            value,
+        }
+    }
+
+    /// [`Number::exact`] for a text of at most 16 bytes given as the 16
+    /// source bytes from its start (the reader has them at hand): two word
+    /// moves instead of a `memcpy` call, which cost more than the copy.
+    pub(crate) fn exact_in(window: [u8; 16], len: usize, value: f64) -> Number {
+        // Keep the first `len` bytes, zero the rest.
+        let keep = u128::MAX.checked_shr(128 - 8 * len as u32).unwrap_or(0);
+        let text = (u128::from_le_bytes(window) & keep).to_le_bytes();
+        let mut bytes = [0u8; INLINE_NUMBER];
+        bytes[..16].copy_from_slice(&text);
+        Number {
+            text: NumberText::Inline {
+                // At most 16, which fits a `u8`.
+                len: len.min(16) as u8,
+                bytes,
+            },
+            value,
+        }
     }
 
     pub fn from_f64(value: f64) -> Option<Number> {
@@ -545,6 +575,20 @@ mod tests {
                 (expected.fract() == 0.0 && expected >= 0.0).then_some(expected as u64)
             };
             assert_eq!(n.as_u64(), as_u64, "{text}");
+        }
+    }
+
+    #[test]
+    fn number_text_of_every_length_is_kept() {
+        let digits = "-1234567890123456789012345678901234567890";
+        for len in 1..=digits.len() {
+            let text = &digits[..len];
+            assert_eq!(Number::exact(text, 0.0).text(), text);
+            if let Some(window) = digits.as_bytes().first_chunk::<16>()
+                && len <= 16
+            {
+                assert_eq!(Number::exact_in(*window, len, 0.0).text(), text);
+            }
         }
     }
 
