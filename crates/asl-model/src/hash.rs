@@ -60,7 +60,10 @@ impl Hasher for FastHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.hash
+        // The multiply mixes the high bits well and the low ones poorly;
+        // hashbrown picks buckets with the low bits, so bring the high ones
+        // down.
+        self.hash.rotate_left(26)
     }
 }
 
