@@ -175,12 +175,67 @@ fn state_fields(kind: &str, lang: QueryLanguage) -> &'static [&'static str] {
     }
 }
 
-fn is_known_state_field(key: &str) -> bool {
-    COMMON.contains(&key)
-        || STATE_TYPES.iter().any(|k| {
-            state_fields(k, QueryLanguage::JsonPath).contains(&key)
-                || state_fields(k, QueryLanguage::Jsonata).contains(&key)
+/// The data-flow fields [`Builder::data_flow`] reads, in the order it reads them.
+const IO_FIELDS: [&str; 8] = [
+    "InputPath",
+    "OutputPath",
+    "ResultPath",
+    "Parameters",
+    "ResultSelector",
+    "Assign",
+    "Output",
+    "Arguments",
+];
+
+/// Every state field as one bit, so each member of a state is classified
+/// with one hash lookup instead of scans of the allowed-field lists (those
+/// string compares were a tenth of the builder's time).
+struct FieldTable {
+    bits: crate::hash::FastMap<&'static str, u64>,
+    /// `[kind][language]`, kinds in [`STATE_TYPES`] order.
+    allowed: [[u64; 2]; 8],
+    common: u64,
+    io: [u64; 8],
+}
+
+impl FieldTable {
+    fn get() -> &'static FieldTable {
+        static TABLE: std::sync::OnceLock<FieldTable> = std::sync::OnceLock::new();
+        TABLE.get_or_init(|| {
+            let mut bits = crate::hash::FastMap::default();
+            let mut add = |name: &'static str| {
+                let next = 1u64 << bits.len();
+                *bits.entry(name).or_insert(next)
+            };
+            let common = COMMON.iter().fold(0, |m, f| m | add(f));
+            let mut allowed = [[0u64; 2]; 8];
+            for (k, kind) in STATE_TYPES.iter().enumerate() {
+                for (l, lang) in [QueryLanguage::JsonPath, QueryLanguage::Jsonata]
+                    .into_iter()
+                    .enumerate()
+                {
+                    allowed[k][l] = state_fields(kind, lang).iter().fold(0, |m, f| m | add(f));
+                }
+            }
+            let io = IO_FIELDS.map(&mut add);
+            FieldTable {
+                bits,
+                allowed,
+                common,
+                io,
+            }
         })
+    }
+
+    /// The field's bit; 0 for a name that is no state field anywhere.
+    fn bit(&self, key: &str) -> u64 {
+        self.bits.get(key).copied().unwrap_or(0)
+    }
+
+    fn allowed(&self, kind: &str, lang: QueryLanguage) -> u64 {
+        let k = STATE_TYPES.iter().position(|t| *t == kind).unwrap_or(0);
+        self.allowed[k][usize::from(lang == QueryLanguage::Jsonata)]
+    }
 }
 
 /// What to use instead of a field of the other query language.
@@ -240,6 +295,7 @@ pub fn build_machine(root: &Node, src: &str) -> (Option<StateMachine>, Vec<Diagn
         src,
         diags: Vec::new(),
         top_language: QueryLanguage::JsonPath,
+        parsed: crate::hash::FastMap::default(),
     };
     let machine = b.machine(root, MachineKind::Top);
     (machine, b.diags)
@@ -256,6 +312,10 @@ struct Builder<'s> {
     src: &'s str,
     diags: Vec<Diagnostic>,
     top_language: QueryLanguage,
+    /// `.$` values and paths that parsed, by text: definitions repeat the
+    /// same few (`$.order`, `$$.Task.Token`) in many states, and cloning a
+    /// parsed path costs a fraction of parsing it again.
+    parsed: crate::hash::FastMap<String, PayloadValue>,
 }
 
 impl Builder<'_> {
@@ -454,7 +514,7 @@ impl Builder<'_> {
                 }
             }
         } else {
-            match parse_path(text) {
+            match self.parse_path_cached(text) {
                 Err(e) => match self.retry_bare_words(node, text, &e, parse_path) {
                     Some(p) => Ok(p),
                     None => Err(e),
@@ -485,6 +545,41 @@ impl Builder<'_> {
                 None
             }
         }
+    }
+
+    /// `parse_path(text)`, from the cache when the text parsed before. A path
+    /// starting with `$` is also what `parse_payload_value` makes of it, so
+    /// both share one cache.
+    fn parse_path_cached(
+        &mut self,
+        text: &str,
+    ) -> Result<asl_syntax::path::JsonPath, asl_syntax::SyntaxError> {
+        if let Some(PayloadValue::Path(p)) = self.parsed.get(text) {
+            return Ok(p.clone());
+        }
+        let parsed = parse_path(text);
+        if let Ok(p) = &parsed
+            && text.starts_with('$')
+        {
+            self.parsed
+                .insert(text.to_owned(), PayloadValue::Path(p.clone()));
+        }
+        parsed
+    }
+
+    /// `parse_payload_value(text)`, from the cache when the text parsed before.
+    fn parse_payload_cached(
+        &mut self,
+        text: &str,
+    ) -> Result<PayloadValue, asl_syntax::SyntaxError> {
+        if let Some(v) = self.parsed.get(text) {
+            return Ok(v.clone());
+        }
+        let parsed = parse_payload_value(text);
+        if let Ok(v) = &parsed {
+            self.parsed.insert(text.to_owned(), v.clone());
+        }
+        parsed
     }
 
     /// Filter expressions differ between JSONPath implementations; several
@@ -604,7 +699,7 @@ impl Builder<'_> {
             );
             return None;
         };
-        let parsed = match parse_payload_value(text) {
+        let parsed = match self.parse_payload_cached(text) {
             Err(e) => match self.retry_bare_words(node, text, &e, parse_payload_value) {
                 Some(v) => Ok(v),
                 None => Err(e),
@@ -659,10 +754,21 @@ impl Builder<'_> {
             self.push(d);
         }
         // Paths inside arguments.
-        let mut paths = Vec::new();
-        collect_call_paths(call, &mut paths);
-        for p in paths {
-            self.check_context(p, node, text);
+        self.check_call_paths(call, node, text);
+    }
+
+    fn check_call_paths(
+        &mut self,
+        call: &asl_syntax::intrinsic::IntrinsicCall,
+        node: &Node,
+        text: &str,
+    ) {
+        for arg in &call.args {
+            match arg {
+                asl_syntax::intrinsic::Argument::Path(p) => self.check_context(p, node, text),
+                asl_syntax::intrinsic::Argument::Call(c) => self.check_call_paths(c, node, text),
+                _ => {}
+            }
         }
     }
 
@@ -1247,8 +1353,8 @@ impl Builder<'_> {
             });
         };
 
-        self.check_state_fields(node, type_name, language);
-        let io = self.data_flow(node, type_name, language);
+        let io_fields = self.check_state_fields(node, type_name, language);
+        let io = self.data_flow(io_fields, type_name, language);
         let kind = match type_name {
             "Task" => StateKind::Task(self.task(node, &member.key, language)),
             "Pass" => StateKind::Pass(PassState {
@@ -1278,23 +1384,40 @@ impl Builder<'_> {
         })
     }
 
-    fn check_state_fields(&mut self, node: &Node, kind: &str, lang: QueryLanguage) {
+    /// Reports fields the state may not have, and collects the data-flow
+    /// fields it may (the first member of each name, as `Node::get` finds).
+    fn check_state_fields<'n>(
+        &mut self,
+        node: &'n Node,
+        kind: &str,
+        lang: QueryLanguage,
+    ) -> [Option<&'n Node<'n>>; 8] {
+        let mut io = [None; 8];
         let Some(members) = node.as_object() else {
-            return;
+            return io;
         };
-        let allowed = state_fields(kind, lang);
+        let table = FieldTable::get();
+        let allowed_bits = table.allowed(kind, lang);
         let other = match lang {
             QueryLanguage::JsonPath => QueryLanguage::Jsonata,
             QueryLanguage::Jsonata => QueryLanguage::JsonPath,
         };
+        let other_bits = table.allowed(kind, other);
         for m in members {
             let key = &m.key[..];
-            if COMMON.contains(&key) || allowed.contains(&key) {
+            let bit = table.bit(key);
+            if bit & allowed_bits != 0 {
+                if let Some(i) = table.io.iter().position(|b| *b == bit) {
+                    io[i].get_or_insert(&m.value);
+                }
                 continue;
             }
-            if state_fields(kind, other).contains(&key)
-                || (is_known_state_field(key) && language_counterpart(key, lang).is_some())
-            {
+            if bit & table.common != 0 {
+                continue;
+            }
+            // A nonzero bit is exactly a known state field.
+            let known = bit != 0;
+            if bit & other_bits != 0 || (known && language_counterpart(key, lang).is_some()) {
                 let mut d = Diagnostic::error(
                     codes::WRONG_LANGUAGE_FIELD,
                     format!("`{key}` is not available in {} states", lang.as_str()),
@@ -1305,7 +1428,7 @@ impl Builder<'_> {
                     d = d.with_help(h);
                 }
                 self.push(d);
-            } else if is_known_state_field(key) {
+            } else if known {
                 self.push(
                     Diagnostic::error(
                         codes::FIELD_NOT_ALLOWED,
@@ -1315,56 +1438,57 @@ impl Builder<'_> {
                     .with_label(format!("{kind} states do not have `{key}`")),
                 );
             } else {
+                let allowed = state_fields(kind, lang);
                 let mut all: Vec<&str> = COMMON.to_vec();
                 all.extend_from_slice(allowed);
                 self.unknown_field(m, &all, &format!("a {kind} state"));
             }
         }
+        io
     }
 
-    fn data_flow(&mut self, node: &Node, kind: &str, lang: QueryLanguage) -> DataFlow {
-        let allowed = state_fields(kind, lang);
-        let has = |f: &str| allowed.contains(&f);
+    /// `fields` holds the members [`IO_FIELDS`] names, present and allowed.
+    fn data_flow(
+        &mut self,
+        fields: [Option<&Node>; 8],
+        kind: &str,
+        lang: QueryLanguage,
+    ) -> DataFlow {
+        let [
+            input_path,
+            output_path,
+            result_path,
+            parameters,
+            result_selector,
+            assign,
+            output,
+            arguments,
+        ] = fields;
         let mut io = DataFlow::default();
-        if has("InputPath")
-            && let Some(n) = node.get("InputPath")
-        {
+        if let Some(n) = input_path {
             io.input_path = self.io_path(n, "InputPath");
         }
-        if has("OutputPath")
-            && let Some(n) = node.get("OutputPath")
-        {
+        if let Some(n) = output_path {
             io.output_path = self.io_path(n, "OutputPath");
         }
-        if has("ResultPath")
-            && let Some(n) = node.get("ResultPath")
-        {
+        if let Some(n) = result_path {
             io.result_path = self.result_path(n);
         }
-        if has("Parameters")
-            && kind != "Map"
-            && let Some(n) = node.get("Parameters")
+        if kind != "Map"
+            && let Some(n) = parameters
         {
             io.parameters = Some(self.template(n, lang));
         }
-        if has("ResultSelector")
-            && let Some(n) = node.get("ResultSelector")
-        {
+        if let Some(n) = result_selector {
             io.result_selector = self.object_template(n, "ResultSelector", lang);
         }
-        if has("Assign")
-            && let Some(n) = node.get("Assign")
-        {
+        if let Some(n) = assign {
             io.assign = self.assign(n, lang);
         }
-        if has("Output")
-            && let Some(n) = node.get("Output")
-        {
+        if let Some(n) = output {
             io.output = Some(self.template(n, lang));
         }
-        if has("Arguments")
-            && let Some(n) = node.get("Arguments")
-        {
+        if let Some(n) = arguments {
             io.arguments = Some(self.template(n, lang));
         }
         io
@@ -1425,6 +1549,9 @@ impl Builder<'_> {
         if let Some(r) = node.get("Retry") {
             match r.as_array() {
                 Some(items) => {
+                    // Sized up front: growing from empty goes through the
+                    // slow path of `push` for every state.
+                    retry.reserve_exact(items.len());
                     for item in items {
                         if let Some(x) = self.retrier(item) {
                             retry.push(x);
@@ -1438,6 +1565,7 @@ impl Builder<'_> {
         if let Some(c) = node.get("Catch") {
             match c.as_array() {
                 Some(items) => {
+                    catch.reserve_exact(items.len());
                     for item in items {
                         if let Some(x) = self.catcher(item, lang) {
                             catch.push(x);
@@ -2383,6 +2511,7 @@ impl Builder<'_> {
                     .with_label("empty"),
                 ),
                 Some(items) => {
+                    choices.reserve_exact(items.len());
                     for item in items {
                         if let Some(b) = self.choice_branch(item, lang) {
                             choices.push(b);
@@ -2457,7 +2586,11 @@ impl Builder<'_> {
             );
             return ChoiceRule::Invalid(node.span);
         }
-        let mut operators: Vec<&Member> = Vec::new();
+        // The first operator (with its comparison, when it is one) and any
+        // further ones; only a faulty rule has the latter, so the common
+        // case allocates nothing.
+        let mut first: Option<(&Member, Option<(ComparisonOperator, bool)>)> = None;
+        let mut extra: Vec<&Member> = Vec::new();
         let mut variable: Option<&Member> = None;
         for m in members {
             let key = &m.key[..];
@@ -2473,8 +2606,10 @@ impl Builder<'_> {
                     )
                     .with_help("move `Next` to the top-level rule that contains this one"),
                 ),
-                "And" | "Or" | "Not" => operators.push(m),
-                k if ComparisonOperator::from_key(k).is_some() => operators.push(m),
+                "And" | "Or" | "Not" => match first {
+                    None => first = Some((m, None)),
+                    Some(_) => extra.push(m),
+                },
                 "Condition" | "Output" => self.push(
                     Diagnostic::error(
                         codes::WRONG_LANGUAGE_FIELD,
@@ -2485,27 +2620,36 @@ impl Builder<'_> {
                         "set `\"QueryLanguage\": \"JSONata\"` on the state to use `Condition`",
                     ),
                 ),
-                _ => {
-                    let mut candidates: Vec<&str> = vec!["Variable", "And", "Or", "Not", "Comment"];
-                    if top {
-                        candidates.extend(["Next", "Assign"]);
+                // The arms above are no comparison keys, so testing for one
+                // last changes nothing.
+                _ => match ComparisonOperator::from_key(key) {
+                    Some(c) => match first {
+                        None => first = Some((m, Some(c))),
+                        Some(_) => extra.push(m),
+                    },
+                    None => {
+                        let mut candidates: Vec<&str> =
+                            vec!["Variable", "And", "Or", "Not", "Comment"];
+                        if top {
+                            candidates.extend(["Next", "Assign"]);
+                        }
+                        let names: Vec<String> = ComparisonOperator::ALL
+                            .iter()
+                            .flat_map(|op| {
+                                let mut v = vec![op.name().to_owned()];
+                                if op.has_path_form() {
+                                    v.push(format!("{}Path", op.name()));
+                                }
+                                v
+                            })
+                            .collect();
+                        candidates.extend(names.iter().map(String::as_str));
+                        self.unknown_field(m, &candidates, "a choice rule");
                     }
-                    let names: Vec<String> = ComparisonOperator::ALL
-                        .iter()
-                        .flat_map(|op| {
-                            let mut v = vec![op.name().to_owned()];
-                            if op.has_path_form() {
-                                v.push(format!("{}Path", op.name()));
-                            }
-                            v
-                        })
-                        .collect();
-                    candidates.extend(names.iter().map(String::as_str));
-                    self.unknown_field(m, &candidates, "a choice rule");
-                }
+                },
             }
         }
-        let Some(op) = operators.first().copied() else {
+        let Some((op, comparison)) = first else {
             self.push(
                 Diagnostic::error(
                     codes::CHOICE_OPERATOR,
@@ -2516,16 +2660,16 @@ impl Builder<'_> {
             );
             return ChoiceRule::Invalid(node.span);
         };
-        if operators.len() > 1 {
+        if let Some(second) = extra.first() {
             let mut d = Diagnostic::error(
                 codes::CHOICE_OPERATOR,
                 "choice rule has more than one operator",
-                operators[1].key_span,
+                second.key_span,
             )
             .with_label("second operator")
             .with_secondary(op.key_span, "first operator")
             .with_help("combine several tests with `And` or `Or`");
-            for extra in operators.iter().skip(2) {
+            for extra in extra.iter().skip(1) {
                 d = d.with_secondary(extra.key_span, "another operator");
             }
             self.push(d);
@@ -2584,7 +2728,7 @@ impl Builder<'_> {
                 ChoiceRule::Not(Box::new(inner), node.span)
             }
             key => {
-                let Some((operator, is_path)) = ComparisonOperator::from_key(key) else {
+                let Some((operator, is_path)) = comparison else {
                     return ChoiceRule::Invalid(node.span);
                 };
                 let Some(var) = variable else {
@@ -2700,17 +2844,4 @@ pub fn variable_name_problem(name: &str) -> Option<&'static str> {
         return Some("only letters, digits and `_` are allowed");
     }
     None
-}
-
-fn collect_call_paths<'a>(
-    call: &'a asl_syntax::intrinsic::IntrinsicCall,
-    out: &mut Vec<&'a asl_syntax::path::JsonPath>,
-) {
-    for arg in &call.args {
-        match arg {
-            asl_syntax::intrinsic::Argument::Path(p) => out.push(p),
-            asl_syntax::intrinsic::Argument::Call(c) => collect_call_paths(c, out),
-            _ => {}
-        }
-    }
 }

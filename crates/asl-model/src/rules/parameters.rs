@@ -16,12 +16,17 @@ use super::resources::{for_each_map_io, for_each_task};
 use crate::catalog::integrations::ITEM_READER_RESOURCES;
 use crate::catalog::schemas::{RequestSchema, SchemaRegistry};
 use crate::diagnostic::{Diagnostic, codes, did_you_mean, edit_distance};
+use crate::hash::FastSet;
 use crate::source::Span;
 use crate::tree::{Member, Node, NodeValue};
 
 /// Runs the request-shape rules over every Task of the definition.
 pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut Vec<Diagnostic>) {
     let machine_jsonata = root.get("QueryLanguage").and_then(Node::as_str) == Some("JSONata");
+    // The integration's name is written into one buffer for all Tasks.
+    let mut name = String::new();
+    // A definition uses a handful of schemas, each for many Tasks.
+    let mut known: Vec<(&RequestSchema, SchemaFacts)> = Vec::new();
     for_each_task(root, false, |task| {
         let Some(resource) = task.resource else {
             return;
@@ -29,7 +34,7 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
         let Some(text) = resource.value.as_str() else {
             return;
         };
-        let Some((name, schema)) = schema_for(text, registry) else {
+        let Some(schema) = schema_into(text, registry, &mut name) else {
             return;
         };
         let state = &task.state.value;
@@ -39,7 +44,16 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
         };
         let field = if jsonata { "Arguments" } else { "Parameters" };
         match state.member(field) {
-            Some(request) => check_request(&name, field, request, schema, out),
+            Some(request) => {
+                let at = match known.iter().position(|(s, _)| std::ptr::eq(*s, schema)) {
+                    Some(at) => at,
+                    None => {
+                        known.push((schema, SchemaFacts::of(&schema.schema)));
+                        known.len() - 1
+                    }
+                };
+                check_request_with(&name, field, request, schema, &known[at].1, out);
+            }
             None => missing_request(&name, field, resource, schema, out),
         }
     });
@@ -99,19 +113,36 @@ pub fn schema_for<'r>(
     resource: &str,
     registry: &'r SchemaRegistry,
 ) -> Option<(String, &'r RequestSchema)> {
+    let mut name = String::new();
+    let schema = schema_into(resource, registry, &mut name)?;
+    Some((name, schema))
+}
+
+/// [`schema_for`] writing the name into `name` (cleared first), so checking
+/// many Tasks formats no string per Task.
+fn schema_into<'r>(
+    resource: &str,
+    registry: &'r SchemaRegistry,
+    name: &mut String,
+) -> Option<&'r RequestSchema> {
+    name.clear();
     if let Some(schema) = registry.get(resource) {
-        return Some((resource.to_owned(), schema));
+        name.push_str(resource);
+        return Some(schema);
     }
-    let key = match memo::resource(resource).as_ref().as_ref().ok()? {
-        Resource::Optimized { service, api, .. } => format!("{}:{}", service.value, api.value),
+    match memo::resource(resource).as_ref().as_ref().ok()? {
+        Resource::Optimized { service, api, .. } => {
+            let _ = write!(name, "{}:{}", service.value, api.value);
+        }
         Resource::AwsSdk {
             service, action, ..
-        } => format!("aws-sdk:{}:{}", service.value, action.value),
-        Resource::HttpInvoke { .. } => "http:invoke".to_owned(),
+        } => {
+            let _ = write!(name, "aws-sdk:{}:{}", service.value, action.value);
+        }
+        Resource::HttpInvoke { .. } => name.push_str("http:invoke"),
         _ => return None,
-    };
-    let schema = registry.get(&key)?;
-    Some((key, schema))
+    }
+    registry.get(name)
 }
 
 /// A Task with a request shape but neither `Parameters` nor `Arguments`.
@@ -144,6 +175,56 @@ fn missing_request(
     );
 }
 
+/// What [`check_request`] needs to know about a schema besides its
+/// validator, worked out once per schema.
+struct SchemaFacts {
+    /// The names under `properties` (a fast set: the schema's own map hashes
+    /// every looked-up key with SipHash).
+    properties: FastSet<String>,
+    /// Top-level members whose value cannot change whether a request is
+    /// valid: the schema uses nothing but `type`, `required` and
+    /// `properties` at the top, and says nothing (`{}` or `true`) about
+    /// these. The first validation may skip building their values.
+    free: FastSet<String>,
+}
+
+impl SchemaFacts {
+    fn of(schema: &Value) -> SchemaFacts {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let names = properties
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default();
+        const PLAIN: [&str; 7] = [
+            "$schema",
+            "$comment",
+            "title",
+            "description",
+            "type",
+            "required",
+            "properties",
+        ];
+        let plain = schema
+            .as_object()
+            .is_some_and(|o| o.keys().all(|k| PLAIN.contains(&k.as_str())));
+        let free = match properties {
+            Some(p) if plain => p
+                .iter()
+                .filter(|(_, s)| match s {
+                    Value::Bool(b) => *b,
+                    Value::Object(o) => o.is_empty(),
+                    _ => false,
+                })
+                .map(|(k, _)| k.clone())
+                .collect(),
+            _ => FastSet::default(),
+        };
+        SchemaFacts {
+            properties: names,
+            free,
+        }
+    }
+}
+
 /// Validates one `Parameters` / `Arguments` member against `schema`.
 pub fn check_request(
     name: &str,
@@ -152,14 +233,31 @@ pub fn check_request(
     schema: &RequestSchema,
     out: &mut Vec<Diagnostic>,
 ) {
+    check_request_with(
+        name,
+        field,
+        request,
+        schema,
+        &SchemaFacts::of(&schema.schema),
+        out,
+    );
+}
+
+fn check_request_with(
+    name: &str,
+    field: &str,
+    request: &Member,
+    schema: &RequestSchema,
+    facts: &SchemaFacts,
+    out: &mut Vec<Diagnostic>,
+) {
     // A whole-value JSONata expression (or any non-object) is decided at run
     // time, or is a structural error reported elsewhere.
     if !request.value.is_object() {
         return;
     }
-    let mut dynamic = Vec::new();
-    let instance = instance_of(&request.value, &mut String::new(), &mut dynamic);
-    let misspelled = misspelled_members(&request.value, &schema.schema);
+    let instance = plain_instance_of(&request.value, Some(&facts.free));
+    let misspelled = misspelled_members(&request.value, &schema.schema, &facts.properties);
     for (member, intended) in &misspelled {
         // A misspelled required member is reported with the missing one.
         if required_names(&schema.schema).contains(intended) {
@@ -179,6 +277,9 @@ pub fn check_request(
     if schema.validator.is_valid(&instance) {
         return;
     }
+    // The same instance again, now noting where the run-time values are.
+    let mut dynamic = Vec::new();
+    let instance = instance_of(&request.value, &mut String::new(), &mut dynamic);
     for error in schema.validator.iter_errors(&instance) {
         let pointer = error.instance_path().as_str().to_owned();
         if dynamic
@@ -302,6 +403,46 @@ fn instance_of(node: &Node, pointer: &mut String, dynamic: &mut Vec<String>) -> 
     }
 }
 
+/// [`instance_of`] without the pointers: what the (usually passing) first
+/// validation needs.
+/// Members named in `free` become `null` as well (see [`SchemaFacts::free`]).
+fn plain_instance_of(node: &Node, free: Option<&FastSet<String>>) -> Value {
+    match &node.value {
+        NodeValue::Object(members) => {
+            let mut map = Map::with_capacity(members.len());
+            for m in members {
+                let (key, is_dynamic) = match m.key.strip_suffix(".$") {
+                    Some(stripped) => (stripped, true),
+                    None => (&m.key[..], false),
+                };
+                let value = if is_dynamic
+                    || is_jsonata(&m.value)
+                    || free.is_some_and(|f| f.contains(key))
+                {
+                    Value::Null
+                } else {
+                    plain_instance_of(&m.value, None)
+                };
+                map.insert(key.to_owned(), value);
+            }
+            Value::Object(map)
+        }
+        NodeValue::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| {
+                    if is_jsonata(item) {
+                        Value::Null
+                    } else {
+                        plain_instance_of(item, None)
+                    }
+                })
+                .collect(),
+        ),
+        _ => node.to_json_value(),
+    }
+}
+
 fn is_jsonata(node: &Node) -> bool {
     node.as_str()
         .is_some_and(|s| s.starts_with("{%") && s.ends_with("%}") && s.len() >= 4)
@@ -381,7 +522,11 @@ fn alternatives(schema: &Value, schema_path: &str) -> Vec<String> {
 /// one (`Functionname` for `FunctionName`), with the member they resemble.
 /// Members that resemble nothing are left alone: the shipped shapes list
 /// the common members, not every one the API has.
-fn misspelled_members<'n>(request: &'n Node, schema: &Value) -> Vec<(&'n Member<'n>, String)> {
+fn misspelled_members<'n>(
+    request: &'n Node,
+    schema: &Value,
+    names: &FastSet<String>,
+) -> Vec<(&'n Member<'n>, String)> {
     let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
         return Vec::new();
     };
@@ -392,7 +537,7 @@ fn misspelled_members<'n>(request: &'n Node, schema: &Value) -> Vec<(&'n Member<
         .iter()
         .filter_map(|m| {
             let key = m.key.strip_suffix(".$").unwrap_or(&m.key);
-            if properties.contains_key(key) {
+            if names.contains(key) {
                 return None;
             }
             let intended = did_you_mean(key, properties.keys().map(String::as_str))?;
