@@ -1275,7 +1275,9 @@ impl Builder<'_> {
         // Sized up front: `State` is large, and growing the list by doubling
         // copied every state built so far again and again.
         let mut list = Vec::with_capacity(members.len());
-        list.extend(members.iter().filter_map(|m| self.state(m, language)));
+        for m in members {
+            self.state(m, language, &mut list);
+        }
         States {
             list,
             span: node.span,
@@ -1284,12 +1286,14 @@ impl Builder<'_> {
 
     // ----- states --------------------------------------------------------------
 
-    fn state(&mut self, member: &Member, machine_language: QueryLanguage) -> Option<State> {
+    /// Builds the state `member` defines onto the end of `list` (pushing in
+    /// place saves copying the large `State` through an `Option` twice).
+    fn state(&mut self, member: &Member, machine_language: QueryLanguage, list: &mut Vec<State>) {
         let node = &member.value;
         let name = Spanned::new(member.key.to_string(), member.key_span);
         if !node.is_object() {
             self.wrong_type(&format!("state `{}`", member.key), "an object", node);
-            return None;
+            return;
         }
         let query_language = node
             .get("QueryLanguage")
@@ -1341,7 +1345,7 @@ impl Builder<'_> {
                 }),
                 None => StateKind::Succeed(SucceedState),
             };
-            return Some(State {
+            list.push(State {
                 name,
                 span: node.span,
                 type_span,
@@ -1351,6 +1355,7 @@ impl Builder<'_> {
                 io: DataFlow::default(),
                 kind,
             });
+            return;
         };
 
         let io_fields = self.check_state_fields(node, type_name, language);
@@ -1372,7 +1377,7 @@ impl Builder<'_> {
             "Parallel" => StateKind::Parallel(self.parallel(node, &member.key, language)),
             _ => StateKind::Map(Box::new(self.map(node, &member.key, language))),
         };
-        Some(State {
+        list.push(State {
             name,
             span: node.span,
             type_span,
@@ -1381,7 +1386,7 @@ impl Builder<'_> {
             language,
             io,
             kind,
-        })
+        });
     }
 
     /// Reports fields the state may not have, and collects the data-flow

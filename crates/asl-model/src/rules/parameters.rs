@@ -16,16 +16,16 @@ use super::resources::{for_each_map_io, for_each_task};
 use crate::catalog::integrations::ITEM_READER_RESOURCES;
 use crate::catalog::schemas::{RequestSchema, SchemaRegistry};
 use crate::diagnostic::{Diagnostic, codes, did_you_mean, edit_distance};
-use crate::hash::FastSet;
+use crate::hash::{FastMap, FastSet};
 use crate::source::Span;
 use crate::tree::{Member, Node, NodeValue};
 
 /// Runs the request-shape rules over every Task of the definition.
 pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut Vec<Diagnostic>) {
     let machine_jsonata = root.get("QueryLanguage").and_then(Node::as_str) == Some("JSONata");
-    // The integration's name is written into one buffer for all Tasks.
-    let mut name = String::new();
-    // A definition uses a handful of schemas, each for many Tasks.
+    // A definition names a handful of resources and schemas, each for many
+    // Tasks: look each resource up (and name its integration) once.
+    let mut by_text: FastMap<&str, Option<(String, &RequestSchema, usize)>> = FastMap::default();
     let mut known: Vec<(&RequestSchema, SchemaFacts)> = Vec::new();
     for_each_task(root, false, |task| {
         let Some(resource) = task.resource else {
@@ -34,7 +34,19 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
         let Some(text) = resource.value.as_str() else {
             return;
         };
-        let Some(schema) = schema_into(text, registry, &mut name) else {
+        let found = by_text.entry(text).or_insert_with(|| {
+            let mut name = String::new();
+            let schema = schema_into(text, registry, &mut name)?;
+            let at = match known.iter().position(|(s, _)| std::ptr::eq(*s, schema)) {
+                Some(at) => at,
+                None => {
+                    known.push((schema, SchemaFacts::of(&schema.schema)));
+                    known.len() - 1
+                }
+            };
+            Some((name, schema, at))
+        });
+        let Some((name, schema, at)) = found else {
             return;
         };
         let state = &task.state.value;
@@ -44,17 +56,8 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
         };
         let field = if jsonata { "Arguments" } else { "Parameters" };
         match state.member(field) {
-            Some(request) => {
-                let at = match known.iter().position(|(s, _)| std::ptr::eq(*s, schema)) {
-                    Some(at) => at,
-                    None => {
-                        known.push((schema, SchemaFacts::of(&schema.schema)));
-                        known.len() - 1
-                    }
-                };
-                check_request_with(&name, field, request, schema, &known[at].1, out);
-            }
-            None => missing_request(&name, field, resource, schema, out),
+            Some(request) => check_request_with(name, field, request, schema, &known[*at].1, out),
+            None => missing_request(name, field, resource, schema, out),
         }
     });
     for_each_map_io(root, |io| {
