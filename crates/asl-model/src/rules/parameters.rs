@@ -26,7 +26,7 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
     // A definition names a handful of resources and schemas, each for many
     // Tasks: look each resource up (and name its integration) once.
     let mut by_text: FastMap<&str, Option<(String, &RequestSchema, usize)>> = FastMap::default();
-    let mut known: Vec<(&RequestSchema, SchemaFacts)> = Vec::new();
+    let mut known: Vec<(&RequestSchema, SchemaFacts, Verdicts)> = Vec::new();
     for_each_task(root, false, |task| {
         let Some(resource) = task.resource else {
             return;
@@ -37,10 +37,10 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
         let found = by_text.entry(text).or_insert_with(|| {
             let mut name = String::new();
             let schema = schema_into(text, registry, &mut name)?;
-            let at = match known.iter().position(|(s, _)| std::ptr::eq(*s, schema)) {
+            let at = match known.iter().position(|(s, ..)| std::ptr::eq(*s, schema)) {
                 Some(at) => at,
                 None => {
-                    known.push((schema, SchemaFacts::of(&schema.schema)));
+                    known.push((schema, SchemaFacts::of(&schema.schema), Verdicts::default()));
                     known.len() - 1
                 }
             };
@@ -56,7 +56,10 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
         };
         let field = if jsonata { "Arguments" } else { "Parameters" };
         match state.member(field) {
-            Some(request) => check_request_with(name, field, request, schema, &known[*at].1, out),
+            Some(request) => {
+                let (_, facts, verdicts) = &mut known[*at];
+                check_request_with(name, field, request, schema, facts, Some(verdicts), out);
+            }
             None => missing_request(name, field, resource, schema, out),
         }
     });
@@ -189,6 +192,21 @@ struct SchemaFacts {
     /// `properties` at the top, and says nothing (`{}` or `true`) about
     /// these. The first validation may skip building their values.
     free: FastSet<String>,
+    /// For such a plain schema: what each named member's value matters for
+    /// (members it names neither in `properties` nor in `required` cannot
+    /// matter). `None` when the schema is not plain.
+    roles: Option<FastMap<String, Role>>,
+}
+
+/// How much of a member's value a plain schema looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Only whether it is present (`{}`, `true`, or required but unlisted).
+    Presence,
+    /// Only its JSON type (`{"type": …}` and nothing else).
+    Type,
+    /// More than that.
+    Value,
 }
 
 impl SchemaFacts {
@@ -206,26 +224,109 @@ impl SchemaFacts {
             "required",
             "properties",
         ];
-        let plain = schema
-            .as_object()
-            .is_some_and(|o| o.keys().all(|k| PLAIN.contains(&k.as_str())));
-        let free = match properties {
-            Some(p) if plain => p
-                .iter()
-                .filter(|(_, s)| match s {
-                    Value::Bool(b) => *b,
-                    Value::Object(o) => o.is_empty(),
-                    _ => false,
-                })
-                .map(|(k, _)| k.clone())
-                .collect(),
-            _ => FastSet::default(),
+        let strings = |v: &Value| match v {
+            Value::String(_) => true,
+            Value::Array(a) => a.iter().all(Value::is_string),
+            _ => false,
         };
+        let plain = schema.as_object().is_some_and(|o| {
+            o.iter().all(|(k, v)| match k.as_str() {
+                "type" => strings(v),
+                "required" => v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+                "properties" => v.is_object(),
+                k => PLAIN.contains(&k),
+            })
+        });
+        if !plain {
+            return SchemaFacts {
+                properties: names,
+                free: FastSet::default(),
+                roles: None,
+            };
+        }
+        let mut roles = FastMap::default();
+        for name in required_names(schema) {
+            roles.insert(name, Role::Presence);
+        }
+        let mut free = FastSet::default();
+        for (k, s) in properties.into_iter().flatten() {
+            let role = match s {
+                Value::Bool(true) => Role::Presence,
+                Value::Object(o) if o.is_empty() => Role::Presence,
+                Value::Object(o) if o.len() == 1 && o.get("type").is_some_and(strings) => {
+                    Role::Type
+                }
+                _ => Role::Value,
+            };
+            if role == Role::Presence {
+                free.insert(k.clone());
+            }
+            roles.insert(k.clone(), role);
+        }
         SchemaFacts {
             properties: names,
             free,
+            roles: Some(roles),
         }
     }
+
+    /// Writes into `out` everything about `members` that decides whether
+    /// they are valid against a plain schema: which named members are
+    /// present (in order) and, where the schema checks the type, of what JSON
+    /// type each is (numbers: the kind `serde_json` stores, and the text of
+    /// a float). Requests with equal signatures are valid or invalid
+    /// together. `false` when the schema looks deeper than that.
+    fn signature(&self, members: &[Member], out: &mut Vec<u8>) -> bool {
+        let Some(roles) = &self.roles else {
+            return false;
+        };
+        out.clear();
+        for m in members {
+            let (key, is_dynamic) = match m.key.strip_suffix(".$") {
+                Some(stripped) => (stripped, true),
+                None => (&m.key[..], false),
+            };
+            let Some(role) = roles.get(key) else {
+                continue;
+            };
+            out.extend_from_slice(&key.len().to_le_bytes());
+            out.extend_from_slice(key.as_bytes());
+            match role {
+                Role::Presence => out.push(b'-'),
+                Role::Value => return false,
+                Role::Type if is_dynamic || is_jsonata(&m.value) => out.push(b'n'),
+                Role::Type => match &m.value.value {
+                    NodeValue::Null => out.push(b'n'),
+                    NodeValue::Bool(_) => out.push(b'b'),
+                    NodeValue::String(_) => out.push(b's'),
+                    NodeValue::Array(_) => out.push(b'a'),
+                    NodeValue::Object(_) => out.push(b'o'),
+                    NodeValue::Number(n) => {
+                        let n = n.to_json_number();
+                        if n.is_u64() {
+                            out.push(b'u');
+                        } else if n.is_i64() {
+                            out.push(b'i');
+                        } else {
+                            let text = n.to_string();
+                            out.push(b'f');
+                            out.extend_from_slice(&text.len().to_le_bytes());
+                            out.extend_from_slice(text.as_bytes());
+                        }
+                    }
+                },
+            }
+        }
+        true
+    }
+}
+
+/// Validity of the requests already checked against one schema, by
+/// [`SchemaFacts::signature`]: many Tasks send the same shape of request.
+#[derive(Default)]
+struct Verdicts {
+    signature: Vec<u8>,
+    seen: FastMap<Vec<u8>, bool>,
 }
 
 /// Validates one `Parameters` / `Arguments` member against `schema`.
@@ -242,6 +343,7 @@ pub fn check_request(
         request,
         schema,
         &SchemaFacts::of(&schema.schema),
+        None,
         out,
     );
 }
@@ -252,14 +354,36 @@ fn check_request_with(
     request: &Member,
     schema: &RequestSchema,
     facts: &SchemaFacts,
+    verdicts: Option<&mut Verdicts>,
     out: &mut Vec<Diagnostic>,
 ) {
     // A whole-value JSONata expression (or any non-object) is decided at run
     // time, or is a structural error reported elsewhere.
-    if !request.value.is_object() {
+    let Some(members) = request.value.as_object() else {
         return;
-    }
-    let instance = plain_instance_of(&request.value, Some(&facts.free));
+    };
+    let validate = || {
+        schema
+            .validator
+            .is_valid(&plain_instance_of(&request.value, Some(&facts.free)))
+    };
+    let valid = match verdicts {
+        Some(v) => {
+            if facts.signature(members, &mut v.signature) {
+                match v.seen.get(&v.signature) {
+                    Some(valid) => *valid,
+                    None => {
+                        let valid = validate();
+                        v.seen.insert(v.signature.clone(), valid);
+                        valid
+                    }
+                }
+            } else {
+                validate()
+            }
+        }
+        None => validate(),
+    };
     let misspelled = misspelled_members(&request.value, &schema.schema, &facts.properties);
     for (member, intended) in &misspelled {
         // A misspelled required member is reported with the missing one.
@@ -277,7 +401,7 @@ fn check_request_with(
         );
     }
     // Most requests are fine; `is_valid` is much cheaper than collecting errors.
-    if schema.validator.is_valid(&instance) {
+    if valid {
         return;
     }
     // The same instance again, now noting where the run-time values are.
@@ -868,6 +992,43 @@ mod tests {
             r#"{"QueueUrl": "q", "MessageBody": "m", "MessageDedupId": "d"}"#,
         );
         assert!(check(&src).is_empty());
+    }
+
+    #[test]
+    fn tasks_sharing_a_request_shape_are_each_judged_on_their_own_values() {
+        let task = |name: &str, next: &str, parameters: &str| {
+            format!(
+                r#""{name}": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {parameters}, {next}}}"#
+            )
+        };
+        let src = format!(
+            r#"{{"StartAt": "A", "States": {{{}, {}, {}, {}}}}}"#,
+            task(
+                "A",
+                r#""Next": "B""#,
+                r#"{"FunctionName": "f", "Payload": {"x": 1}}"#
+            ),
+            task(
+                "B",
+                r#""Next": "C""#,
+                r#"{"FunctionName": "g", "Payload": [2]}"#
+            ),
+            task(
+                "C",
+                r#""Next": "D""#,
+                r#"{"FunctionName": 5, "Payload": {}}"#
+            ),
+            task(
+                "D",
+                r#""End": true"#,
+                r#"{"FunctionName": 6, "Payload": 1}"#
+            ),
+        );
+        let out = check(&src);
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(|d| d.code == codes::INVALID_REQUEST_MEMBER));
+        assert_eq!(out[0].span, span_of(&src, "5"));
+        assert_eq!(out[1].span, span_of(&src, "6"));
     }
 
     #[test]
