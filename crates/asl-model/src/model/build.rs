@@ -399,6 +399,13 @@ impl Builder<'_> {
         if rest.is_empty() {
             return false;
         }
+        self.report_exclusive(first, &rest, fields);
+        true
+    }
+
+    /// The diagnostics of [`exclusive`](Self::exclusive) for `first` and the
+    /// other members present.
+    fn report_exclusive(&mut self, first: &Member, rest: &[&Member], fields: &[&str]) {
         for m in rest {
             self.push(
                 Diagnostic::error(
@@ -411,7 +418,29 @@ impl Builder<'_> {
                 .with_help(format!("keep only one of {}", plural_fields(fields))),
             );
         }
-        true
+    }
+
+    /// The members `field` and `path_field` of `obj` (the first of each),
+    /// found in one pass, with the [`exclusive`](Self::exclusive) report
+    /// when both are there.
+    fn field_or_path<'n>(
+        &mut self,
+        obj: &'n Node,
+        field: &str,
+        path_field: &str,
+    ) -> (Option<&'n Node<'n>>, Option<&'n Node<'n>>) {
+        let (mut plain, mut path): (Option<&Member>, Option<&Member>) = (None, None);
+        for m in obj.as_object().into_iter().flatten() {
+            if m.key == field {
+                plain.get_or_insert(m);
+            } else if m.key == path_field {
+                path.get_or_insert(m);
+            }
+        }
+        if let (Some(first), Some(other)) = (plain, path) {
+            self.report_exclusive(first, &[other], &[field, path_field]);
+        }
+        (plain.map(|m| &m.value), path.map(|m| &m.value))
     }
 
     // ----- string and sub-language helpers ------------------------------------
@@ -831,12 +860,12 @@ impl Builder<'_> {
     ) -> Option<Count> {
         let path_field = path_field_name(field);
         let path_field = path_field.as_ref();
-        self.exclusive(obj, &[field, path_field]);
-        if let Some(node) = obj.get(field) {
+        let (plain, path) = self.field_or_path(obj, field, path_field);
+        if let Some(node) = plain {
             return self.count(node, field, lang, min, max, code);
         }
         if lang == QueryLanguage::JsonPath
-            && let Some(node) = obj.get(path_field)
+            && let Some(node) = path
         {
             return self.path(node, path_field, true).map(Count::Path);
         }
@@ -1856,7 +1885,8 @@ impl Builder<'_> {
     }
 
     fn task(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> TaskState {
-        let resource = match node.get("Resource") {
+        let resource_node = node.get("Resource");
+        let resource = match resource_node {
             Some(n) => self.spanned_string(n, "Resource"),
             None => {
                 self.missing("a Task state", "Resource", node.span);
@@ -1868,7 +1898,7 @@ impl Builder<'_> {
         // know the catalog; here only the shape of the ARN is checked.
         let parsed = crate::rules::memo::resource(&resource.value);
         let parsed = parsed.as_ref();
-        if let (Err(e), Some(n)) = (&parsed, node.get("Resource"))
+        if let (Err(e), Some(n)) = (&parsed, resource_node)
             && n.as_str().is_some()
         {
             self.resource_shape(n, &resource.value, e);
@@ -1878,11 +1908,11 @@ impl Builder<'_> {
                 name, qualifier, ..
             }),
             Some(n),
-        ) = (&parsed, node.get("Resource"))
+        ) = (&parsed, resource_node)
         {
             self.lambda_name_chars(n, &resource.value, name, qualifier.as_ref());
         }
-        if let Some(n) = node.get("Resource") {
+        if let Some(n) = resource_node {
             self.unclosed_placeholder(n, &resource.value);
         }
         let resource_uri = parsed.as_ref().ok().cloned();
