@@ -296,6 +296,7 @@ pub fn build_machine(root: &Node, src: &str) -> (Option<StateMachine>, Vec<Diagn
         diags: Vec::new(),
         top_language: QueryLanguage::JsonPath,
         parsed: crate::hash::FastMap::default(),
+        seen: crate::hash::FastSet::default(),
     };
     let machine = b.machine(root, MachineKind::Top);
     (machine, b.diags)
@@ -316,6 +317,10 @@ struct Builder<'s> {
     /// same few (`$.order`, `$$.Task.Token`) in many states, and cloning a
     /// parsed path costs a fraction of parsing it again.
     parsed: crate::hash::FastMap<String, PayloadValue>,
+    /// Hashes of the texts parsed once: a text is cached when it comes
+    /// again, so texts that occur once (most, in a small definition) cost
+    /// no copy.
+    seen: crate::hash::FastSet<u64>,
 }
 
 impl Builder<'_> {
@@ -589,11 +594,21 @@ impl Builder<'_> {
         let parsed = parse_path(text);
         if let Ok(p) = &parsed
             && text.starts_with('$')
+            && self.seen_before(text)
         {
             self.parsed
                 .insert(text.to_owned(), PayloadValue::Path(p.clone()));
         }
         parsed
+    }
+
+    /// Whether `text` was parsed before (by hash; a collision only caches a
+    /// text early).
+    fn seen_before(&mut self, text: &str) -> bool {
+        use std::hash::BuildHasher;
+        let hash =
+            std::hash::BuildHasherDefault::<crate::hash::FastHasher>::default().hash_one(text);
+        !self.seen.insert(hash)
     }
 
     /// `parse_payload_value(text)`, from the cache when the text parsed before.
@@ -605,7 +620,9 @@ impl Builder<'_> {
             return Ok(v.clone());
         }
         let parsed = parse_payload_value(text);
-        if let Ok(v) = &parsed {
+        if let Ok(v) = &parsed
+            && self.seen_before(text)
+        {
             self.parsed.insert(text.to_owned(), v.clone());
         }
         parsed
@@ -2093,7 +2110,6 @@ impl Builder<'_> {
     }
 
     fn map(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> MapState {
-        let what = format!("Map state `{state}`");
         self.exclusive(node, &["ItemProcessor", "Iterator"]);
         self.exclusive(node, &["ItemSelector", "Parameters"]);
         let processor = match (node.member("ItemProcessor"), node.member("Iterator")) {
@@ -2115,7 +2131,7 @@ impl Builder<'_> {
                 }
             }
             None => {
-                self.missing(&what, "ItemProcessor", node.span);
+                self.missing(&format!("Map state `{state}`"), "ItemProcessor", node.span);
                 ItemProcessor {
                     deprecated_iterator: false,
                     processor_config: None,

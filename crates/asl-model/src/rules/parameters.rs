@@ -26,7 +26,7 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
     // A definition names a handful of resources and schemas, each for many
     // Tasks: look each resource up (and name its integration) once.
     let mut by_text: FastMap<&str, Option<(String, &RequestSchema, usize)>> = FastMap::default();
-    let mut known: Vec<(&RequestSchema, SchemaFacts, Verdicts)> = Vec::new();
+    let mut known: Vec<Known> = Vec::new();
     for_each_task(root, false, |task| {
         let Some(resource) = task.resource else {
             return;
@@ -37,10 +37,14 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
         let found = by_text.entry(text).or_insert_with(|| {
             let mut name = String::new();
             let schema = schema_into(text, registry, &mut name)?;
-            let at = match known.iter().position(|(s, ..)| std::ptr::eq(*s, schema)) {
+            let at = match known.iter().position(|k| std::ptr::eq(k.schema, schema)) {
                 Some(at) => at,
                 None => {
-                    known.push((schema, SchemaFacts::of(&schema.schema), Verdicts::default()));
+                    known.push(Known {
+                        schema,
+                        uses: 0,
+                        prepared: None,
+                    });
                     known.len() - 1
                 }
             };
@@ -57,8 +61,14 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
         let field = if jsonata { "Arguments" } else { "Parameters" };
         match state.member(field) {
             Some(request) => {
-                let (_, facts, verdicts) = &mut known[*at];
-                check_request_with(name, field, request, schema, facts, Some(verdicts), out);
+                let k = &mut known[*at];
+                k.uses += 1;
+                // A schema used once is not worth preparing.
+                if k.uses == 2 {
+                    k.prepared = Some((SchemaFacts::of(&schema.schema), Verdicts::default()));
+                }
+                let prepared = k.prepared.as_mut().map(|(f, v)| (&*f, v));
+                check_request_with(name, field, request, schema, prepared, out);
             }
             None => missing_request(name, field, resource, schema, out),
         }
@@ -181,21 +191,28 @@ fn missing_request(
     );
 }
 
+/// A schema met during one [`check_tree`], and how often a request used it.
+struct Known<'r> {
+    schema: &'r RequestSchema,
+    uses: u32,
+    prepared: Option<(SchemaFacts<'r>, Verdicts)>,
+}
+
 /// What [`check_request`] needs to know about a schema besides its
-/// validator, worked out once per schema.
-struct SchemaFacts {
+/// validator, worked out once per schema (from its second request on).
+struct SchemaFacts<'s> {
     /// The names under `properties` (a fast set: the schema's own map hashes
     /// every looked-up key with SipHash).
-    properties: FastSet<String>,
+    properties: FastSet<&'s str>,
     /// Top-level members whose value cannot change whether a request is
     /// valid: the schema uses nothing but `type`, `required` and
     /// `properties` at the top, and says nothing (`{}` or `true`) about
     /// these. The first validation may skip building their values.
-    free: FastSet<String>,
+    free: FastSet<&'s str>,
     /// For such a plain schema: what each named member's value matters for
     /// (members it names neither in `properties` nor in `required` cannot
     /// matter). `None` when the schema is not plain.
-    roles: Option<FastMap<String, Role>>,
+    roles: Option<FastMap<&'s str, Role>>,
 }
 
 /// How much of a member's value a plain schema looks at.
@@ -209,11 +226,11 @@ enum Role {
     Value,
 }
 
-impl SchemaFacts {
-    fn of(schema: &Value) -> SchemaFacts {
+impl<'s> SchemaFacts<'s> {
+    fn of(schema: &'s Value) -> SchemaFacts<'s> {
         let properties = schema.get("properties").and_then(Value::as_object);
         let names = properties
-            .map(|p| p.keys().cloned().collect())
+            .map(|p| p.keys().map(String::as_str).collect())
             .unwrap_or_default();
         const PLAIN: [&str; 7] = [
             "$schema",
@@ -245,7 +262,8 @@ impl SchemaFacts {
             };
         }
         let mut roles = FastMap::default();
-        for name in required_names(schema) {
+        let required = schema.get("required").and_then(Value::as_array);
+        for name in required.into_iter().flatten().filter_map(Value::as_str) {
             roles.insert(name, Role::Presence);
         }
         let mut free = FastSet::default();
@@ -259,9 +277,9 @@ impl SchemaFacts {
                 _ => Role::Value,
             };
             if role == Role::Presence {
-                free.insert(k.clone());
+                free.insert(k.as_str());
             }
-            roles.insert(k.clone(), role);
+            roles.insert(k.as_str(), role);
         }
         SchemaFacts {
             properties: names,
@@ -337,15 +355,7 @@ pub fn check_request(
     schema: &RequestSchema,
     out: &mut Vec<Diagnostic>,
 ) {
-    check_request_with(
-        name,
-        field,
-        request,
-        schema,
-        &SchemaFacts::of(&schema.schema),
-        None,
-        out,
-    );
+    check_request_with(name, field, request, schema, None, out);
 }
 
 fn check_request_with(
@@ -353,8 +363,7 @@ fn check_request_with(
     field: &str,
     request: &Member,
     schema: &RequestSchema,
-    facts: &SchemaFacts,
-    verdicts: Option<&mut Verdicts>,
+    prepared: Option<(&SchemaFacts, &mut Verdicts)>,
     out: &mut Vec<Diagnostic>,
 ) {
     // A whole-value JSONata expression (or any non-object) is decided at run
@@ -362,13 +371,15 @@ fn check_request_with(
     let Some(members) = request.value.as_object() else {
         return;
     };
+    let facts = prepared.as_ref().map(|(f, _)| *f);
     let validate = || {
+        let free = facts.map(|f| &f.free);
         schema
             .validator
-            .is_valid(&plain_instance_of(&request.value, Some(&facts.free)))
+            .is_valid(&plain_instance_of(&request.value, free))
     };
-    let valid = match verdicts {
-        Some(v) => {
+    let valid = match prepared {
+        Some((facts, v)) => {
             if facts.signature(members, &mut v.signature) {
                 match v.seen.get(&v.signature) {
                     Some(valid) => *valid,
@@ -384,7 +395,8 @@ fn check_request_with(
         }
         None => validate(),
     };
-    let misspelled = misspelled_members(&request.value, &schema.schema, &facts.properties);
+    let misspelled =
+        misspelled_members(&request.value, &schema.schema, facts.map(|f| &f.properties));
     for (member, intended) in &misspelled {
         // A misspelled required member is reported with the missing one.
         if required_names(&schema.schema).contains(intended) {
@@ -533,7 +545,7 @@ fn instance_of(node: &Node, pointer: &mut String, dynamic: &mut Vec<String>) -> 
 /// [`instance_of`] without the pointers: what the (usually passing) first
 /// validation needs.
 /// Members named in `free` become `null` as well (see [`SchemaFacts::free`]).
-fn plain_instance_of(node: &Node, free: Option<&FastSet<String>>) -> Value {
+fn plain_instance_of(node: &Node, free: Option<&FastSet<&str>>) -> Value {
     match &node.value {
         NodeValue::Object(members) => {
             let mut map = Map::with_capacity(members.len());
@@ -652,19 +664,27 @@ fn alternatives(schema: &Value, schema_path: &str) -> Vec<String> {
 fn misspelled_members<'n>(
     request: &'n Node,
     schema: &Value,
-    names: &FastSet<String>,
+    names: Option<&FastSet<&str>>,
 ) -> Vec<(&'n Member<'n>, String)> {
-    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+    let Some(members) = request.as_object() else {
         return Vec::new();
     };
-    let Some(members) = request.as_object() else {
+    // Usually every member is listed: then the schema's map is not consulted.
+    if let Some(names) = names
+        && members
+            .iter()
+            .all(|m| names.contains(m.key.strip_suffix(".$").unwrap_or(&m.key)))
+    {
+        return Vec::new();
+    }
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
         return Vec::new();
     };
     members
         .iter()
         .filter_map(|m| {
             let key = m.key.strip_suffix(".$").unwrap_or(&m.key);
-            if names.contains(key) {
+            if properties.contains_key(key) {
                 return None;
             }
             let intended = did_you_mean(key, properties.keys().map(String::as_str))?;
