@@ -175,12 +175,67 @@ fn state_fields(kind: &str, lang: QueryLanguage) -> &'static [&'static str] {
     }
 }
 
-fn is_known_state_field(key: &str) -> bool {
-    COMMON.contains(&key)
-        || STATE_TYPES.iter().any(|k| {
-            state_fields(k, QueryLanguage::JsonPath).contains(&key)
-                || state_fields(k, QueryLanguage::Jsonata).contains(&key)
+/// The data-flow fields [`Builder::data_flow`] reads, in the order it reads them.
+const IO_FIELDS: [&str; 8] = [
+    "InputPath",
+    "OutputPath",
+    "ResultPath",
+    "Parameters",
+    "ResultSelector",
+    "Assign",
+    "Output",
+    "Arguments",
+];
+
+/// Every state field as one bit, so each member of a state is classified
+/// with one hash lookup instead of scans of the allowed-field lists (those
+/// string compares were a tenth of the builder's time).
+struct FieldTable {
+    bits: crate::hash::FastMap<&'static str, u64>,
+    /// `[kind][language]`, kinds in [`STATE_TYPES`] order.
+    allowed: [[u64; 2]; 8],
+    common: u64,
+    io: [u64; 8],
+}
+
+impl FieldTable {
+    fn get() -> &'static FieldTable {
+        static TABLE: std::sync::OnceLock<FieldTable> = std::sync::OnceLock::new();
+        TABLE.get_or_init(|| {
+            let mut bits = crate::hash::FastMap::default();
+            let mut add = |name: &'static str| {
+                let next = 1u64 << bits.len();
+                *bits.entry(name).or_insert(next)
+            };
+            let common = COMMON.iter().fold(0, |m, f| m | add(f));
+            let mut allowed = [[0u64; 2]; 8];
+            for (k, kind) in STATE_TYPES.iter().enumerate() {
+                for (l, lang) in [QueryLanguage::JsonPath, QueryLanguage::Jsonata]
+                    .into_iter()
+                    .enumerate()
+                {
+                    allowed[k][l] = state_fields(kind, lang).iter().fold(0, |m, f| m | add(f));
+                }
+            }
+            let io = IO_FIELDS.map(&mut add);
+            FieldTable {
+                bits,
+                allowed,
+                common,
+                io,
+            }
         })
+    }
+
+    /// The field's bit; 0 for a name that is no state field anywhere.
+    fn bit(&self, key: &str) -> u64 {
+        self.bits.get(key).copied().unwrap_or(0)
+    }
+
+    fn allowed(&self, kind: &str, lang: QueryLanguage) -> u64 {
+        let k = STATE_TYPES.iter().position(|t| *t == kind).unwrap_or(0);
+        self.allowed[k][usize::from(lang == QueryLanguage::Jsonata)]
+    }
 }
 
 /// What to use instead of a field of the other query language.
@@ -240,6 +295,8 @@ pub fn build_machine(root: &Node, src: &str) -> (Option<StateMachine>, Vec<Diagn
         src,
         diags: Vec::new(),
         top_language: QueryLanguage::JsonPath,
+        parsed: crate::hash::FastMap::default(),
+        seen: crate::hash::FastSet::default(),
     };
     let machine = b.machine(root, MachineKind::Top);
     (machine, b.diags)
@@ -256,6 +313,14 @@ struct Builder<'s> {
     src: &'s str,
     diags: Vec<Diagnostic>,
     top_language: QueryLanguage,
+    /// `.$` values and paths that parsed, by text: definitions repeat the
+    /// same few (`$.order`, `$$.Task.Token`) in many states, and cloning a
+    /// parsed path costs a fraction of parsing it again.
+    parsed: crate::hash::FastMap<String, PayloadValue>,
+    /// Hashes of the texts parsed once: a text is cached when it comes
+    /// again, so texts that occur once (most, in a small definition) cost
+    /// no copy.
+    seen: crate::hash::FastSet<u64>,
 }
 
 impl Builder<'_> {
@@ -339,6 +404,13 @@ impl Builder<'_> {
         if rest.is_empty() {
             return false;
         }
+        self.report_exclusive(first, &rest, fields);
+        true
+    }
+
+    /// The diagnostics of [`exclusive`](Self::exclusive) for `first` and the
+    /// other members present.
+    fn report_exclusive(&mut self, first: &Member, rest: &[&Member], fields: &[&str]) {
         for m in rest {
             self.push(
                 Diagnostic::error(
@@ -351,7 +423,29 @@ impl Builder<'_> {
                 .with_help(format!("keep only one of {}", plural_fields(fields))),
             );
         }
-        true
+    }
+
+    /// The members `field` and `path_field` of `obj` (the first of each),
+    /// found in one pass, with the [`exclusive`](Self::exclusive) report
+    /// when both are there.
+    fn field_or_path<'n>(
+        &mut self,
+        obj: &'n Node,
+        field: &str,
+        path_field: &str,
+    ) -> (Option<&'n Node<'n>>, Option<&'n Node<'n>>) {
+        let (mut plain, mut path): (Option<&Member>, Option<&Member>) = (None, None);
+        for m in obj.as_object().into_iter().flatten() {
+            if m.key == field {
+                plain.get_or_insert(m);
+            } else if m.key == path_field {
+                path.get_or_insert(m);
+            }
+        }
+        if let (Some(first), Some(other)) = (plain, path) {
+            self.report_exclusive(first, &[other], &[field, path_field]);
+        }
+        (plain.map(|m| &m.value), path.map(|m| &m.value))
     }
 
     // ----- string and sub-language helpers ------------------------------------
@@ -454,7 +548,7 @@ impl Builder<'_> {
                 }
             }
         } else {
-            match parse_path(text) {
+            match self.parse_path_cached(text) {
                 Err(e) => match self.retry_bare_words(node, text, &e, parse_path) {
                     Some(p) => Ok(p),
                     None => Err(e),
@@ -485,6 +579,53 @@ impl Builder<'_> {
                 None
             }
         }
+    }
+
+    /// `parse_path(text)`, from the cache when the text parsed before. A path
+    /// starting with `$` is also what `parse_payload_value` makes of it, so
+    /// both share one cache.
+    fn parse_path_cached(
+        &mut self,
+        text: &str,
+    ) -> Result<asl_syntax::path::JsonPath, asl_syntax::SyntaxError> {
+        if let Some(PayloadValue::Path(p)) = self.parsed.get(text) {
+            return Ok(p.clone());
+        }
+        let parsed = parse_path(text);
+        if let Ok(p) = &parsed
+            && text.starts_with('$')
+            && self.seen_before(text)
+        {
+            self.parsed
+                .insert(text.to_owned(), PayloadValue::Path(p.clone()));
+        }
+        parsed
+    }
+
+    /// Whether `text` was parsed before (by hash; a collision only caches a
+    /// text early).
+    fn seen_before(&mut self, text: &str) -> bool {
+        use std::hash::BuildHasher;
+        let hash =
+            std::hash::BuildHasherDefault::<crate::hash::FastHasher>::default().hash_one(text);
+        !self.seen.insert(hash)
+    }
+
+    /// `parse_payload_value(text)`, from the cache when the text parsed before.
+    fn parse_payload_cached(
+        &mut self,
+        text: &str,
+    ) -> Result<PayloadValue, asl_syntax::SyntaxError> {
+        if let Some(v) = self.parsed.get(text) {
+            return Ok(v.clone());
+        }
+        let parsed = parse_payload_value(text);
+        if let Ok(v) = &parsed
+            && self.seen_before(text)
+        {
+            self.parsed.insert(text.to_owned(), v.clone());
+        }
+        parsed
     }
 
     /// Filter expressions differ between JSONPath implementations; several
@@ -604,7 +745,7 @@ impl Builder<'_> {
             );
             return None;
         };
-        let parsed = match parse_payload_value(text) {
+        let parsed = match self.parse_payload_cached(text) {
             Err(e) => match self.retry_bare_words(node, text, &e, parse_payload_value) {
                 Some(v) => Ok(v),
                 None => Err(e),
@@ -659,10 +800,21 @@ impl Builder<'_> {
             self.push(d);
         }
         // Paths inside arguments.
-        let mut paths = Vec::new();
-        collect_call_paths(call, &mut paths);
-        for p in paths {
-            self.check_context(p, node, text);
+        self.check_call_paths(call, node, text);
+    }
+
+    fn check_call_paths(
+        &mut self,
+        call: &asl_syntax::intrinsic::IntrinsicCall,
+        node: &Node,
+        text: &str,
+    ) {
+        for arg in &call.args {
+            match arg {
+                asl_syntax::intrinsic::Argument::Path(p) => self.check_context(p, node, text),
+                asl_syntax::intrinsic::Argument::Call(c) => self.check_call_paths(c, node, text),
+                _ => {}
+            }
         }
     }
 
@@ -725,12 +877,12 @@ impl Builder<'_> {
     ) -> Option<Count> {
         let path_field = path_field_name(field);
         let path_field = path_field.as_ref();
-        self.exclusive(obj, &[field, path_field]);
-        if let Some(node) = obj.get(field) {
+        let (plain, path) = self.field_or_path(obj, field, path_field);
+        if let Some(node) = plain {
             return self.count(node, field, lang, min, max, code);
         }
         if lang == QueryLanguage::JsonPath
-            && let Some(node) = obj.get(path_field)
+            && let Some(node) = path
         {
             return self.path(node, path_field, true).map(Count::Path);
         }
@@ -1169,7 +1321,9 @@ impl Builder<'_> {
         // Sized up front: `State` is large, and growing the list by doubling
         // copied every state built so far again and again.
         let mut list = Vec::with_capacity(members.len());
-        list.extend(members.iter().filter_map(|m| self.state(m, language)));
+        for m in members {
+            self.state(m, language, &mut list);
+        }
         States {
             list,
             span: node.span,
@@ -1178,12 +1332,14 @@ impl Builder<'_> {
 
     // ----- states --------------------------------------------------------------
 
-    fn state(&mut self, member: &Member, machine_language: QueryLanguage) -> Option<State> {
+    /// Builds the state `member` defines onto the end of `list` (pushing in
+    /// place saves copying the large `State` through an `Option` twice).
+    fn state(&mut self, member: &Member, machine_language: QueryLanguage, list: &mut Vec<State>) {
         let node = &member.value;
         let name = Spanned::new(member.key.to_string(), member.key_span);
         if !node.is_object() {
             self.wrong_type(&format!("state `{}`", member.key), "an object", node);
-            return None;
+            return;
         }
         let query_language = node
             .get("QueryLanguage")
@@ -1235,7 +1391,7 @@ impl Builder<'_> {
                 }),
                 None => StateKind::Succeed(SucceedState),
             };
-            return Some(State {
+            list.push(State {
                 name,
                 span: node.span,
                 type_span,
@@ -1245,10 +1401,11 @@ impl Builder<'_> {
                 io: DataFlow::default(),
                 kind,
             });
+            return;
         };
 
-        self.check_state_fields(node, type_name, language);
-        let io = self.data_flow(node, type_name, language);
+        let io_fields = self.check_state_fields(node, type_name, language);
+        let io = self.data_flow(io_fields, type_name, language);
         let kind = match type_name {
             "Task" => StateKind::Task(self.task(node, &member.key, language)),
             "Pass" => StateKind::Pass(PassState {
@@ -1266,7 +1423,7 @@ impl Builder<'_> {
             "Parallel" => StateKind::Parallel(self.parallel(node, &member.key, language)),
             _ => StateKind::Map(Box::new(self.map(node, &member.key, language))),
         };
-        Some(State {
+        list.push(State {
             name,
             span: node.span,
             type_span,
@@ -1275,26 +1432,43 @@ impl Builder<'_> {
             language,
             io,
             kind,
-        })
+        });
     }
 
-    fn check_state_fields(&mut self, node: &Node, kind: &str, lang: QueryLanguage) {
+    /// Reports fields the state may not have, and collects the data-flow
+    /// fields it may (the first member of each name, as `Node::get` finds).
+    fn check_state_fields<'n>(
+        &mut self,
+        node: &'n Node,
+        kind: &str,
+        lang: QueryLanguage,
+    ) -> [Option<&'n Node<'n>>; 8] {
+        let mut io = [None; 8];
         let Some(members) = node.as_object() else {
-            return;
+            return io;
         };
-        let allowed = state_fields(kind, lang);
+        let table = FieldTable::get();
+        let allowed_bits = table.allowed(kind, lang);
         let other = match lang {
             QueryLanguage::JsonPath => QueryLanguage::Jsonata,
             QueryLanguage::Jsonata => QueryLanguage::JsonPath,
         };
+        let other_bits = table.allowed(kind, other);
         for m in members {
             let key = &m.key[..];
-            if COMMON.contains(&key) || allowed.contains(&key) {
+            let bit = table.bit(key);
+            if bit & allowed_bits != 0 {
+                if let Some(i) = table.io.iter().position(|b| *b == bit) {
+                    io[i].get_or_insert(&m.value);
+                }
                 continue;
             }
-            if state_fields(kind, other).contains(&key)
-                || (is_known_state_field(key) && language_counterpart(key, lang).is_some())
-            {
+            if bit & table.common != 0 {
+                continue;
+            }
+            // A nonzero bit is exactly a known state field.
+            let known = bit != 0;
+            if bit & other_bits != 0 || (known && language_counterpart(key, lang).is_some()) {
                 let mut d = Diagnostic::error(
                     codes::WRONG_LANGUAGE_FIELD,
                     format!("`{key}` is not available in {} states", lang.as_str()),
@@ -1305,7 +1479,7 @@ impl Builder<'_> {
                     d = d.with_help(h);
                 }
                 self.push(d);
-            } else if is_known_state_field(key) {
+            } else if known {
                 self.push(
                     Diagnostic::error(
                         codes::FIELD_NOT_ALLOWED,
@@ -1315,56 +1489,57 @@ impl Builder<'_> {
                     .with_label(format!("{kind} states do not have `{key}`")),
                 );
             } else {
+                let allowed = state_fields(kind, lang);
                 let mut all: Vec<&str> = COMMON.to_vec();
                 all.extend_from_slice(allowed);
                 self.unknown_field(m, &all, &format!("a {kind} state"));
             }
         }
+        io
     }
 
-    fn data_flow(&mut self, node: &Node, kind: &str, lang: QueryLanguage) -> DataFlow {
-        let allowed = state_fields(kind, lang);
-        let has = |f: &str| allowed.contains(&f);
+    /// `fields` holds the members [`IO_FIELDS`] names, present and allowed.
+    fn data_flow(
+        &mut self,
+        fields: [Option<&Node>; 8],
+        kind: &str,
+        lang: QueryLanguage,
+    ) -> DataFlow {
+        let [
+            input_path,
+            output_path,
+            result_path,
+            parameters,
+            result_selector,
+            assign,
+            output,
+            arguments,
+        ] = fields;
         let mut io = DataFlow::default();
-        if has("InputPath")
-            && let Some(n) = node.get("InputPath")
-        {
+        if let Some(n) = input_path {
             io.input_path = self.io_path(n, "InputPath");
         }
-        if has("OutputPath")
-            && let Some(n) = node.get("OutputPath")
-        {
+        if let Some(n) = output_path {
             io.output_path = self.io_path(n, "OutputPath");
         }
-        if has("ResultPath")
-            && let Some(n) = node.get("ResultPath")
-        {
+        if let Some(n) = result_path {
             io.result_path = self.result_path(n);
         }
-        if has("Parameters")
-            && kind != "Map"
-            && let Some(n) = node.get("Parameters")
+        if kind != "Map"
+            && let Some(n) = parameters
         {
             io.parameters = Some(self.template(n, lang));
         }
-        if has("ResultSelector")
-            && let Some(n) = node.get("ResultSelector")
-        {
+        if let Some(n) = result_selector {
             io.result_selector = self.object_template(n, "ResultSelector", lang);
         }
-        if has("Assign")
-            && let Some(n) = node.get("Assign")
-        {
+        if let Some(n) = assign {
             io.assign = self.assign(n, lang);
         }
-        if has("Output")
-            && let Some(n) = node.get("Output")
-        {
+        if let Some(n) = output {
             io.output = Some(self.template(n, lang));
         }
-        if has("Arguments")
-            && let Some(n) = node.get("Arguments")
-        {
+        if let Some(n) = arguments {
             io.arguments = Some(self.template(n, lang));
         }
         io
@@ -1425,6 +1600,9 @@ impl Builder<'_> {
         if let Some(r) = node.get("Retry") {
             match r.as_array() {
                 Some(items) => {
+                    // Sized up front: growing from empty goes through the
+                    // slow path of `push` for every state.
+                    retry.reserve_exact(items.len());
                     for item in items {
                         if let Some(x) = self.retrier(item) {
                             retry.push(x);
@@ -1438,6 +1616,7 @@ impl Builder<'_> {
         if let Some(c) = node.get("Catch") {
             match c.as_array() {
                 Some(items) => {
+                    catch.reserve_exact(items.len());
                     for item in items {
                         if let Some(x) = self.catcher(item, lang) {
                             catch.push(x);
@@ -1723,7 +1902,8 @@ impl Builder<'_> {
     }
 
     fn task(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> TaskState {
-        let resource = match node.get("Resource") {
+        let resource_node = node.get("Resource");
+        let resource = match resource_node {
             Some(n) => self.spanned_string(n, "Resource"),
             None => {
                 self.missing("a Task state", "Resource", node.span);
@@ -1735,7 +1915,7 @@ impl Builder<'_> {
         // know the catalog; here only the shape of the ARN is checked.
         let parsed = crate::rules::memo::resource(&resource.value);
         let parsed = parsed.as_ref();
-        if let (Err(e), Some(n)) = (&parsed, node.get("Resource"))
+        if let (Err(e), Some(n)) = (&parsed, resource_node)
             && n.as_str().is_some()
         {
             self.resource_shape(n, &resource.value, e);
@@ -1745,11 +1925,11 @@ impl Builder<'_> {
                 name, qualifier, ..
             }),
             Some(n),
-        ) = (&parsed, node.get("Resource"))
+        ) = (&parsed, resource_node)
         {
             self.lambda_name_chars(n, &resource.value, name, qualifier.as_ref());
         }
-        if let Some(n) = node.get("Resource") {
+        if let Some(n) = resource_node {
             self.unclosed_placeholder(n, &resource.value);
         }
         let resource_uri = parsed.as_ref().ok().cloned();
@@ -1930,7 +2110,6 @@ impl Builder<'_> {
     }
 
     fn map(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> MapState {
-        let what = format!("Map state `{state}`");
         self.exclusive(node, &["ItemProcessor", "Iterator"]);
         self.exclusive(node, &["ItemSelector", "Parameters"]);
         let processor = match (node.member("ItemProcessor"), node.member("Iterator")) {
@@ -1952,7 +2131,7 @@ impl Builder<'_> {
                 }
             }
             None => {
-                self.missing(&what, "ItemProcessor", node.span);
+                self.missing(&format!("Map state `{state}`"), "ItemProcessor", node.span);
                 ItemProcessor {
                     deprecated_iterator: false,
                     processor_config: None,
@@ -2383,6 +2562,7 @@ impl Builder<'_> {
                     .with_label("empty"),
                 ),
                 Some(items) => {
+                    choices.reserve_exact(items.len());
                     for item in items {
                         if let Some(b) = self.choice_branch(item, lang) {
                             choices.push(b);
@@ -2457,7 +2637,11 @@ impl Builder<'_> {
             );
             return ChoiceRule::Invalid(node.span);
         }
-        let mut operators: Vec<&Member> = Vec::new();
+        // The first operator (with its comparison, when it is one) and any
+        // further ones; only a faulty rule has the latter, so the common
+        // case allocates nothing.
+        let mut first: Option<(&Member, Option<(ComparisonOperator, bool)>)> = None;
+        let mut extra: Vec<&Member> = Vec::new();
         let mut variable: Option<&Member> = None;
         for m in members {
             let key = &m.key[..];
@@ -2473,8 +2657,10 @@ impl Builder<'_> {
                     )
                     .with_help("move `Next` to the top-level rule that contains this one"),
                 ),
-                "And" | "Or" | "Not" => operators.push(m),
-                k if ComparisonOperator::from_key(k).is_some() => operators.push(m),
+                "And" | "Or" | "Not" => match first {
+                    None => first = Some((m, None)),
+                    Some(_) => extra.push(m),
+                },
                 "Condition" | "Output" => self.push(
                     Diagnostic::error(
                         codes::WRONG_LANGUAGE_FIELD,
@@ -2485,27 +2671,36 @@ impl Builder<'_> {
                         "set `\"QueryLanguage\": \"JSONata\"` on the state to use `Condition`",
                     ),
                 ),
-                _ => {
-                    let mut candidates: Vec<&str> = vec!["Variable", "And", "Or", "Not", "Comment"];
-                    if top {
-                        candidates.extend(["Next", "Assign"]);
+                // The arms above are no comparison keys, so testing for one
+                // last changes nothing.
+                _ => match ComparisonOperator::from_key(key) {
+                    Some(c) => match first {
+                        None => first = Some((m, Some(c))),
+                        Some(_) => extra.push(m),
+                    },
+                    None => {
+                        let mut candidates: Vec<&str> =
+                            vec!["Variable", "And", "Or", "Not", "Comment"];
+                        if top {
+                            candidates.extend(["Next", "Assign"]);
+                        }
+                        let names: Vec<String> = ComparisonOperator::ALL
+                            .iter()
+                            .flat_map(|op| {
+                                let mut v = vec![op.name().to_owned()];
+                                if op.has_path_form() {
+                                    v.push(format!("{}Path", op.name()));
+                                }
+                                v
+                            })
+                            .collect();
+                        candidates.extend(names.iter().map(String::as_str));
+                        self.unknown_field(m, &candidates, "a choice rule");
                     }
-                    let names: Vec<String> = ComparisonOperator::ALL
-                        .iter()
-                        .flat_map(|op| {
-                            let mut v = vec![op.name().to_owned()];
-                            if op.has_path_form() {
-                                v.push(format!("{}Path", op.name()));
-                            }
-                            v
-                        })
-                        .collect();
-                    candidates.extend(names.iter().map(String::as_str));
-                    self.unknown_field(m, &candidates, "a choice rule");
-                }
+                },
             }
         }
-        let Some(op) = operators.first().copied() else {
+        let Some((op, comparison)) = first else {
             self.push(
                 Diagnostic::error(
                     codes::CHOICE_OPERATOR,
@@ -2516,16 +2711,16 @@ impl Builder<'_> {
             );
             return ChoiceRule::Invalid(node.span);
         };
-        if operators.len() > 1 {
+        if let Some(second) = extra.first() {
             let mut d = Diagnostic::error(
                 codes::CHOICE_OPERATOR,
                 "choice rule has more than one operator",
-                operators[1].key_span,
+                second.key_span,
             )
             .with_label("second operator")
             .with_secondary(op.key_span, "first operator")
             .with_help("combine several tests with `And` or `Or`");
-            for extra in operators.iter().skip(2) {
+            for extra in extra.iter().skip(1) {
                 d = d.with_secondary(extra.key_span, "another operator");
             }
             self.push(d);
@@ -2584,7 +2779,7 @@ impl Builder<'_> {
                 ChoiceRule::Not(Box::new(inner), node.span)
             }
             key => {
-                let Some((operator, is_path)) = ComparisonOperator::from_key(key) else {
+                let Some((operator, is_path)) = comparison else {
                     return ChoiceRule::Invalid(node.span);
                 };
                 let Some(var) = variable else {
@@ -2700,17 +2895,4 @@ pub fn variable_name_problem(name: &str) -> Option<&'static str> {
         return Some("only letters, digits and `_` are allowed");
     }
     None
-}
-
-fn collect_call_paths<'a>(
-    call: &'a asl_syntax::intrinsic::IntrinsicCall,
-    out: &mut Vec<&'a asl_syntax::path::JsonPath>,
-) {
-    for arg in &call.args {
-        match arg {
-            asl_syntax::intrinsic::Argument::Path(p) => out.push(p),
-            asl_syntax::intrinsic::Argument::Call(c) => collect_call_paths(c, out),
-            _ => {}
-        }
-    }
 }

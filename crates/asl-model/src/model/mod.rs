@@ -674,14 +674,28 @@ impl ComparisonOperator {
     /// Reads an operator key, returning the operator and whether it was the
     /// `…Path` form.
     pub fn from_key(key: &str) -> Option<(ComparisonOperator, bool)> {
-        if let Some(op) = Self::ALL.iter().find(|op| op.name() == key) {
-            return Some((*op, false));
+        if let Some(op) = Self::from_name(key) {
+            return Some((op, false));
         }
         let base = key.strip_suffix("Path")?;
-        Self::ALL
-            .iter()
-            .find(|op| op.name() == base && op.has_path_form())
-            .map(|op| (*op, true))
+        Self::from_name(base)
+            .filter(|op| op.has_path_form())
+            .map(|op| (op, true))
+    }
+
+    /// The inverse of [`name`](Self::name). Every key of every Choice rule
+    /// is looked up here; the data-test operators all start with one of four
+    /// words, so the first byte settles most of the search.
+    fn from_name(name: &str) -> Option<ComparisonOperator> {
+        let candidates: &[ComparisonOperator] = match name.as_bytes().first()? {
+            b'S' => &Self::ALL[0..6],
+            b'N' => &Self::ALL[6..11],
+            b'B' => &Self::ALL[11..12],
+            b'T' => &Self::ALL[12..17],
+            b'I' => &Self::ALL[17..23],
+            _ => return None,
+        };
+        candidates.iter().copied().find(|op| op.name() == name)
     }
 }
 
@@ -727,4 +741,22 @@ pub struct Catcher {
     pub output: Option<Template>,
     pub comment: Option<Spanned<String>>,
     pub span: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ComparisonOperator;
+
+    #[test]
+    fn every_operator_name_and_path_form_reads_back() {
+        for op in ComparisonOperator::ALL {
+            assert_eq!(ComparisonOperator::from_key(op.name()), Some((op, false)));
+            let path = format!("{}Path", op.name());
+            let expected = op.has_path_form().then_some((op, true));
+            assert_eq!(ComparisonOperator::from_key(&path), expected);
+        }
+        assert_eq!(ComparisonOperator::from_key("StringEqual"), None);
+        assert_eq!(ComparisonOperator::from_key("Path"), None);
+        assert_eq!(ComparisonOperator::from_key(""), None);
+    }
 }

@@ -16,12 +16,17 @@ use super::resources::{for_each_map_io, for_each_task};
 use crate::catalog::integrations::ITEM_READER_RESOURCES;
 use crate::catalog::schemas::{RequestSchema, SchemaRegistry};
 use crate::diagnostic::{Diagnostic, codes, did_you_mean, edit_distance};
+use crate::hash::{FastMap, FastSet};
 use crate::source::Span;
 use crate::tree::{Member, Node, NodeValue};
 
 /// Runs the request-shape rules over every Task of the definition.
 pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut Vec<Diagnostic>) {
     let machine_jsonata = root.get("QueryLanguage").and_then(Node::as_str) == Some("JSONata");
+    // A definition names a handful of resources and schemas, each for many
+    // Tasks: look each resource up (and name its integration) once.
+    let mut by_text: FastMap<&str, Option<(String, &RequestSchema, usize)>> = FastMap::default();
+    let mut known: Vec<Known> = Vec::new();
     for_each_task(root, false, |task| {
         let Some(resource) = task.resource else {
             return;
@@ -29,7 +34,23 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
         let Some(text) = resource.value.as_str() else {
             return;
         };
-        let Some((name, schema)) = schema_for(text, registry) else {
+        let found = by_text.entry(text).or_insert_with(|| {
+            let mut name = String::new();
+            let schema = schema_into(text, registry, &mut name)?;
+            let at = match known.iter().position(|k| std::ptr::eq(k.schema, schema)) {
+                Some(at) => at,
+                None => {
+                    known.push(Known {
+                        schema,
+                        uses: 0,
+                        prepared: None,
+                    });
+                    known.len() - 1
+                }
+            };
+            Some((name, schema, at))
+        });
+        let Some((name, schema, at)) = found else {
             return;
         };
         let state = &task.state.value;
@@ -39,8 +60,17 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
         };
         let field = if jsonata { "Arguments" } else { "Parameters" };
         match state.member(field) {
-            Some(request) => check_request(&name, field, request, schema, out),
-            None => missing_request(&name, field, resource, schema, out),
+            Some(request) => {
+                let k = &mut known[*at];
+                k.uses += 1;
+                // A schema used once is not worth preparing.
+                if k.uses == 2 {
+                    k.prepared = Some((SchemaFacts::of(&schema.schema), Verdicts::default()));
+                }
+                let prepared = k.prepared.as_mut().map(|(f, v)| (&*f, v));
+                check_request_with(name, field, request, schema, prepared, out);
+            }
+            None => missing_request(name, field, resource, schema, out),
         }
     });
     for_each_map_io(root, |io| {
@@ -99,19 +129,36 @@ pub fn schema_for<'r>(
     resource: &str,
     registry: &'r SchemaRegistry,
 ) -> Option<(String, &'r RequestSchema)> {
+    let mut name = String::new();
+    let schema = schema_into(resource, registry, &mut name)?;
+    Some((name, schema))
+}
+
+/// [`schema_for`] writing the name into `name` (cleared first), so checking
+/// many Tasks formats no string per Task.
+fn schema_into<'r>(
+    resource: &str,
+    registry: &'r SchemaRegistry,
+    name: &mut String,
+) -> Option<&'r RequestSchema> {
+    name.clear();
     if let Some(schema) = registry.get(resource) {
-        return Some((resource.to_owned(), schema));
+        name.push_str(resource);
+        return Some(schema);
     }
-    let key = match memo::resource(resource).as_ref().as_ref().ok()? {
-        Resource::Optimized { service, api, .. } => format!("{}:{}", service.value, api.value),
+    match memo::resource(resource).as_ref().as_ref().ok()? {
+        Resource::Optimized { service, api, .. } => {
+            let _ = write!(name, "{}:{}", service.value, api.value);
+        }
         Resource::AwsSdk {
             service, action, ..
-        } => format!("aws-sdk:{}:{}", service.value, action.value),
-        Resource::HttpInvoke { .. } => "http:invoke".to_owned(),
+        } => {
+            let _ = write!(name, "aws-sdk:{}:{}", service.value, action.value);
+        }
+        Resource::HttpInvoke { .. } => name.push_str("http:invoke"),
         _ => return None,
-    };
-    let schema = registry.get(&key)?;
-    Some((key, schema))
+    }
+    registry.get(name)
 }
 
 /// A Task with a request shape but neither `Parameters` nor `Arguments`.
@@ -144,6 +191,162 @@ fn missing_request(
     );
 }
 
+/// A schema met during one [`check_tree`], and how often a request used it.
+struct Known<'r> {
+    schema: &'r RequestSchema,
+    uses: u32,
+    prepared: Option<(SchemaFacts<'r>, Verdicts)>,
+}
+
+/// What [`check_request`] needs to know about a schema besides its
+/// validator, worked out once per schema (from its second request on).
+struct SchemaFacts<'s> {
+    /// The names under `properties` (a fast set: the schema's own map hashes
+    /// every looked-up key with SipHash).
+    properties: FastSet<&'s str>,
+    /// Top-level members whose value cannot change whether a request is
+    /// valid: the schema uses nothing but `type`, `required` and
+    /// `properties` at the top, and says nothing (`{}` or `true`) about
+    /// these. The first validation may skip building their values.
+    free: FastSet<&'s str>,
+    /// For such a plain schema: what each named member's value matters for
+    /// (members it names neither in `properties` nor in `required` cannot
+    /// matter). `None` when the schema is not plain.
+    roles: Option<FastMap<&'s str, Role>>,
+}
+
+/// How much of a member's value a plain schema looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Only whether it is present (`{}`, `true`, or required but unlisted).
+    Presence,
+    /// Only its JSON type (`{"type": …}` and nothing else).
+    Type,
+    /// More than that.
+    Value,
+}
+
+impl<'s> SchemaFacts<'s> {
+    fn of(schema: &'s Value) -> SchemaFacts<'s> {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let names = properties
+            .map(|p| p.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        const PLAIN: [&str; 7] = [
+            "$schema",
+            "$comment",
+            "title",
+            "description",
+            "type",
+            "required",
+            "properties",
+        ];
+        let strings = |v: &Value| match v {
+            Value::String(_) => true,
+            Value::Array(a) => a.iter().all(Value::is_string),
+            _ => false,
+        };
+        let plain = schema.as_object().is_some_and(|o| {
+            o.iter().all(|(k, v)| match k.as_str() {
+                "type" => strings(v),
+                "required" => v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+                "properties" => v.is_object(),
+                k => PLAIN.contains(&k),
+            })
+        });
+        if !plain {
+            return SchemaFacts {
+                properties: names,
+                free: FastSet::default(),
+                roles: None,
+            };
+        }
+        let mut roles = FastMap::default();
+        let required = schema.get("required").and_then(Value::as_array);
+        for name in required.into_iter().flatten().filter_map(Value::as_str) {
+            roles.insert(name, Role::Presence);
+        }
+        let mut free = FastSet::default();
+        for (k, s) in properties.into_iter().flatten() {
+            let role = match s {
+                Value::Bool(true) => Role::Presence,
+                Value::Object(o) if o.is_empty() => Role::Presence,
+                Value::Object(o) if o.len() == 1 && o.get("type").is_some_and(strings) => {
+                    Role::Type
+                }
+                _ => Role::Value,
+            };
+            if role == Role::Presence {
+                free.insert(k.as_str());
+            }
+            roles.insert(k.as_str(), role);
+        }
+        SchemaFacts {
+            properties: names,
+            free,
+            roles: Some(roles),
+        }
+    }
+
+    /// Writes into `out` everything about `members` that decides whether
+    /// they are valid against a plain schema: which named members are
+    /// present (in order) and, where the schema checks the type, of what JSON
+    /// type each is (numbers: the kind `serde_json` stores, and the text of
+    /// a float). Requests with equal signatures are valid or invalid
+    /// together. `false` when the schema looks deeper than that.
+    fn signature(&self, members: &[Member], out: &mut Vec<u8>) -> bool {
+        let Some(roles) = &self.roles else {
+            return false;
+        };
+        out.clear();
+        for m in members {
+            let (key, is_dynamic) = match m.key.strip_suffix(".$") {
+                Some(stripped) => (stripped, true),
+                None => (&m.key[..], false),
+            };
+            let Some(role) = roles.get(key) else {
+                continue;
+            };
+            out.extend_from_slice(&key.len().to_le_bytes());
+            out.extend_from_slice(key.as_bytes());
+            match role {
+                Role::Presence => out.push(b'-'),
+                Role::Value => return false,
+                Role::Type if is_dynamic || is_jsonata(&m.value) => out.push(b'n'),
+                Role::Type => match &m.value.value {
+                    NodeValue::Null => out.push(b'n'),
+                    NodeValue::Bool(_) => out.push(b'b'),
+                    NodeValue::String(_) => out.push(b's'),
+                    NodeValue::Array(_) => out.push(b'a'),
+                    NodeValue::Object(_) => out.push(b'o'),
+                    NodeValue::Number(n) => {
+                        let n = n.to_json_number();
+                        if n.is_u64() {
+                            out.push(b'u');
+                        } else if n.is_i64() {
+                            out.push(b'i');
+                        } else {
+                            let text = n.to_string();
+                            out.push(b'f');
+                            out.extend_from_slice(&text.len().to_le_bytes());
+                            out.extend_from_slice(text.as_bytes());
+                        }
+                    }
+                },
+            }
+        }
+        true
+    }
+}
+
+/// Validity of the requests already checked against one schema, by
+/// [`SchemaFacts::signature`]: many Tasks send the same shape of request.
+#[derive(Default)]
+struct Verdicts {
+    signature: Vec<u8>,
+    seen: FastMap<Vec<u8>, bool>,
+}
+
 /// Validates one `Parameters` / `Arguments` member against `schema`.
 pub fn check_request(
     name: &str,
@@ -152,14 +355,48 @@ pub fn check_request(
     schema: &RequestSchema,
     out: &mut Vec<Diagnostic>,
 ) {
+    check_request_with(name, field, request, schema, None, out);
+}
+
+fn check_request_with(
+    name: &str,
+    field: &str,
+    request: &Member,
+    schema: &RequestSchema,
+    prepared: Option<(&SchemaFacts, &mut Verdicts)>,
+    out: &mut Vec<Diagnostic>,
+) {
     // A whole-value JSONata expression (or any non-object) is decided at run
     // time, or is a structural error reported elsewhere.
-    if !request.value.is_object() {
+    let Some(members) = request.value.as_object() else {
         return;
-    }
-    let mut dynamic = Vec::new();
-    let instance = instance_of(&request.value, &mut String::new(), &mut dynamic);
-    let misspelled = misspelled_members(&request.value, &schema.schema);
+    };
+    let facts = prepared.as_ref().map(|(f, _)| *f);
+    let validate = || {
+        let free = facts.map(|f| &f.free);
+        schema
+            .validator
+            .is_valid(&plain_instance_of(&request.value, free))
+    };
+    let valid = match prepared {
+        Some((facts, v)) => {
+            if facts.signature(members, &mut v.signature) {
+                match v.seen.get(&v.signature) {
+                    Some(valid) => *valid,
+                    None => {
+                        let valid = validate();
+                        v.seen.insert(v.signature.clone(), valid);
+                        valid
+                    }
+                }
+            } else {
+                validate()
+            }
+        }
+        None => validate(),
+    };
+    let misspelled =
+        misspelled_members(&request.value, &schema.schema, facts.map(|f| &f.properties));
     for (member, intended) in &misspelled {
         // A misspelled required member is reported with the missing one.
         if required_names(&schema.schema).contains(intended) {
@@ -176,9 +413,12 @@ pub fn check_request(
         );
     }
     // Most requests are fine; `is_valid` is much cheaper than collecting errors.
-    if schema.validator.is_valid(&instance) {
+    if valid {
         return;
     }
+    // The same instance again, now noting where the run-time values are.
+    let mut dynamic = Vec::new();
+    let instance = instance_of(&request.value, &mut String::new(), &mut dynamic);
     for error in schema.validator.iter_errors(&instance) {
         let pointer = error.instance_path().as_str().to_owned();
         if dynamic
@@ -302,6 +542,46 @@ fn instance_of(node: &Node, pointer: &mut String, dynamic: &mut Vec<String>) -> 
     }
 }
 
+/// [`instance_of`] without the pointers: what the (usually passing) first
+/// validation needs.
+/// Members named in `free` become `null` as well (see [`SchemaFacts::free`]).
+fn plain_instance_of(node: &Node, free: Option<&FastSet<&str>>) -> Value {
+    match &node.value {
+        NodeValue::Object(members) => {
+            let mut map = Map::with_capacity(members.len());
+            for m in members {
+                let (key, is_dynamic) = match m.key.strip_suffix(".$") {
+                    Some(stripped) => (stripped, true),
+                    None => (&m.key[..], false),
+                };
+                let value = if is_dynamic
+                    || is_jsonata(&m.value)
+                    || free.is_some_and(|f| f.contains(key))
+                {
+                    Value::Null
+                } else {
+                    plain_instance_of(&m.value, None)
+                };
+                map.insert(key.to_owned(), value);
+            }
+            Value::Object(map)
+        }
+        NodeValue::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| {
+                    if is_jsonata(item) {
+                        Value::Null
+                    } else {
+                        plain_instance_of(item, None)
+                    }
+                })
+                .collect(),
+        ),
+        _ => node.to_json_value(),
+    }
+}
+
 fn is_jsonata(node: &Node) -> bool {
     node.as_str()
         .is_some_and(|s| s.starts_with("{%") && s.ends_with("%}") && s.len() >= 4)
@@ -381,11 +661,23 @@ fn alternatives(schema: &Value, schema_path: &str) -> Vec<String> {
 /// one (`Functionname` for `FunctionName`), with the member they resemble.
 /// Members that resemble nothing are left alone: the shipped shapes list
 /// the common members, not every one the API has.
-fn misspelled_members<'n>(request: &'n Node, schema: &Value) -> Vec<(&'n Member<'n>, String)> {
-    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+fn misspelled_members<'n>(
+    request: &'n Node,
+    schema: &Value,
+    names: Option<&FastSet<&str>>,
+) -> Vec<(&'n Member<'n>, String)> {
+    let Some(members) = request.as_object() else {
         return Vec::new();
     };
-    let Some(members) = request.as_object() else {
+    // Usually every member is listed: then the schema's map is not consulted.
+    if let Some(names) = names
+        && members
+            .iter()
+            .all(|m| names.contains(m.key.strip_suffix(".$").unwrap_or(&m.key)))
+    {
+        return Vec::new();
+    }
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
         return Vec::new();
     };
     members
@@ -720,6 +1012,43 @@ mod tests {
             r#"{"QueueUrl": "q", "MessageBody": "m", "MessageDedupId": "d"}"#,
         );
         assert!(check(&src).is_empty());
+    }
+
+    #[test]
+    fn tasks_sharing_a_request_shape_are_each_judged_on_their_own_values() {
+        let task = |name: &str, next: &str, parameters: &str| {
+            format!(
+                r#""{name}": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {parameters}, {next}}}"#
+            )
+        };
+        let src = format!(
+            r#"{{"StartAt": "A", "States": {{{}, {}, {}, {}}}}}"#,
+            task(
+                "A",
+                r#""Next": "B""#,
+                r#"{"FunctionName": "f", "Payload": {"x": 1}}"#
+            ),
+            task(
+                "B",
+                r#""Next": "C""#,
+                r#"{"FunctionName": "g", "Payload": [2]}"#
+            ),
+            task(
+                "C",
+                r#""Next": "D""#,
+                r#"{"FunctionName": 5, "Payload": {}}"#
+            ),
+            task(
+                "D",
+                r#""End": true"#,
+                r#"{"FunctionName": 6, "Payload": 1}"#
+            ),
+        );
+        let out = check(&src);
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(|d| d.code == codes::INVALID_REQUEST_MEMBER));
+        assert_eq!(out[0].span, span_of(&src, "5"));
+        assert_eq!(out[1].span, span_of(&src, "6"));
     }
 
     #[test]
