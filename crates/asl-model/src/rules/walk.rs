@@ -343,9 +343,7 @@ pub fn all_states(machine: &StateMachine) -> Vec<&State> {
     let mut out = Vec::new();
     let mut stack = vec![machine];
     while let Some(m) = stack.pop() {
-        for s in &m.states {
-            out.push(s);
-        }
+        out.extend(m.states.iter());
         for s in m.states.iter().rev() {
             stack.extend(nested_machines(s).into_iter().rev());
         }
