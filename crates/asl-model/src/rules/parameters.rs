@@ -490,6 +490,15 @@ fn check_request_with(
     }
 }
 
+/// The member name a request key produces (`Foo.$` gives `Foo`) and
+/// whether its value is computed at run time.
+fn request_key(key: &str) -> (&str, bool) {
+    match key.strip_suffix(".$") {
+        Some(stripped) => (stripped, true),
+        None => (key, false),
+    }
+}
+
 /// Builds the JSON instance to validate: `Foo.$` becomes `Foo`, and every
 /// run-time value becomes `null`, its JSON pointer recorded in `dynamic` so
 /// errors about it are ignored.
@@ -498,10 +507,7 @@ fn instance_of(node: &Node, pointer: &mut String, dynamic: &mut Vec<String>) -> 
         NodeValue::Object(members) => {
             let mut map = Map::with_capacity(members.len());
             for m in members {
-                let (key, is_dynamic) = match m.key.strip_suffix(".$") {
-                    Some(stripped) => (stripped, true),
-                    None => (&m.key[..], false),
-                };
+                let (key, is_dynamic) = request_key(&m.key);
                 let len = pointer.len();
                 pointer.push('/');
                 if key.contains(['~', '/']) {
@@ -550,10 +556,7 @@ fn plain_instance_of(node: &Node, free: Option<&FastSet<&str>>) -> Value {
         NodeValue::Object(members) => {
             let mut map = Map::with_capacity(members.len());
             for m in members {
-                let (key, is_dynamic) = match m.key.strip_suffix(".$") {
-                    Some(stripped) => (stripped, true),
-                    None => (&m.key[..], false),
-                };
+                let (key, is_dynamic) = request_key(&m.key);
                 let value = if is_dynamic
                     || is_jsonata(&m.value)
                     || free.is_some_and(|f| f.contains(key))
