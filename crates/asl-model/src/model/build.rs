@@ -6,6 +6,8 @@
 //! Wherever a field cannot be read, the model gets a conservative stand-in so
 //! the semantic rules can still run on the rest.
 
+use std::sync::Arc;
+
 use asl_syntax::intrinsic::{PayloadValue, parse_payload_value};
 use asl_syntax::path::{parse_path, parse_reference_path};
 use asl_syntax::timestamp::parse_timestamp;
@@ -296,6 +298,7 @@ pub fn build_machine(root: &Node, src: &str) -> (Option<StateMachine>, Vec<Diagn
         diags: Vec::new(),
         top_language: QueryLanguage::JsonPath,
         parsed: crate::hash::FastMap::default(),
+        paths: crate::hash::FastMap::default(),
         seen: crate::hash::FastSet::default(),
     };
     let machine = b.machine(root, MachineKind::Top);
@@ -314,9 +317,10 @@ struct Builder<'s> {
     diags: Vec<Diagnostic>,
     top_language: QueryLanguage,
     /// `.$` values and paths that parsed, by text: definitions repeat the
-    /// same few (`$.order`, `$$.Task.Token`) in many states, and cloning a
-    /// parsed path costs a fraction of parsing it again.
-    parsed: crate::hash::FastMap<String, PayloadValue>,
+    /// same few (`$.order`, `$$.Task.Token`) in many states, and every state
+    /// shares the one parse.
+    parsed: crate::hash::FastMap<String, Arc<PayloadValue>>,
+    paths: crate::hash::FastMap<String, Arc<asl_syntax::path::JsonPath>>,
     /// Hashes of the texts parsed once: a text is cached when it comes
     /// again, so texts that occur once (most, in a small definition) cost
     /// no copy.
@@ -528,7 +532,7 @@ impl Builder<'_> {
         let text = self.string(node, field)?;
         let parsed = if reference {
             match parse_reference_path(text) {
-                Ok(p) => Ok(p),
+                Ok(p) => Ok(Arc::new(p)),
                 Err(e) => {
                     if parse_path(text).is_ok() {
                         let span = self.inner_span(node, text, e.span);
@@ -550,7 +554,7 @@ impl Builder<'_> {
         } else {
             match self.parse_path_cached(text) {
                 Err(e) => match self.retry_bare_words(node, text, &e, parse_path) {
-                    Some(p) => Ok(p),
+                    Some(p) => Ok(Arc::new(p)),
                     None => Err(e),
                 },
                 ok => ok,
@@ -587,17 +591,15 @@ impl Builder<'_> {
     fn parse_path_cached(
         &mut self,
         text: &str,
-    ) -> Result<asl_syntax::path::JsonPath, asl_syntax::SyntaxError> {
-        if let Some(PayloadValue::Path(p)) = self.parsed.get(text) {
-            return Ok(p.clone());
+    ) -> Result<Arc<asl_syntax::path::JsonPath>, asl_syntax::SyntaxError> {
+        if let Some(p) = self.paths.get(text) {
+            return Ok(Arc::clone(p));
         }
-        let parsed = parse_path(text);
+        let parsed = parse_path(text).map(Arc::new);
         if let Ok(p) = &parsed
-            && text.starts_with('$')
             && self.seen_before(text)
         {
-            self.parsed
-                .insert(text.to_owned(), PayloadValue::Path(p.clone()));
+            self.paths.insert(text.to_owned(), Arc::clone(p));
         }
         parsed
     }
@@ -615,15 +617,15 @@ impl Builder<'_> {
     fn parse_payload_cached(
         &mut self,
         text: &str,
-    ) -> Result<PayloadValue, asl_syntax::SyntaxError> {
+    ) -> Result<Arc<PayloadValue>, asl_syntax::SyntaxError> {
         if let Some(v) = self.parsed.get(text) {
-            return Ok(v.clone());
+            return Ok(Arc::clone(v));
         }
-        let parsed = parse_payload_value(text);
+        let parsed = parse_payload_value(text).map(Arc::new);
         if let Ok(v) = &parsed
             && self.seen_before(text)
         {
-            self.parsed.insert(text.to_owned(), v.clone());
+            self.parsed.insert(text.to_owned(), Arc::clone(v));
         }
         parsed
     }
@@ -747,14 +749,14 @@ impl Builder<'_> {
         };
         let parsed = match self.parse_payload_cached(text) {
             Err(e) => match self.retry_bare_words(node, text, &e, parse_payload_value) {
-                Some(v) => Ok(v),
+                Some(v) => Ok(Arc::new(v)),
                 None => Err(e),
             },
             ok => ok,
         };
         match parsed {
             Ok(expr) => {
-                match &expr {
+                match &*expr {
                     PayloadValue::Path(p) => self.check_context(p, node, text),
                     PayloadValue::Intrinsic(call) => self.check_call(call, node, text),
                 }
@@ -2053,7 +2055,7 @@ impl Builder<'_> {
                 && let Some(n) = node.get(path_field)
             {
                 let d = b.dynamic(n, path_field)?;
-                if let PayloadValue::Intrinsic(call) = &d.expr
+                if let PayloadValue::Intrinsic(call) = &*d.expr
                     && !STRING_INTRINSICS.contains(&call.name.as_str())
                     && asl_syntax::intrinsic::lookup_intrinsic(&call.name).is_some()
                 {

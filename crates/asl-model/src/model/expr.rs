@@ -16,7 +16,9 @@ pub struct JsonPath {
     pub text: String,
     /// Span of the string in the source.
     pub span: Span,
-    pub path: asl_syntax::path::JsonPath,
+    /// Shared: definitions repeat the same paths, and the builder hands out
+    /// one parse per distinct text.
+    pub path: std::sync::Arc<asl_syntax::path::JsonPath>,
 }
 
 impl JsonPath {
@@ -50,7 +52,8 @@ pub struct Dynamic {
     pub text: String,
     /// Span of the string in the source.
     pub span: Span,
-    pub expr: DynamicExpr,
+    /// Shared like [`JsonPath::path`].
+    pub expr: std::sync::Arc<DynamicExpr>,
 }
 
 /// `Path` (`$…` input, `$$…` context, `$name…` variable) or `Intrinsic`.

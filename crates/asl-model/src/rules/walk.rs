@@ -218,7 +218,7 @@ pub fn template_paths<'a>(t: &'a Template, site: Site, f: &mut dyn FnMut(PathUse
 }
 
 fn dynamic_paths<'a>(d: &'a Dynamic, site: Site, f: &mut dyn FnMut(PathUse<'a>)) {
-    match &d.expr {
+    match &*d.expr {
         DynamicExpr::Path(p) => f(PathUse {
             site,
             path: p,
