@@ -1062,7 +1062,7 @@ pub fn template_json(t: &Template) -> serde_json::Value {
         ),
         Template::Array { items, .. } => Value::Array(items.iter().map(template_json).collect()),
         Template::Literal(node) => node.to_json_value(),
-        Template::Dynamic(d) => Value::String(d.text.clone()),
+        Template::Dynamic(d) => Value::String(d.text.to_string()),
         Template::Jsonata(e) => Value::String(format!("{{%{}%}}", e.body)),
     }
 }

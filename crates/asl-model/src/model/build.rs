@@ -299,6 +299,7 @@ pub fn build_machine(root: &Node, src: &str) -> (Option<StateMachine>, Vec<Diagn
         top_language: QueryLanguage::JsonPath,
         parsed: crate::hash::FastMap::default(),
         paths: crate::hash::FastMap::default(),
+        texts: crate::hash::FastSet::default(),
         seen: crate::hash::FastSet::default(),
     };
     let machine = b.machine(root, MachineKind::Top);
@@ -321,6 +322,7 @@ struct Builder<'s> {
     /// shares the one parse.
     parsed: crate::hash::FastMap<String, Arc<PayloadValue>>,
     paths: crate::hash::FastMap<String, Arc<asl_syntax::path::JsonPath>>,
+    texts: crate::hash::FastSet<Arc<str>>,
     /// Hashes of the texts parsed once: a text is cached when it comes
     /// again, so texts that occur once (most, in a small definition) cost
     /// no copy.
@@ -563,7 +565,7 @@ impl Builder<'_> {
         match parsed {
             Ok(path) => {
                 let jp = JsonPath {
-                    text: text.to_owned(),
+                    text: self.shared_text(text),
                     span: node.span,
                     path,
                 };
@@ -602,6 +604,17 @@ impl Builder<'_> {
             self.paths.insert(text.to_owned(), Arc::clone(p));
         }
         parsed
+    }
+
+    /// `text` as the model keeps it: one allocation per distinct path or
+    /// `.$` text, shared by every state that writes it.
+    fn shared_text(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.texts.get(text) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.texts.insert(Arc::clone(&shared));
+        shared
     }
 
     /// Whether `text` was parsed before (by hash; a collision only caches a
@@ -761,7 +774,7 @@ impl Builder<'_> {
                     PayloadValue::Intrinsic(call) => self.check_call(call, node, text),
                 }
                 Some(Dynamic {
-                    text: text.to_owned(),
+                    text: self.shared_text(text),
                     span: node.span,
                     expr,
                 })

@@ -13,7 +13,7 @@ pub use asl_syntax::timestamp::Timestamp;
 #[derive(Clone, Debug, PartialEq)]
 pub struct JsonPath {
     /// The path text (string content after unescaping).
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     /// Span of the string in the source.
     pub span: Span,
     /// Shared: definitions repeat the same paths, and the builder hands out
@@ -49,7 +49,7 @@ pub type VariablePath = JsonPath;
 /// intrinsic calls, such as Fail's `ErrorPath`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dynamic {
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     /// Span of the string in the source.
     pub span: Span,
     /// Shared like [`JsonPath::path`].
