@@ -306,6 +306,30 @@ pub fn build_machine(root: &Node, src: &str) -> (Option<StateMachine>, Vec<Diagn
     (machine, b.diags)
 }
 
+/// `parse(text)` from `cache` when the text parsed before. A text is stored
+/// only from its second occurrence (`seen` holds the hashes of texts met
+/// once; a hash collision only stores a text early), so texts that occur
+/// once, most of them in a small definition, cost no copy.
+fn shared_parse<T>(
+    cache: &mut crate::hash::FastMap<String, Arc<T>>,
+    seen: &mut crate::hash::FastSet<u64>,
+    text: &str,
+    parse: impl FnOnce(&str) -> Result<T, asl_syntax::SyntaxError>,
+) -> Result<Arc<T>, asl_syntax::SyntaxError> {
+    use std::hash::BuildHasher;
+    if let Some(v) = cache.get(text) {
+        return Ok(Arc::clone(v));
+    }
+    let parsed = parse(text).map(Arc::new);
+    let hash = std::hash::BuildHasherDefault::<crate::hash::FastHasher>::default().hash_one(text);
+    if let Ok(v) = &parsed
+        && !seen.insert(hash)
+    {
+        cache.insert(text.to_owned(), Arc::clone(v));
+    }
+    parsed
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum MachineKind {
     Top,
@@ -587,23 +611,21 @@ impl Builder<'_> {
         }
     }
 
-    /// `parse_path(text)`, from the cache when the text parsed before. A path
-    /// starting with `$` is also what `parse_payload_value` makes of it, so
-    /// both share one cache.
+    /// `parse_path(text)`, shared with every earlier parse of the same text.
     fn parse_path_cached(
         &mut self,
         text: &str,
     ) -> Result<Arc<asl_syntax::path::JsonPath>, asl_syntax::SyntaxError> {
-        if let Some(p) = self.paths.get(text) {
-            return Ok(Arc::clone(p));
-        }
-        let parsed = parse_path(text).map(Arc::new);
-        if let Ok(p) = &parsed
-            && self.seen_before(text)
-        {
-            self.paths.insert(text.to_owned(), Arc::clone(p));
-        }
-        parsed
+        shared_parse(&mut self.paths, &mut self.seen, text, parse_path)
+    }
+
+    /// `parse_payload_value(text)`, shared with every earlier parse of the
+    /// same text.
+    fn parse_payload_cached(
+        &mut self,
+        text: &str,
+    ) -> Result<Arc<PayloadValue>, asl_syntax::SyntaxError> {
+        shared_parse(&mut self.parsed, &mut self.seen, text, parse_payload_value)
     }
 
     /// `text` as the model keeps it: one allocation per distinct path or
@@ -615,32 +637,6 @@ impl Builder<'_> {
         let shared: Arc<str> = Arc::from(text);
         self.texts.insert(Arc::clone(&shared));
         shared
-    }
-
-    /// Whether `text` was parsed before (by hash; a collision only caches a
-    /// text early).
-    fn seen_before(&mut self, text: &str) -> bool {
-        use std::hash::BuildHasher;
-        let hash =
-            std::hash::BuildHasherDefault::<crate::hash::FastHasher>::default().hash_one(text);
-        !self.seen.insert(hash)
-    }
-
-    /// `parse_payload_value(text)`, from the cache when the text parsed before.
-    fn parse_payload_cached(
-        &mut self,
-        text: &str,
-    ) -> Result<Arc<PayloadValue>, asl_syntax::SyntaxError> {
-        if let Some(v) = self.parsed.get(text) {
-            return Ok(Arc::clone(v));
-        }
-        let parsed = parse_payload_value(text).map(Arc::new);
-        if let Ok(v) = &parsed
-            && self.seen_before(text)
-        {
-            self.parsed.insert(text.to_owned(), Arc::clone(v));
-        }
-        parsed
     }
 
     /// Filter expressions differ between JSONPath implementations; several
