@@ -2907,3 +2907,21 @@ pub fn variable_name_problem(name: &str) -> Option<&'static str> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_state_field_has_its_own_bit() {
+        // A 65th field name would shift past the u64 and share a bit.
+        let table = FieldTable::get();
+        assert!(table.bits.len() <= 64, "{} field names", table.bits.len());
+        let mut union = 0u64;
+        for (name, bit) in &table.bits {
+            assert_eq!(bit.count_ones(), 1, "{name}");
+            assert_eq!(union & bit, 0, "{name} shares a bit");
+            union |= bit;
+        }
+    }
+}

@@ -300,10 +300,7 @@ impl<'s> SchemaFacts<'s> {
         };
         out.clear();
         for m in members {
-            let (key, is_dynamic) = match m.key.strip_suffix(".$") {
-                Some(stripped) => (stripped, true),
-                None => (&m.key[..], false),
-            };
+            let (key, is_dynamic) = request_key(&m.key);
             let Some(role) = roles.get(key) else {
                 continue;
             };
@@ -376,7 +373,7 @@ fn check_request_with(
         let free = facts.map(|f| &f.free);
         schema
             .validator
-            .is_valid(&plain_instance_of(&request.value, free))
+            .is_valid(&instance_of(&request.value, free, &mut None))
     };
     let valid = match prepared {
         Some((facts, v)) => {
@@ -418,7 +415,14 @@ fn check_request_with(
     }
     // The same instance again, now noting where the run-time values are.
     let mut dynamic = Vec::new();
-    let instance = instance_of(&request.value, &mut String::new(), &mut dynamic);
+    let instance = instance_of(
+        &request.value,
+        None,
+        &mut Some(RuntimeValues {
+            pointer: &mut String::new(),
+            found: &mut dynamic,
+        }),
+    );
     for error in schema.validator.iter_errors(&instance) {
         let pointer = error.instance_path().as_str().to_owned();
         if dynamic
@@ -499,29 +503,72 @@ fn request_key(key: &str) -> (&str, bool) {
     }
 }
 
+/// Where [`instance_of`] notes the run-time values: the JSON pointer of the
+/// value being built, and the pointers of the values replaced by `null`.
+struct RuntimeValues<'p> {
+    pointer: &'p mut String,
+    found: &'p mut Vec<String>,
+}
+
+impl RuntimeValues<'_> {
+    /// Runs `build` with `step` appended to the current pointer.
+    fn at<T>(
+        this: &mut Option<Self>,
+        step: impl FnOnce(&mut String),
+        build: impl FnOnce(&mut Option<Self>) -> T,
+    ) -> T {
+        let len = this.as_mut().map(|d| {
+            let len = d.pointer.len();
+            step(d.pointer);
+            len
+        });
+        let value = build(this);
+        if let (Some(d), Some(len)) = (this.as_mut(), len) {
+            d.pointer.truncate(len);
+        }
+        value
+    }
+
+    fn note(this: &mut Option<Self>) {
+        if let Some(d) = this {
+            d.found.push(d.pointer.clone());
+        }
+    }
+}
+
 /// Builds the JSON instance to validate: `Foo.$` becomes `Foo`, and every
-/// run-time value becomes `null`, its JSON pointer recorded in `dynamic` so
-/// errors about it are ignored.
-fn instance_of(node: &Node, pointer: &mut String, dynamic: &mut Vec<String>) -> Value {
+/// run-time value becomes `null`. With `dynamic`, the JSON pointer of each
+/// such value is recorded so errors about it can be ignored (only needed
+/// when the request fails). Top-level members named in `free` become `null`
+/// as well (see [`SchemaFacts::free`]).
+fn instance_of(
+    node: &Node,
+    free: Option<&FastSet<&str>>,
+    dynamic: &mut Option<RuntimeValues>,
+) -> Value {
     match &node.value {
         NodeValue::Object(members) => {
             let mut map = Map::with_capacity(members.len());
             for m in members {
                 let (key, is_dynamic) = request_key(&m.key);
-                let len = pointer.len();
-                pointer.push('/');
-                if key.contains(['~', '/']) {
-                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                } else {
-                    pointer.push_str(key);
-                }
-                let value = if is_dynamic || is_jsonata(&m.value) {
-                    dynamic.push(pointer.clone());
-                    Value::Null
-                } else {
-                    instance_of(&m.value, pointer, dynamic)
+                let step = |pointer: &mut String| {
+                    pointer.push('/');
+                    if key.contains(['~', '/']) {
+                        pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    } else {
+                        pointer.push_str(key);
+                    }
                 };
-                pointer.truncate(len);
+                let value = RuntimeValues::at(dynamic, step, |dynamic| {
+                    if is_dynamic || is_jsonata(&m.value) {
+                        RuntimeValues::note(dynamic);
+                        Value::Null
+                    } else if free.is_some_and(|f| f.contains(key)) {
+                        Value::Null
+                    } else {
+                        instance_of(&m.value, None, dynamic)
+                    }
+                });
                 map.insert(key.to_owned(), value);
             }
             Value::Object(map)
@@ -531,53 +578,17 @@ fn instance_of(node: &Node, pointer: &mut String, dynamic: &mut Vec<String>) -> 
                 .iter()
                 .enumerate()
                 .map(|(i, item)| {
-                    let len = pointer.len();
-                    let _ = write!(pointer, "/{i}");
-                    let value = if is_jsonata(item) {
-                        dynamic.push(pointer.clone());
-                        Value::Null
-                    } else {
-                        instance_of(item, pointer, dynamic)
+                    let step = |pointer: &mut String| {
+                        let _ = write!(pointer, "/{i}");
                     };
-                    pointer.truncate(len);
-                    value
-                })
-                .collect(),
-        ),
-        _ => node.to_json_value(),
-    }
-}
-
-/// [`instance_of`] without the pointers: what the (usually passing) first
-/// validation needs.
-/// Members named in `free` become `null` as well (see [`SchemaFacts::free`]).
-fn plain_instance_of(node: &Node, free: Option<&FastSet<&str>>) -> Value {
-    match &node.value {
-        NodeValue::Object(members) => {
-            let mut map = Map::with_capacity(members.len());
-            for m in members {
-                let (key, is_dynamic) = request_key(&m.key);
-                let value = if is_dynamic
-                    || is_jsonata(&m.value)
-                    || free.is_some_and(|f| f.contains(key))
-                {
-                    Value::Null
-                } else {
-                    plain_instance_of(&m.value, None)
-                };
-                map.insert(key.to_owned(), value);
-            }
-            Value::Object(map)
-        }
-        NodeValue::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|item| {
-                    if is_jsonata(item) {
-                        Value::Null
-                    } else {
-                        plain_instance_of(item, None)
-                    }
+                    RuntimeValues::at(dynamic, step, |dynamic| {
+                        if is_jsonata(item) {
+                            RuntimeValues::note(dynamic);
+                            Value::Null
+                        } else {
+                            instance_of(item, None, dynamic)
+                        }
+                    })
                 })
                 .collect(),
         ),
