@@ -277,9 +277,33 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// An owned copy of this tree (see [`Node::into_owned`]).
+    /// An owned copy of this tree (see [`Node::into_owned`]), made in one
+    /// pass rather than cloning the borrowed tree first.
     pub fn to_owned_node(&self) -> Node<'static> {
-        self.clone().into_owned()
+        let owned = |s: &Cow<'_, str>| Cow::Owned(s.to_string());
+        let value = match &self.value {
+            NodeValue::Null => NodeValue::Null,
+            NodeValue::Bool(b) => NodeValue::Bool(*b),
+            NodeValue::Number(n) => NodeValue::Number(n.clone()),
+            NodeValue::String(s) => NodeValue::String(owned(s)),
+            NodeValue::Array(items) => {
+                NodeValue::Array(items.iter().map(Node::to_owned_node).collect())
+            }
+            NodeValue::Object(members) => NodeValue::Object(
+                members
+                    .iter()
+                    .map(|m| Member {
+                        key: owned(&m.key),
+                        key_span: m.key_span,
+                        value: m.value.to_owned_node(),
+                    })
+                    .collect(),
+            ),
+        };
+        Node {
+            span: self.span,
+            value,
+        }
     }
 
     /// The member value for `key` when this node is an object.
@@ -551,6 +575,27 @@ mod tests {
             Number::from_text(short).map(|n| n.text().to_owned()),
             Some(short.to_owned())
         );
+    }
+
+    #[test]
+    fn owned_copies_equal_the_borrowed_tree_and_own_every_string() {
+        let text = r#"{"a": ["x", 1.50, {"b\u00e9": null}], "c": true}"#;
+        let tree = crate::json::parse_json(text).expect("valid");
+        let copied = tree.to_owned_node();
+        assert_eq!(copied, tree);
+        assert_eq!(tree.clone().into_owned(), copied);
+        let mut borrowed = 0;
+        copied.walk(|n| {
+            if let NodeValue::String(Cow::Borrowed(_)) = n.value {
+                borrowed += 1;
+            }
+            for m in n.as_object().unwrap_or_default() {
+                if let Cow::Borrowed(_) = m.key {
+                    borrowed += 1;
+                }
+            }
+        });
+        assert_eq!(borrowed, 0);
     }
 
     #[test]
