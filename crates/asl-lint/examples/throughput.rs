@@ -12,6 +12,10 @@ use std::time::{Duration, Instant};
 use asl_lint::backend::Settings;
 use asl_lint::check::check_text;
 
+// The same allocator as the `asl-lint` binary, so the figure is the linter's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let Some(list) = std::env::args().nth(1) else {
         eprintln!("usage: throughput LIST_FILE");
