@@ -9,6 +9,8 @@
 //!
 //!   ASL_BENCH_FOLDERS_ONLY=1 cargo bench -p asl-model --bench throughput -- DIR   # folders only
 //!
+//!   cargo bench -p asl-model --bench throughput --features bench-mimalloc   # under asl-lint's allocator
+//!
 //! Each measurement repeats its work until at least one second has passed and
 //! reports the mean time per definition and definitions per second. For scale,
 //! the synthetic machine is also read by `serde_json` into a `Value`.
@@ -18,6 +20,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use asl_model::{Options, SourceFormat};
+
+// asl-lint runs the checks on mimalloc; this feature measures them there.
+#[cfg(feature = "bench-mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Reads one definition and runs every rule (`asl_model::analyze`); returns
 /// the number of diagnostics so the work cannot be optimised away.
@@ -214,6 +221,12 @@ fn report(label: &str, m: &Measurement) {
 
 fn main() {
     let options = Options::default();
+    let allocator = if cfg!(feature = "bench-mimalloc") {
+        "mimalloc"
+    } else {
+        "the system allocator"
+    };
+    println!("allocator: {allocator}");
     // `cargo bench` passes `--bench`; everything else is a folder.
     let folders: Vec<String> = std::env::args()
         .skip(1)
