@@ -5,6 +5,10 @@
 //! spanned tree by [`build`](crate::model::build) and is best-effort: when the
 //! definition has errors, the parts that could be read are still present
 //! (with conservative placeholders elsewhere) so later rules can keep checking.
+//!
+//! Names, keys and literals share the tree's strings, so the model borrows the
+//! source text (`'a`) like the tree does: building it copies only the rare
+//! strings the source spelled with escapes.
 
 pub mod build;
 mod expr;
