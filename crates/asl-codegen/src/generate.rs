@@ -12,7 +12,7 @@
 
 use asl_model::model::{
     Catcher, ChoiceRule, Comparison, ComparisonOperator, Count, IoPath, JitterStrategy,
-    JsonataExpr, Operand, QueryLanguage, ResultPath, Retrier, Spanned, State, StateKind,
+    JsonataExpr, Operand, QueryLanguage, ResultPath, Retrier, SpannedStr, State, StateKind,
     StateMachine, Template, Text, Tolerance, Transition, WaitDuration,
 };
 use asl_syntax::resource::IntegrationPattern;
@@ -914,7 +914,7 @@ fn literal<const N: usize>(
 /// Maps state names of one machine to its enum's variants.
 struct Targets<'a> {
     enum_name: &'a Ident,
-    machine: &'a StateMachine,
+    machine: &'a StateMachine<'a>,
     variants: &'a [Ident],
 }
 
@@ -1054,7 +1054,7 @@ pub fn template_json(t: &Template) -> serde_json::Value {
                     let key = if m.dynamic {
                         format!("{}.$", m.key.value)
                     } else {
-                        m.key.value.clone()
+                        m.key.value.to_string()
                     };
                     (key, template_json(&m.value))
                 })
@@ -1123,7 +1123,7 @@ fn number(c: Option<&Count>, field: &str) -> Option<TokenStream> {
     })
 }
 
-fn error_equals(names: &[Spanned<String>]) -> TokenStream {
+fn error_equals(names: &[SpannedStr]) -> TokenStream {
     let names = names.iter().map(|n| string(&n.value));
     quote!(&[#(#names),*])
 }

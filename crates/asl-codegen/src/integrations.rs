@@ -45,7 +45,7 @@ fn visit(machine: &StateMachine, found: &mut Vec<Integration>) {
             StateKind::Task(task) => {
                 let resource = &task.resource.value;
                 if let Some(existing) = found.iter_mut().find(|i| &i.resource == resource) {
-                    existing.states.push(state.name.value.clone());
+                    existing.states.push(state.name.value.to_string());
                     continue;
                 }
                 let (method, pattern) =
@@ -56,11 +56,11 @@ fn visit(machine: &StateMachine, found: &mut Vec<Integration>) {
                     IntegrationPattern::Callback => Kind::Callback,
                 };
                 found.push(Integration {
-                    resource: resource.clone(),
+                    resource: resource.to_string(),
                     method,
                     kind,
                     pattern,
-                    states: vec![state.name.value.clone()],
+                    states: vec![state.name.value.to_string()],
                 });
             }
             StateKind::Parallel(parallel) => {

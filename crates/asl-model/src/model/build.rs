@@ -6,6 +6,7 @@
 //! Wherever a field cannot be read, the model gets a conservative stand-in so
 //! the semantic rules can still run on the rest.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use asl_syntax::intrinsic::{PayloadValue, parse_payload_value};
@@ -292,7 +293,10 @@ fn path_field_name(field: &str) -> std::borrow::Cow<'static, str> {
     std::borrow::Cow::Borrowed(known)
 }
 
-pub fn build_machine(root: &Node, src: &str) -> (Option<StateMachine>, Vec<Diagnostic>) {
+pub fn build_machine<'a>(
+    root: &Node<'a>,
+    src: &str,
+) -> (Option<StateMachine<'a>>, Vec<Diagnostic>) {
     let mut b = Builder {
         src,
         diags: Vec::new(),
@@ -353,7 +357,7 @@ struct Builder<'s> {
     seen: crate::hash::FastSet<u64>,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'_> {
     // ----- reporting helpers -------------------------------------------------
 
     fn error(&mut self, code: &'static str, message: impl Into<String>, span: Span) {
@@ -460,10 +464,10 @@ impl Builder<'_> {
     /// when both are there.
     fn field_or_path<'n>(
         &mut self,
-        obj: &'n Node,
+        obj: &'n Node<'a>,
         field: &str,
         path_field: &str,
-    ) -> (Option<&'n Node<'n>>, Option<&'n Node<'n>>) {
+    ) -> (Option<&'n Node<'a>>, Option<&'n Node<'a>>) {
         let (mut plain, mut path): (Option<&Member>, Option<&Member>) = (None, None);
         for m in obj.as_object().into_iter().flatten() {
             if m.key == field {
@@ -516,20 +520,26 @@ impl Builder<'_> {
         }
     }
 
-    fn spanned_string(&mut self, node: &Node, field: &str) -> Option<Spanned<String>> {
-        self.string(node, field)
-            .map(|s| Spanned::new(s.to_owned(), node.span))
+    /// The string shares the tree's text: no copy when it borrows the source.
+    fn spanned_string(&mut self, node: &Node<'a>, field: &str) -> Option<SpannedStr<'a>> {
+        match &node.value {
+            NodeValue::String(s) => Some(Spanned::new(s.clone(), node.span)),
+            _ => {
+                self.wrong_type(field, "a string", node);
+                None
+            }
+        }
     }
 
-    fn opt_string(&mut self, obj: &Node, field: &str) -> Option<Spanned<String>> {
+    fn opt_string(&mut self, obj: &Node<'a>, field: &str) -> Option<SpannedStr<'a>> {
         let node = obj.get(field)?;
         self.spanned_string(node, field)
     }
 
     /// A string field whose value must be one of `values`.
-    fn opt_enum(&mut self, obj: &Node, field: &str, values: &[&str]) -> Option<Spanned<String>> {
+    fn opt_enum(&mut self, obj: &Node<'a>, field: &str, values: &[&str]) -> Option<SpannedStr<'a>> {
         let s = self.opt_string(obj, field)?;
-        if values.contains(&s.value.as_str()) {
+        if values.contains(&&*s.value) {
             return Some(s);
         }
         let mut d = Diagnostic::error(
@@ -545,10 +555,14 @@ impl Builder<'_> {
         None
     }
 
-    fn jsonata(&self, node: &Node) -> Option<JsonataExpr> {
-        let body = jsonata_body(node.as_str()?)?;
+    fn jsonata(&self, node: &Node<'a>) -> Option<JsonataExpr<'a>> {
+        let NodeValue::String(text) = &node.value else {
+            return None;
+        };
+        let body = jsonata_body(text)?;
         Some(JsonataExpr {
-            body: body.to_owned(),
+            // Between the two-byte delimiters.
+            body: sub_cow(text, 2..2 + body.len()),
             span: node.span,
         })
     }
@@ -833,13 +847,13 @@ impl Builder<'_> {
     #[allow(clippy::too_many_arguments)]
     fn count(
         &mut self,
-        node: &Node,
+        node: &Node<'a>,
         field: &str,
         lang: QueryLanguage,
         min: u64,
         max: u64,
         code: &'static str,
-    ) -> Option<Count> {
+    ) -> Option<Count<'a>> {
         if lang == QueryLanguage::Jsonata
             && let Some(e) = self.jsonata(node)
         {
@@ -879,13 +893,13 @@ impl Builder<'_> {
     #[allow(clippy::too_many_arguments)]
     fn count_or_path(
         &mut self,
-        obj: &Node,
+        obj: &Node<'a>,
         field: &str,
         lang: QueryLanguage,
         min: u64,
         max: u64,
         code: &'static str,
-    ) -> Option<Count> {
+    ) -> Option<Count<'a>> {
         let path_field = path_field_name(field);
         let path_field = path_field.as_ref();
         let (plain, path) = self.field_or_path(obj, field, path_field);
@@ -900,7 +914,7 @@ impl Builder<'_> {
         None
     }
 
-    fn template(&mut self, node: &Node, lang: QueryLanguage) -> Template {
+    fn template(&mut self, node: &Node<'a>, lang: QueryLanguage) -> Template<'a> {
         match &node.value {
             NodeValue::Object(members) => {
                 let mut out = Vec::with_capacity(members.len());
@@ -922,10 +936,10 @@ impl Builder<'_> {
                                 .with_help("keep only one of the two keys"),
                             );
                         }
-                        let key = Spanned::new(stripped.to_owned(), m.key_span);
+                        let key = Spanned::new(sub_cow(&m.key, 0..stripped.len()), m.key_span);
                         let value = match self.dynamic(&m.value, &m.key) {
                             Some(d) => Template::Dynamic(d),
-                            None => Template::Literal(m.value.to_owned_node()),
+                            None => Template::Literal(m.value.clone()),
                         };
                         out.push(TemplateMember {
                             key,
@@ -951,7 +965,7 @@ impl Builder<'_> {
                         }
                         let value = self.template(&m.value, lang);
                         out.push(TemplateMember {
-                            key: Spanned::new(m.key.to_string(), m.key_span),
+                            key: Spanned::new(m.key.clone(), m.key_span),
                             dynamic: false,
                             value,
                         });
@@ -970,10 +984,10 @@ impl Builder<'_> {
                 Some(e) => Template::Jsonata(e),
                 None => {
                     self.check_delimiters(node, text);
-                    Template::Literal(node.to_owned_node())
+                    Template::Literal(node.clone())
                 }
             },
-            _ => Template::Literal(node.to_owned_node()),
+            _ => Template::Literal(node.clone()),
         }
     }
 
@@ -1025,10 +1039,10 @@ impl Builder<'_> {
 
     fn object_template(
         &mut self,
-        node: &Node,
+        node: &Node<'a>,
         field: &str,
         lang: QueryLanguage,
-    ) -> Option<Template> {
+    ) -> Option<Template<'a>> {
         if lang == QueryLanguage::Jsonata
             && let Some(e) = self.jsonata(node)
         {
@@ -1053,12 +1067,12 @@ impl Builder<'_> {
                 )
                 .with_label("used literally"),
             );
-            return Some(Template::Literal(node.to_owned_node()));
+            return Some(Template::Literal(node.clone()));
         }
         Some(self.template(node, lang))
     }
 
-    fn assign(&mut self, node: &Node, lang: QueryLanguage) -> Option<Template> {
+    fn assign(&mut self, node: &Node<'a>, lang: QueryLanguage) -> Option<Template<'a>> {
         if lang == QueryLanguage::Jsonata
             && let Some(e) = self.jsonata(node)
         {
@@ -1147,7 +1161,7 @@ impl Builder<'_> {
 
     // ----- machines ------------------------------------------------------------
 
-    fn machine(&mut self, node: &Node, kind: MachineKind) -> Option<StateMachine> {
+    fn machine(&mut self, node: &Node<'a>, kind: MachineKind) -> Option<StateMachine<'a>> {
         let what = match kind {
             MachineKind::Top => "the state machine",
             MachineKind::Branch => "a Parallel branch",
@@ -1221,7 +1235,7 @@ impl Builder<'_> {
                 None
             }
         }
-        .unwrap_or_else(|| Spanned::new(String::new(), node.span));
+        .unwrap_or_else(|| Spanned::new(Cow::Borrowed(""), node.span));
 
         let states = match node.get("States") {
             Some(n) => self.states(n, language),
@@ -1311,7 +1325,7 @@ impl Builder<'_> {
         }
     }
 
-    fn states(&mut self, node: &Node, language: QueryLanguage) -> States {
+    fn states(&mut self, node: &Node<'a>, language: QueryLanguage) -> States<'a> {
         let Some(members) = node.as_object() else {
             self.wrong_type("States", "an object", node);
             return States {
@@ -1345,9 +1359,14 @@ impl Builder<'_> {
 
     /// Builds the state `member` defines onto the end of `list` (pushing in
     /// place saves copying the large `State` through an `Option` twice).
-    fn state(&mut self, member: &Member, machine_language: QueryLanguage, list: &mut Vec<State>) {
+    fn state(
+        &mut self,
+        member: &Member<'a>,
+        machine_language: QueryLanguage,
+        list: &mut Vec<State<'a>>,
+    ) {
         let node = &member.value;
-        let name = Spanned::new(member.key.to_string(), member.key_span);
+        let name = Spanned::new(member.key.clone(), member.key_span);
         if !node.is_object() {
             self.wrong_type(&format!("state `{}`", member.key), "an object", node);
             return;
@@ -1392,15 +1411,15 @@ impl Builder<'_> {
         let Some(type_name) = type_name else {
             // Keep the state (so transitions to it resolve) as a stand-in
             // that follows its `Next` if it has one.
-            let kind = match node.get("Next").and_then(|n| n.as_str()) {
-                Some(next) => StateKind::Pass(PassState {
+            let kind = match node.get("Next").map(|n| &n.value) {
+                Some(NodeValue::String(next)) => StateKind::Pass(PassState {
                     result: None,
                     transition: Transition::Next(Spanned::new(
-                        next.to_owned(),
+                        next.clone(),
                         node.get("Next").map_or(node.span, |n| n.span),
                     )),
                 }),
-                None => StateKind::Succeed(SucceedState),
+                _ => StateKind::Succeed(SucceedState),
             };
             list.push(State {
                 name,
@@ -1421,7 +1440,7 @@ impl Builder<'_> {
             "Task" => StateKind::Task(self.task(node, &member.key, language)),
             "Pass" => StateKind::Pass(PassState {
                 result: if language == QueryLanguage::JsonPath {
-                    node.get("Result").map(Node::to_owned_node)
+                    node.get("Result").cloned()
                 } else {
                     None
                 },
@@ -1450,10 +1469,10 @@ impl Builder<'_> {
     /// fields it may (the first member of each name, as `Node::get` finds).
     fn check_state_fields<'n>(
         &mut self,
-        node: &'n Node,
+        node: &'n Node<'a>,
         kind: &str,
         lang: QueryLanguage,
-    ) -> [Option<&'n Node<'n>>; 8] {
+    ) -> [Option<&'n Node<'a>>; 8] {
         let mut io = [None; 8];
         let Some(members) = node.as_object() else {
             return io;
@@ -1512,10 +1531,10 @@ impl Builder<'_> {
     /// `fields` holds the members [`IO_FIELDS`] names, present and allowed.
     fn data_flow(
         &mut self,
-        fields: [Option<&Node>; 8],
+        fields: [Option<&Node<'a>>; 8],
         kind: &str,
         lang: QueryLanguage,
-    ) -> DataFlow {
+    ) -> DataFlow<'a> {
         let [
             input_path,
             output_path,
@@ -1556,7 +1575,7 @@ impl Builder<'_> {
         io
     }
 
-    fn transition(&mut self, node: &Node, state: &str) -> Transition {
+    fn transition(&mut self, node: &Node<'a>, state: &str) -> Transition<'a> {
         let next = node.member("Next");
         let end = node.member("End");
         let end_true = match end {
@@ -1606,7 +1625,11 @@ impl Builder<'_> {
         }
     }
 
-    fn retry_catch(&mut self, node: &Node, lang: QueryLanguage) -> (Vec<Retrier>, Vec<Catcher>) {
+    fn retry_catch(
+        &mut self,
+        node: &Node<'a>,
+        lang: QueryLanguage,
+    ) -> (Vec<Retrier<'a>>, Vec<Catcher<'a>>) {
         let mut retry = Vec::new();
         if let Some(r) = node.get("Retry") {
             match r.as_array() {
@@ -1640,7 +1663,7 @@ impl Builder<'_> {
         (retry, catch)
     }
 
-    fn error_equals(&mut self, node: &Node, what: &str) -> (Vec<Spanned<String>>, Span) {
+    fn error_equals(&mut self, node: &Node<'a>, what: &str) -> (Vec<SpannedStr<'a>>, Span) {
         let Some(e) = node.get("ErrorEquals") else {
             self.missing(what, "ErrorEquals", node.span);
             // An empty span tells the rules not to report the list as empty.
@@ -1663,7 +1686,7 @@ impl Builder<'_> {
         (names, span)
     }
 
-    fn retrier(&mut self, node: &Node) -> Option<Retrier> {
+    fn retrier(&mut self, node: &Node<'a>) -> Option<Retrier<'a>> {
         if !node.is_object() {
             self.wrong_type("a retrier", "an object", node);
             return None;
@@ -1747,7 +1770,7 @@ impl Builder<'_> {
         })
     }
 
-    fn catcher(&mut self, node: &Node, lang: QueryLanguage) -> Option<Catcher> {
+    fn catcher(&mut self, node: &Node<'a>, lang: QueryLanguage) -> Option<Catcher<'a>> {
         if !node.is_object() {
             self.wrong_type("a catcher", "an object", node);
             return None;
@@ -1784,7 +1807,7 @@ impl Builder<'_> {
                 None
             }
         }
-        .unwrap_or_else(|| Spanned::new(String::new(), node.span));
+        .unwrap_or_else(|| Spanned::new(Cow::Borrowed(""), node.span));
         let result_path = match (lang, node.get("ResultPath")) {
             (QueryLanguage::JsonPath, Some(n)) => self.result_path(n),
             _ => None,
@@ -1912,7 +1935,7 @@ impl Builder<'_> {
         }
     }
 
-    fn task(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> TaskState {
+    fn task(&mut self, node: &Node<'a>, state: &str, lang: QueryLanguage) -> TaskState<'a> {
         let resource_node = node.get("Resource");
         let resource = match resource_node {
             Some(n) => self.spanned_string(n, "Resource"),
@@ -1921,7 +1944,7 @@ impl Builder<'_> {
                 None
             }
         }
-        .unwrap_or_else(|| Spanned::new(String::new(), node.span));
+        .unwrap_or_else(|| Spanned::new(Cow::Borrowed(""), node.span));
         // Whether an integration exists is judged by the resource rules, which
         // know the catalog; here only the shape of the ARN is checked.
         let parsed = crate::rules::memo::resource(&resource.value);
@@ -1989,7 +2012,7 @@ impl Builder<'_> {
         }
     }
 
-    fn wait(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> WaitState {
+    fn wait(&mut self, node: &Node<'a>, state: &str, lang: QueryLanguage) -> WaitState<'a> {
         let forms: &[&str] = match lang {
             QueryLanguage::JsonPath => &["Seconds", "SecondsPath", "Timestamp", "TimestampPath"],
             QueryLanguage::Jsonata => &["Seconds", "Timestamp"],
@@ -2049,8 +2072,8 @@ impl Builder<'_> {
         }
     }
 
-    fn fail(&mut self, node: &Node, lang: QueryLanguage) -> FailState {
-        let text = |b: &mut Self, field: &str| -> Option<Text> {
+    fn fail(&mut self, node: &Node<'a>, lang: QueryLanguage) -> FailState<'a> {
+        let text = |b: &mut Self, field: &str| -> Option<Text<'a>> {
             let path_field = path_field_name(field);
             let path_field = path_field.as_ref();
             b.exclusive(node, &[field, path_field]);
@@ -2087,7 +2110,7 @@ impl Builder<'_> {
         FailState { error, cause }
     }
 
-    fn parallel(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> ParallelState {
+    fn parallel(&mut self, node: &Node<'a>, state: &str, lang: QueryLanguage) -> ParallelState<'a> {
         let mut branches = Vec::new();
         match node.get("Branches") {
             None => self.missing(&format!("Parallel state `{state}`"), "Branches", node.span),
@@ -2120,7 +2143,7 @@ impl Builder<'_> {
         }
     }
 
-    fn map(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> MapState {
+    fn map(&mut self, node: &Node<'a>, state: &str, lang: QueryLanguage) -> MapState<'a> {
         self.exclusive(node, &["ItemProcessor", "Iterator"]);
         self.exclusive(node, &["ItemSelector", "Parameters"]);
         let processor = match (node.member("ItemProcessor"), node.member("Iterator")) {
@@ -2272,7 +2295,7 @@ impl Builder<'_> {
         }
     }
 
-    fn check_label(&mut self, label: &Spanned<String>) {
+    fn check_label(&mut self, label: &SpannedStr<'a>) {
         let count = label.value.chars().count();
         if count > 40 {
             self.push(
@@ -2342,9 +2365,9 @@ impl Builder<'_> {
 
     fn reader_writer_payload(
         &mut self,
-        node: &Node,
+        node: &Node<'a>,
         lang: QueryLanguage,
-    ) -> (Option<Template>, Option<Template>) {
+    ) -> (Option<Template<'a>>, Option<Template<'a>>) {
         let parameters = match (lang, node.get("Parameters")) {
             (QueryLanguage::JsonPath, Some(n)) => self.object_template(n, "Parameters", lang),
             _ => None,
@@ -2363,7 +2386,7 @@ impl Builder<'_> {
         }
     }
 
-    fn item_reader(&mut self, node: &Node, lang: QueryLanguage) -> Option<ItemReader> {
+    fn item_reader(&mut self, node: &Node<'a>, lang: QueryLanguage) -> Option<ItemReader<'a>> {
         if !node.is_object() {
             self.wrong_type("ItemReader", "an object", node);
             return None;
@@ -2393,7 +2416,7 @@ impl Builder<'_> {
         })
     }
 
-    fn reader_config(&mut self, node: &Node, lang: QueryLanguage) -> Option<ReaderConfig> {
+    fn reader_config(&mut self, node: &Node<'a>, lang: QueryLanguage) -> Option<ReaderConfig<'a>> {
         if !node.is_object() {
             self.wrong_type("ReaderConfig", "an object", node);
             return None;
@@ -2452,7 +2475,7 @@ impl Builder<'_> {
         })
     }
 
-    fn item_batcher(&mut self, node: &Node, lang: QueryLanguage) -> Option<ItemBatcher> {
+    fn item_batcher(&mut self, node: &Node<'a>, lang: QueryLanguage) -> Option<ItemBatcher<'a>> {
         if !node.is_object() {
             self.wrong_type("ItemBatcher", "an object", node);
             return None;
@@ -2511,7 +2534,7 @@ impl Builder<'_> {
         })
     }
 
-    fn result_writer(&mut self, node: &Node, lang: QueryLanguage) -> Option<ResultWriter> {
+    fn result_writer(&mut self, node: &Node<'a>, lang: QueryLanguage) -> Option<ResultWriter<'a>> {
         if !node.is_object() {
             self.wrong_type("ResultWriter", "an object", node);
             return None;
@@ -2558,7 +2581,7 @@ impl Builder<'_> {
 
     // ----- Choice ----------------------------------------------------------------
 
-    fn choice(&mut self, node: &Node, state: &str, lang: QueryLanguage) -> ChoiceState {
+    fn choice(&mut self, node: &Node<'a>, state: &str, lang: QueryLanguage) -> ChoiceState<'a> {
         let mut choices = Vec::new();
         match node.get("Choices") {
             None => self.missing(&format!("Choice state `{state}`"), "Choices", node.span),
@@ -2586,7 +2609,7 @@ impl Builder<'_> {
         ChoiceState { choices, default }
     }
 
-    fn choice_branch(&mut self, node: &Node, lang: QueryLanguage) -> Option<ChoiceBranch> {
+    fn choice_branch(&mut self, node: &Node<'a>, lang: QueryLanguage) -> Option<ChoiceBranch<'a>> {
         if !node.is_object() {
             self.wrong_type("a choice rule", "an object", node);
             return None;
@@ -2598,7 +2621,7 @@ impl Builder<'_> {
                 None
             }
         }
-        .unwrap_or_else(|| Spanned::new(String::new(), node.span));
+        .unwrap_or_else(|| Spanned::new(Cow::Borrowed(""), node.span));
         let assign = node.get("Assign").and_then(|n| self.assign(n, lang));
         let comment = self.opt_string(node, "Comment");
         let (rule, output) = match lang {
@@ -2635,7 +2658,7 @@ impl Builder<'_> {
         })
     }
 
-    fn choice_rule(&mut self, node: &Node, top: bool, depth: usize) -> ChoiceRule {
+    fn choice_rule(&mut self, node: &Node<'a>, top: bool, depth: usize) -> ChoiceRule<'a> {
         let Some(members) = node.as_object() else {
             self.wrong_type("a choice rule", "an object", node);
             return ChoiceRule::Invalid(node.span);
@@ -2809,7 +2832,7 @@ impl Builder<'_> {
                     if !self.operand_ok(operator, &op.value, key) {
                         return ChoiceRule::Invalid(node.span);
                     }
-                    Operand::Literal(op.value.to_owned_node())
+                    Operand::Literal(op.value.clone())
                 };
                 ChoiceRule::Comparison(Comparison {
                     variable,
@@ -2863,9 +2886,18 @@ impl Builder<'_> {
     }
 }
 
-fn empty_machine(span: Span) -> StateMachine {
+/// `part` (the bytes `range` of `whole`) with `whole`'s lifetime: a slice
+/// of the source when `whole` borrows it, a copy otherwise.
+fn sub_cow<'a>(whole: &Cow<'a, str>, range: std::ops::Range<usize>) -> Cow<'a, str> {
+    match whole {
+        Cow::Borrowed(s) => Cow::Borrowed(s.get(range).unwrap_or_default()),
+        Cow::Owned(s) => Cow::Owned(s.get(range).unwrap_or_default().to_owned()),
+    }
+}
+
+fn empty_machine<'a>(span: Span) -> StateMachine<'a> {
     StateMachine {
-        start_at: Spanned::new(String::new(), span),
+        start_at: Spanned::new(Cow::Borrowed(""), span),
         states: States {
             list: Vec::new(),
             span,

@@ -61,9 +61,10 @@ pub type DynamicExpr = asl_syntax::intrinsic::PayloadValue;
 
 /// A JSONata expression written as `{% … %}`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct JsonataExpr {
-    /// The expression between the delimiters, untrimmed.
-    pub body: String,
+pub struct JsonataExpr<'a> {
+    /// The expression between the delimiters, untrimmed (borrowed from the
+    /// source unless the string had escapes).
+    pub body: std::borrow::Cow<'a, str>,
     /// Span of the whole string in the source.
     pub span: Span,
 }

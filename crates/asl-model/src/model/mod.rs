@@ -5,6 +5,10 @@
 //! spanned tree by [`build`](crate::model::build) and is best-effort: when the
 //! definition has errors, the parts that could be read are still present
 //! (with conservative placeholders elsewhere) so later rules can keep checking.
+//!
+//! Names, keys and literals share the tree's strings, so the model borrows the
+//! source text (`'a`) like the tree does: building it copies only the rare
+//! strings the source spelled with escapes.
 
 pub mod build;
 mod expr;
@@ -13,6 +17,8 @@ pub use expr::{
     ContextPath, Dynamic, DynamicExpr, IntrinsicCall, JsonPath, JsonataExpr, PathRoot, Timestamp,
     VariablePath,
 };
+
+use std::borrow::Cow;
 
 use crate::source::Span;
 use crate::tree::Node;
@@ -29,6 +35,10 @@ impl<T> Spanned<T> {
         Spanned { value, span }
     }
 }
+
+/// A string of the definition with its span. It borrows the source text (no
+/// copy) unless the source spelled it with escapes.
+pub type SpannedStr<'a> = Spanned<Cow<'a, str>>;
 
 /// `QueryLanguage` of a machine or a state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -49,18 +59,18 @@ impl QueryLanguage {
 /// A whole definition, or a nested one (a Parallel branch, a Map's
 /// `ItemProcessor`/`Iterator`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct StateMachine {
-    pub start_at: Spanned<String>,
-    pub states: States,
+pub struct StateMachine<'a> {
+    pub start_at: SpannedStr<'a>,
+    pub states: States<'a>,
     /// Whole-execution timeout (top level only).
     pub timeout_seconds: Option<Spanned<u64>>,
     pub query_language: Option<Spanned<QueryLanguage>>,
-    pub comment: Option<Spanned<String>>,
-    pub version: Option<Spanned<String>>,
+    pub comment: Option<SpannedStr<'a>>,
+    pub version: Option<SpannedStr<'a>>,
     pub span: Span,
 }
 
-impl StateMachine {
+impl<'a> StateMachine<'a> {
     /// The language states of this machine use unless they say otherwise.
     pub fn language(&self) -> QueryLanguage {
         self.query_language
@@ -71,13 +81,13 @@ impl StateMachine {
 
 /// The states of one scope, in definition order, looked up by name.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct States {
-    pub list: Vec<State>,
+pub struct States<'a> {
+    pub list: Vec<State<'a>>,
     pub span: Span,
 }
 
-impl States {
-    pub fn get(&self, name: &str) -> Option<&State> {
+impl<'a> States<'a> {
+    pub fn get(&self, name: &str) -> Option<&State<'a>> {
         self.list.iter().find(|s| s.name.value == name)
     }
 
@@ -85,7 +95,7 @@ impl States {
         self.list.iter().position(|s| s.name.value == name)
     }
 
-    pub fn iter(&self) -> std::slice::Iter<'_, State> {
+    pub fn iter(&self) -> std::slice::Iter<'_, State<'a>> {
         self.list.iter()
     }
 
@@ -98,9 +108,9 @@ impl States {
     }
 }
 
-impl<'a> IntoIterator for &'a States {
-    type Item = &'a State;
-    type IntoIter = std::slice::Iter<'a, State>;
+impl<'s, 'a> IntoIterator for &'s States<'a> {
+    type Item = &'s State<'a>;
+    type IntoIter = std::slice::Iter<'s, State<'a>>;
     fn into_iter(self) -> Self::IntoIter {
         self.list.iter()
     }
@@ -108,27 +118,27 @@ impl<'a> IntoIterator for &'a States {
 
 /// One named state.
 #[derive(Clone, Debug, PartialEq)]
-pub struct State {
-    pub name: Spanned<String>,
+pub struct State<'a> {
+    pub name: SpannedStr<'a>,
     /// The whole state object.
     pub span: Span,
     /// Span of the `Type` value.
     pub type_span: Span,
-    pub comment: Option<Spanned<String>>,
+    pub comment: Option<SpannedStr<'a>>,
     /// `QueryLanguage` written on the state itself.
     pub query_language: Option<Spanned<QueryLanguage>>,
     /// The language in force for this state (its own, else the machine's).
     pub language: QueryLanguage,
     /// Input/output processing fields; which ones may be present depends on
     /// the kind and the language (the builder reports the others).
-    pub io: DataFlow,
-    pub kind: StateKind,
+    pub io: DataFlow<'a>,
+    pub kind: StateKind<'a>,
 }
 
-impl State {
+impl<'a> State<'a> {
     /// Where this state goes next when it does not end its scope
     /// (`Next`, not counting Choice rules or catchers).
-    pub fn next(&self) -> Option<&Spanned<String>> {
+    pub fn next(&self) -> Option<&SpannedStr<'a>> {
         match self.kind.transition() {
             Some(Transition::Next(n)) => Some(n),
             _ => None,
@@ -142,18 +152,18 @@ impl State {
 // within a few hundred bytes of each other.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
-pub enum StateKind {
-    Task(TaskState),
-    Pass(PassState),
-    Choice(ChoiceState),
-    Wait(WaitState),
+pub enum StateKind<'a> {
+    Task(TaskState<'a>),
+    Pass(PassState<'a>),
+    Choice(ChoiceState<'a>),
+    Wait(WaitState<'a>),
     Succeed(SucceedState),
-    Fail(FailState),
-    Parallel(ParallelState),
-    Map(Box<MapState>),
+    Fail(FailState<'a>),
+    Parallel(ParallelState<'a>),
+    Map(Box<MapState<'a>>),
 }
 
-impl StateKind {
+impl<'a> StateKind<'a> {
     pub fn type_name(&self) -> &'static str {
         match self {
             StateKind::Task(_) => "Task",
@@ -167,7 +177,7 @@ impl StateKind {
         }
     }
 
-    pub fn transition(&self) -> Option<&Transition> {
+    pub fn transition(&self) -> Option<&Transition<'a>> {
         match self {
             StateKind::Task(s) => Some(&s.transition),
             StateKind::Pass(s) => Some(&s.transition),
@@ -178,7 +188,7 @@ impl StateKind {
         }
     }
 
-    pub fn retry(&self) -> &[Retrier] {
+    pub fn retry(&self) -> &[Retrier<'a>] {
         match self {
             StateKind::Task(s) => &s.retry,
             StateKind::Parallel(s) => &s.retry,
@@ -187,7 +197,7 @@ impl StateKind {
         }
     }
 
-    pub fn catch(&self) -> &[Catcher] {
+    pub fn catch(&self) -> &[Catcher<'a>] {
         match self {
             StateKind::Task(s) => &s.catch,
             StateKind::Parallel(s) => &s.catch,
@@ -208,8 +218,8 @@ impl StateKind {
 
 /// `Next` or `"End": true`.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Transition {
-    Next(Spanned<String>),
+pub enum Transition<'a> {
+    Next(SpannedStr<'a>),
     /// Span of the `End` value (or of the state when the transition was
     /// missing and an error was reported).
     End(Span),
@@ -231,43 +241,43 @@ pub enum ResultPath {
 
 /// Input and output processing shared by the state types.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct DataFlow {
+pub struct DataFlow<'a> {
     pub input_path: Option<IoPath>,
     pub output_path: Option<IoPath>,
     pub result_path: Option<ResultPath>,
     /// `Parameters` (Task, Pass, Parallel). A Map's `Parameters` is stored as
     /// its `item_selector`.
-    pub parameters: Option<Template>,
-    pub result_selector: Option<Template>,
+    pub parameters: Option<Template<'a>>,
+    pub result_selector: Option<Template<'a>>,
     /// `Assign` (JSONPath: a template with `.$` keys; JSONata: `{% %}` values).
-    pub assign: Option<Template>,
+    pub assign: Option<Template<'a>>,
     /// JSONata `Output`.
-    pub output: Option<Template>,
+    pub output: Option<Template<'a>>,
     /// JSONata `Arguments` (Task, Parallel).
-    pub arguments: Option<Template>,
+    pub arguments: Option<Template<'a>>,
 }
 
 /// A payload template (`Parameters`, `ResultSelector`, `ItemSelector`,
 /// `Assign`, `Credentials`) or a JSONata value (`Arguments`, `Output`, …).
 #[derive(Clone, Debug, PartialEq)]
-pub enum Template {
+pub enum Template<'a> {
     Object {
         span: Span,
-        members: Vec<TemplateMember>,
+        members: Vec<TemplateMember<'a>>,
     },
     Array {
         span: Span,
-        items: Vec<Template>,
+        items: Vec<Template<'a>>,
     },
     /// A literal scalar copied as is (string, number, boolean, null).
-    Literal(Node<'static>),
+    Literal(Node<'a>),
     /// The value of a `.$` key (JSONPath states).
     Dynamic(Dynamic),
     /// A `{% … %}` string (JSONata states).
-    Jsonata(JsonataExpr),
+    Jsonata(JsonataExpr<'a>),
 }
 
-impl Template {
+impl<'a> Template<'a> {
     pub fn span(&self) -> Span {
         match self {
             Template::Object { span, .. } | Template::Array { span, .. } => *span,
@@ -278,7 +288,7 @@ impl Template {
     }
 
     /// Calls `f` on every `.$` value, at any depth.
-    pub fn for_each_dynamic<'a>(&'a self, f: &mut impl FnMut(&'a Dynamic)) {
+    pub fn for_each_dynamic<'r>(&'r self, f: &mut impl FnMut(&'r Dynamic)) {
         match self {
             Template::Object { members, .. } => {
                 for m in members {
@@ -296,7 +306,7 @@ impl Template {
     }
 
     /// Calls `f` on every JSONata expression, at any depth.
-    pub fn for_each_jsonata<'a>(&'a self, f: &mut impl FnMut(&'a JsonataExpr)) {
+    pub fn for_each_jsonata<'r>(&'r self, f: &mut impl FnMut(&'r JsonataExpr<'a>)) {
         match self {
             Template::Object { members, .. } => {
                 for m in members {
@@ -318,22 +328,22 @@ impl Template {
 /// without the suffix, `dynamic` is true and `value` is a
 /// [`Template::Dynamic`].
 #[derive(Clone, Debug, PartialEq)]
-pub struct TemplateMember {
-    pub key: Spanned<String>,
+pub struct TemplateMember<'a> {
+    pub key: SpannedStr<'a>,
     pub dynamic: bool,
-    pub value: Template,
+    pub value: Template<'a>,
 }
 
 /// A number of seconds (or items, …) given literally, through a reference
 /// path (`…Path` field) or as a JSONata expression.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Count {
+pub enum Count<'a> {
     Fixed(Spanned<u64>),
     Path(JsonPath),
-    Jsonata(JsonataExpr),
+    Jsonata(JsonataExpr<'a>),
 }
 
-impl Count {
+impl<'a> Count<'a> {
     pub fn fixed(&self) -> Option<u64> {
         match self {
             Count::Fixed(v) => Some(v.value),
@@ -353,46 +363,46 @@ impl Count {
 /// A string given literally, through a path, or as a JSONata expression
 /// (Fail `Error`/`Cause`).
 #[derive(Clone, Debug, PartialEq)]
-pub enum Text {
-    Fixed(Spanned<String>),
+pub enum Text<'a> {
+    Fixed(SpannedStr<'a>),
     Path(Dynamic),
-    Jsonata(JsonataExpr),
+    Jsonata(JsonataExpr<'a>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct TaskState {
+pub struct TaskState<'a> {
     /// `Resource`, exactly as written.
-    pub resource: Spanned<String>,
+    pub resource: SpannedStr<'a>,
     /// The parsed `Resource` URI (`None` when it did not parse).
     pub resource_uri: Option<asl_syntax::Resource>,
-    pub credentials: Option<Template>,
-    pub timeout: Option<Count>,
-    pub heartbeat: Option<Count>,
-    pub transition: Transition,
-    pub retry: Vec<Retrier>,
-    pub catch: Vec<Catcher>,
+    pub credentials: Option<Template<'a>>,
+    pub timeout: Option<Count<'a>>,
+    pub heartbeat: Option<Count<'a>>,
+    pub transition: Transition<'a>,
+    pub retry: Vec<Retrier<'a>>,
+    pub catch: Vec<Catcher<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct PassState {
+pub struct PassState<'a> {
     /// `Result`: a literal, never evaluated.
-    pub result: Option<Node<'static>>,
-    pub transition: Transition,
+    pub result: Option<Node<'a>>,
+    pub transition: Transition<'a>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct WaitState {
-    pub duration: WaitDuration,
-    pub transition: Transition,
+pub struct WaitState<'a> {
+    pub duration: WaitDuration<'a>,
+    pub transition: Transition<'a>,
 }
 
 /// The four ways to say how long a Wait state waits.
 #[derive(Clone, Debug, PartialEq)]
-pub enum WaitDuration {
-    Seconds(Count),
+pub enum WaitDuration<'a> {
+    Seconds(Count<'a>),
     SecondsPath(JsonPath),
     Timestamp(Spanned<Timestamp>),
-    TimestampJsonata(JsonataExpr),
+    TimestampJsonata(JsonataExpr<'a>),
     TimestampPath(JsonPath),
 }
 
@@ -400,17 +410,17 @@ pub enum WaitDuration {
 pub struct SucceedState;
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct FailState {
-    pub error: Option<Text>,
-    pub cause: Option<Text>,
+pub struct FailState<'a> {
+    pub error: Option<Text<'a>>,
+    pub cause: Option<Text<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct ParallelState {
-    pub branches: Vec<StateMachine>,
-    pub transition: Transition,
-    pub retry: Vec<Retrier>,
-    pub catch: Vec<Catcher>,
+pub struct ParallelState<'a> {
+    pub branches: Vec<StateMachine<'a>>,
+    pub transition: Transition<'a>,
+    pub retry: Vec<Retrier<'a>>,
+    pub catch: Vec<Catcher<'a>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -434,35 +444,35 @@ pub struct ProcessorConfig {
 
 /// A Map's `ItemProcessor` (or deprecated `Iterator`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct ItemProcessor {
+pub struct ItemProcessor<'a> {
     /// Whether it was written with the deprecated name `Iterator`.
     pub deprecated_iterator: bool,
     pub processor_config: Option<ProcessorConfig>,
-    pub machine: StateMachine,
+    pub machine: StateMachine<'a>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct MapState {
-    pub item_processor: ItemProcessor,
+pub struct MapState<'a> {
+    pub item_processor: ItemProcessor<'a>,
     /// JSONPath `ItemsPath` (a reference path).
     pub items_path: Option<JsonPath>,
     /// JSONata `Items`.
-    pub items: Option<Template>,
+    pub items: Option<Template<'a>>,
     /// `ItemSelector`, or the deprecated Map `Parameters`.
-    pub item_selector: Option<Template>,
-    pub item_reader: Option<ItemReader>,
-    pub item_batcher: Option<ItemBatcher>,
-    pub result_writer: Option<ResultWriter>,
-    pub max_concurrency: Option<Count>,
-    pub tolerated_failure_percentage: Option<Tolerance>,
-    pub tolerated_failure_count: Option<Count>,
-    pub label: Option<Spanned<String>>,
-    pub transition: Transition,
-    pub retry: Vec<Retrier>,
-    pub catch: Vec<Catcher>,
+    pub item_selector: Option<Template<'a>>,
+    pub item_reader: Option<ItemReader<'a>>,
+    pub item_batcher: Option<ItemBatcher<'a>>,
+    pub result_writer: Option<ResultWriter<'a>>,
+    pub max_concurrency: Option<Count<'a>>,
+    pub tolerated_failure_percentage: Option<Tolerance<'a>>,
+    pub tolerated_failure_count: Option<Count<'a>>,
+    pub label: Option<SpannedStr<'a>>,
+    pub transition: Transition<'a>,
+    pub retry: Vec<Retrier<'a>>,
+    pub catch: Vec<Catcher<'a>>,
 }
 
-impl MapState {
+impl<'a> MapState<'a> {
     pub fn mode(&self) -> ProcessorMode {
         self.item_processor
             .processor_config
@@ -474,100 +484,100 @@ impl MapState {
 
 /// `ToleratedFailurePercentage` may be fractional.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Tolerance {
+pub enum Tolerance<'a> {
     Fixed(Spanned<f64>),
     Path(JsonPath),
-    Jsonata(JsonataExpr),
+    Jsonata(JsonataExpr<'a>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct ItemReader {
-    pub resource: Spanned<String>,
-    pub parameters: Option<Template>,
-    pub arguments: Option<Template>,
-    pub reader_config: Option<ReaderConfig>,
+pub struct ItemReader<'a> {
+    pub resource: SpannedStr<'a>,
+    pub parameters: Option<Template<'a>>,
+    pub arguments: Option<Template<'a>>,
+    pub reader_config: Option<ReaderConfig<'a>>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct ReaderConfig {
-    pub input_type: Option<Spanned<String>>,
-    pub csv_header_location: Option<Spanned<String>>,
-    pub csv_headers: Option<Vec<Spanned<String>>>,
-    pub csv_delimiter: Option<Spanned<String>>,
-    pub max_items: Option<Count>,
-    pub transformation: Option<Spanned<String>>,
-    pub manifest_type: Option<Spanned<String>>,
-    pub items_pointer: Option<Spanned<String>>,
+pub struct ReaderConfig<'a> {
+    pub input_type: Option<SpannedStr<'a>>,
+    pub csv_header_location: Option<SpannedStr<'a>>,
+    pub csv_headers: Option<Vec<SpannedStr<'a>>>,
+    pub csv_delimiter: Option<SpannedStr<'a>>,
+    pub max_items: Option<Count<'a>>,
+    pub transformation: Option<SpannedStr<'a>>,
+    pub manifest_type: Option<SpannedStr<'a>>,
+    pub items_pointer: Option<SpannedStr<'a>>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct ItemBatcher {
-    pub max_items_per_batch: Option<Count>,
-    pub max_input_bytes_per_batch: Option<Count>,
-    pub batch_input: Option<Template>,
+pub struct ItemBatcher<'a> {
+    pub max_items_per_batch: Option<Count<'a>>,
+    pub max_input_bytes_per_batch: Option<Count<'a>>,
+    pub batch_input: Option<Template<'a>>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct ResultWriter {
-    pub resource: Option<Spanned<String>>,
-    pub parameters: Option<Template>,
-    pub arguments: Option<Template>,
-    pub writer_config: Option<WriterConfig>,
+pub struct ResultWriter<'a> {
+    pub resource: Option<SpannedStr<'a>>,
+    pub parameters: Option<Template<'a>>,
+    pub arguments: Option<Template<'a>>,
+    pub writer_config: Option<WriterConfig<'a>>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct WriterConfig {
-    pub output_type: Option<Spanned<String>>,
-    pub transformation: Option<Spanned<String>>,
+pub struct WriterConfig<'a> {
+    pub output_type: Option<SpannedStr<'a>>,
+    pub transformation: Option<SpannedStr<'a>>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct ChoiceState {
-    pub choices: Vec<ChoiceBranch>,
-    pub default: Option<Spanned<String>>,
+pub struct ChoiceState<'a> {
+    pub choices: Vec<ChoiceBranch<'a>>,
+    pub default: Option<SpannedStr<'a>>,
 }
 
 /// One top-level entry of `Choices`: a rule and where it leads.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ChoiceBranch {
-    pub rule: ChoiceRule,
-    pub next: Spanned<String>,
-    pub assign: Option<Template>,
+pub struct ChoiceBranch<'a> {
+    pub rule: ChoiceRule<'a>,
+    pub next: SpannedStr<'a>,
+    pub assign: Option<Template<'a>>,
     /// JSONata `Output` of the rule.
-    pub output: Option<Template>,
-    pub comment: Option<Spanned<String>>,
+    pub output: Option<Template<'a>>,
+    pub comment: Option<SpannedStr<'a>>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum ChoiceRule {
-    And(Vec<ChoiceRule>, Span),
-    Or(Vec<ChoiceRule>, Span),
-    Not(Box<ChoiceRule>, Span),
-    Comparison(Comparison),
+pub enum ChoiceRule<'a> {
+    And(Vec<ChoiceRule<'a>>, Span),
+    Or(Vec<ChoiceRule<'a>>, Span),
+    Not(Box<ChoiceRule<'a>>, Span),
+    Comparison(Comparison<'a>),
     /// JSONata `Condition`: a literal boolean or an expression.
-    Condition(Template),
+    Condition(Template<'a>),
     /// A rule that could not be read (an error was reported).
     Invalid(Span),
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Comparison {
+pub struct Comparison<'a> {
     pub variable: JsonPath,
     pub operator: Spanned<ComparisonOperator>,
-    pub operand: Operand,
+    pub operand: Operand<'a>,
     pub span: Span,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Operand {
+pub enum Operand<'a> {
     /// A literal string, number, boolean or timestamp.
-    Literal(Node<'static>),
+    Literal(Node<'a>),
     /// The `…Path` form: another path on the effective input.
     Path(JsonPath),
 }
@@ -706,19 +716,19 @@ pub enum JitterStrategy {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Retrier {
-    pub error_equals: Vec<Spanned<String>>,
+pub struct Retrier<'a> {
+    pub error_equals: Vec<SpannedStr<'a>>,
     pub error_equals_span: Span,
     pub interval_seconds: Option<Spanned<u64>>,
     pub max_attempts: Option<Spanned<u64>>,
     pub backoff_rate: Option<Spanned<f64>>,
     pub max_delay_seconds: Option<Spanned<u64>>,
     pub jitter_strategy: Option<Spanned<JitterStrategy>>,
-    pub comment: Option<Spanned<String>>,
+    pub comment: Option<SpannedStr<'a>>,
     pub span: Span,
 }
 
-impl Retrier {
+impl<'a> Retrier<'a> {
     /// AWS defaults: 1 s interval, 3 attempts, backoff 2.0.
     pub fn interval(&self) -> u64 {
         self.interval_seconds.as_ref().map_or(1, |v| v.value)
@@ -732,14 +742,14 @@ impl Retrier {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Catcher {
-    pub error_equals: Vec<Spanned<String>>,
+pub struct Catcher<'a> {
+    pub error_equals: Vec<SpannedStr<'a>>,
     pub error_equals_span: Span,
-    pub next: Spanned<String>,
+    pub next: SpannedStr<'a>,
     pub result_path: Option<ResultPath>,
-    pub assign: Option<Template>,
-    pub output: Option<Template>,
-    pub comment: Option<Spanned<String>>,
+    pub assign: Option<Template<'a>>,
+    pub output: Option<Template<'a>>,
+    pub comment: Option<SpannedStr<'a>>,
     pub span: Span,
 }
 

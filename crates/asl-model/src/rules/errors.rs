@@ -3,7 +3,7 @@
 use super::codes;
 use super::walk::all_states;
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::model::{Spanned, StateMachine};
+use crate::model::{SpannedStr, StateMachine};
 use crate::source::Span;
 
 /// Every `States.*` name AWS defines.
@@ -30,12 +30,12 @@ pub const STATES_ERRORS: &[&str] = &[
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
     for state in all_states(machine) {
         let retry = state.kind.retry();
-        let lists: Vec<(&[Spanned<String>], Span, Span)> = retry
+        let lists: Vec<(&[SpannedStr], Span, Span)> = retry
             .iter()
             .map(|r| (r.error_equals.as_slice(), r.error_equals_span, r.span))
             .collect();
         check_list(&lists, "retrier", out);
-        let lists: Vec<(&[Spanned<String>], Span, Span)> = state
+        let lists: Vec<(&[SpannedStr], Span, Span)> = state
             .kind
             .catch()
             .iter()
@@ -45,7 +45,7 @@ pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_list(list: &[(&[Spanned<String>], Span, Span)], what: &str, out: &mut Vec<Diagnostic>) {
+fn check_list(list: &[(&[SpannedStr], Span, Span)], what: &str, out: &mut Vec<Diagnostic>) {
     let count = list.len();
     for (i, (names, names_span, _)) in list.iter().enumerate() {
         if names.is_empty() && !names_span.is_empty() {
@@ -60,7 +60,7 @@ fn check_list(list: &[(&[Spanned<String>], Span, Span)], what: &str, out: &mut V
             );
         }
         for name in names.iter() {
-            let n = name.value.as_str();
+            let n = &*name.value;
             if n == "States.ALL" {
                 if names.len() > 1 {
                     out.push(

@@ -8,7 +8,7 @@ use std::cell::OnceCell;
 use super::codes;
 use super::walk::{all_states, nested_machines};
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::model::{Spanned, State, StateKind, StateMachine, Transition};
+use crate::model::{SpannedStr, State, StateKind, StateMachine, Transition};
 use crate::source::Span;
 
 /// Longest state name AWS accepts.
@@ -33,7 +33,7 @@ pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
 
 /// The scope-independent name -> definition map, built on first use.
 struct Homes<'a> {
-    machine: &'a StateMachine,
+    machine: &'a StateMachine<'a>,
     map: OnceCell<HashMap<&'a str, Span>>,
 }
 
@@ -43,7 +43,7 @@ impl<'a> Homes<'a> {
             .get_or_init(|| {
                 let mut homes = HashMap::default();
                 for s in all_states(self.machine) {
-                    homes.entry(s.name.value.as_str()).or_insert(s.name.span);
+                    homes.entry(&*s.name.value).or_insert(s.name.span);
                 }
                 homes
             })
@@ -60,7 +60,7 @@ fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
         if let StateKind::Map(m) = &s.kind
             && let Some(label) = &m.label
         {
-            if let Some(prev) = labels.get(label.value.as_str()) {
+            if let Some(prev) = labels.get(&*label.value) {
                 out.push(
                     Diagnostic::error(
                         codes::LABEL,
@@ -70,13 +70,13 @@ fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
                     .with_secondary(*prev, "first used here"),
                 );
             } else {
-                labels.insert(label.value.as_str(), label.span);
+                labels.insert(&*label.value, label.span);
             }
         }
     }
     let mut first: HashMap<&str, Span> = HashMap::default();
     for s in states {
-        let name = s.name.value.as_str();
+        let name = &*s.name.value;
         if let Some(prev) = first.get(name) {
             out.push(
                 Diagnostic::error(
@@ -107,7 +107,7 @@ fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
 
 /// The targets a state may jump to, in the same scope: `Next`, the Choice
 /// rules' `Next` and `Default`, then the catchers' `Next`.
-pub fn targets(state: &State) -> impl Iterator<Item = &Spanned<String>> {
+pub fn targets<'s, 'a>(state: &'s State<'a>) -> impl Iterator<Item = &'s SpannedStr<'a>> {
     let next = match state.kind.transition() {
         Some(Transition::Next(n)) => Some(n),
         _ => None,
@@ -127,19 +127,19 @@ fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
         .states
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.name.value.as_str(), i))
+        .map(|(i, s)| (&*s.name.value, i))
         .rev()
         .collect();
-    let resolve = |target: &Spanned<String>, what: &str, out: &mut Vec<Diagnostic>| {
+    let resolve = |target: &SpannedStr, what: &str, out: &mut Vec<Diagnostic>| {
         // An empty name is the builder's stand-in for a missing field that
         // was already reported.
         if target.value.is_empty() && !index.contains_key("") {
             return None;
         }
-        if let Some(i) = index.get(target.value.as_str()) {
+        if let Some(i) = index.get(&*target.value) {
             return Some(*i);
         }
-        if let Some(home) = homes.get(target.value.as_str()) {
+        if let Some(home) = homes.get(&target.value) {
             out.push(
                 Diagnostic::error(
                     codes::CROSS_SCOPE_TARGET,
@@ -160,7 +160,7 @@ fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
                 target.span,
             )
             .with_label("no state with this name in this scope");
-            let names = m.states.iter().map(|s| s.name.value.as_str());
+            let names = m.states.iter().map(|s| &*s.name.value);
             if let Some(s) = did_you_mean(&target.value, names) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }

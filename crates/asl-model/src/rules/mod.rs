@@ -131,14 +131,15 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 }
 
 /// The result of [`analyze`]: the typed model, when the text could be read
-/// as a state machine at all, and every finding in source order.
+/// as a state machine at all, and every finding in source order. The model
+/// borrows the strings of the text it was read from.
 #[derive(Clone, Debug)]
-pub struct Analysis {
-    pub machine: Option<StateMachine>,
+pub struct Analysis<'a> {
+    pub machine: Option<StateMachine<'a>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Analysis {
+impl Analysis<'_> {
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
@@ -146,7 +147,7 @@ impl Analysis {
 }
 
 /// Reads a definition, builds the typed model and runs every rule.
-pub fn analyze(text: &str, format: SourceFormat, options: &Options) -> Analysis {
+pub fn analyze<'a>(text: &'a str, format: SourceFormat, options: &Options) -> Analysis<'a> {
     let tree = match format {
         SourceFormat::Json => crate::json::parse_json(text),
         SourceFormat::Yaml => crate::yaml::parse_yaml(text),
@@ -163,7 +164,7 @@ pub fn analyze(text: &str, format: SourceFormat, options: &Options) -> Analysis 
 /// [`analyze`] for a tree that was already read (for example a definition
 /// embedded in a CloudFormation template); `text` is the source the tree's
 /// spans point into.
-pub fn analyze_tree(root: &Node, text: &str, options: &Options) -> Analysis {
+pub fn analyze_tree<'a>(root: &Node<'a>, text: &str, options: &Options) -> Analysis<'a> {
     let _memo = memo::MemoScope::enter();
     let mut diagnostics = Vec::new();
     if text.len() > limits::MAX_DEFINITION_BYTES {

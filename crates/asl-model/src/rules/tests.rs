@@ -16,7 +16,7 @@ fn options_for(code: &str) -> Options {
     }
 }
 
-fn run(text: &str, options: &Options) -> Analysis {
+fn run<'a>(text: &'a str, options: &Options) -> Analysis<'a> {
     analyze(text, SourceFormat::Json, options)
 }
 
@@ -825,11 +825,7 @@ fn parallel_branches_are_nested_machines() {
     let crate::model::StateKind::Parallel(p) = &m.states.list[0].kind else {
         panic!("not parallel")
     };
-    let starts: Vec<&str> = p
-        .branches
-        .iter()
-        .map(|b| b.start_at.value.as_str())
-        .collect();
+    let starts: Vec<&str> = p.branches.iter().map(|b| &*b.start_at.value).collect();
     assert_eq!(starts, ["B", "C"]);
 }
 

@@ -34,7 +34,7 @@ fn assign_keys(t: &Template) -> Vec<(String, Span)> {
     match t {
         Template::Object { members, .. } => members
             .iter()
-            .map(|m| (m.key.value.clone(), m.key.span))
+            .map(|m| (m.key.value.to_string(), m.key.span))
             .collect(),
         _ => Vec::new(),
     }
@@ -68,7 +68,7 @@ fn scope(
     let mut positions: HashMap<&str, usize> =
         HashMap::with_capacity_and_hasher(n, Default::default());
     for (i, s) in m.states.iter().enumerate() {
-        positions.entry(s.name.value.as_str()).or_insert(i);
+        positions.entry(&*s.name.value).or_insert(i);
     }
     let index = |name: &str| positions.get(name).copied();
 

@@ -330,7 +330,7 @@ pub fn state_jsonata<'a>(state: &'a State, f: &mut impl FnMut(Site, &'a JsonataE
 
 /// The machines nested directly in a state (Parallel branches, Map
 /// processor).
-pub fn nested_machines(state: &State) -> Vec<&StateMachine> {
+pub fn nested_machines<'s, 'a>(state: &'s State<'a>) -> Vec<&'s StateMachine<'a>> {
     match &state.kind {
         StateKind::Parallel(p) => p.branches.iter().collect(),
         StateKind::Map(m) => vec![&m.item_processor.machine],
@@ -339,7 +339,7 @@ pub fn nested_machines(state: &State) -> Vec<&StateMachine> {
 }
 
 /// Every state of the machine and of all nested machines, outer first.
-pub fn all_states(machine: &StateMachine) -> Vec<&State> {
+pub fn all_states<'s, 'a>(machine: &'s StateMachine<'a>) -> Vec<&'s State<'a>> {
     let mut out = Vec::new();
     let mut stack = vec![machine];
     while let Some(m) = stack.pop() {
