@@ -303,7 +303,6 @@ pub fn build_machine<'a>(
         top_language: QueryLanguage::JsonPath,
         parsed: crate::hash::FastMap::default(),
         paths: crate::hash::FastMap::default(),
-        texts: crate::hash::FastSet::default(),
         seen: crate::hash::FastSet::default(),
     };
     let machine = b.machine(root, MachineKind::Top);
@@ -314,6 +313,15 @@ pub fn build_machine<'a>(
 /// only from its second occurrence (`seen` holds the hashes of texts met
 /// once; a hash collision only stores a text early), so texts that occur
 /// once, most of them in a small definition, cost no copy.
+/// The string `node` holds, sharing the tree's text (no copy unless the
+/// source spelled it with escapes); empty for other nodes.
+fn string_of<'a>(node: &Node<'a>) -> Cow<'a, str> {
+    match &node.value {
+        NodeValue::String(s) => s.clone(),
+        _ => Cow::Borrowed(""),
+    }
+}
+
 fn shared_parse<T>(
     cache: &mut crate::hash::FastMap<String, Arc<T>>,
     seen: &mut crate::hash::FastSet<u64>,
@@ -350,7 +358,6 @@ struct Builder<'s> {
     /// shares the one parse.
     parsed: crate::hash::FastMap<String, Arc<PayloadValue>>,
     paths: crate::hash::FastMap<String, Arc<asl_syntax::path::JsonPath>>,
-    texts: crate::hash::FastSet<Arc<str>>,
     /// Hashes of the texts parsed once: a text is cached when it comes
     /// again, so texts that occur once (most, in a small definition) cost
     /// no copy.
@@ -568,7 +575,7 @@ impl<'a> Builder<'_> {
     }
 
     /// A JSONPath in a field: `reference` demands a reference path.
-    fn path(&mut self, node: &Node, field: &str, reference: bool) -> Option<JsonPath> {
+    fn path(&mut self, node: &Node<'a>, field: &str, reference: bool) -> Option<JsonPath<'a>> {
         let text = self.string(node, field)?;
         let parsed = if reference {
             match parse_reference_path(text) {
@@ -603,7 +610,7 @@ impl<'a> Builder<'_> {
         match parsed {
             Ok(path) => {
                 let jp = JsonPath {
-                    text: self.shared_text(text),
+                    text: string_of(node),
                     span: node.span,
                     path,
                 };
@@ -640,17 +647,6 @@ impl<'a> Builder<'_> {
         text: &str,
     ) -> Result<Arc<PayloadValue>, asl_syntax::SyntaxError> {
         shared_parse(&mut self.parsed, &mut self.seen, text, parse_payload_value)
-    }
-
-    /// `text` as the model keeps it: one allocation per distinct path or
-    /// `.$` text, shared by every state that writes it.
-    fn shared_text(&mut self, text: &str) -> Arc<str> {
-        if let Some(shared) = self.texts.get(text) {
-            return Arc::clone(shared);
-        }
-        let shared: Arc<str> = Arc::from(text);
-        self.texts.insert(Arc::clone(&shared));
-        shared
     }
 
     /// Filter expressions differ between JSONPath implementations; several
@@ -754,7 +750,7 @@ impl<'a> Builder<'_> {
 
     /// A `.$` value (or Fail `ErrorPath`/`CausePath`): a path or an intrinsic
     /// call.
-    fn dynamic(&mut self, node: &Node, field: &str) -> Option<Dynamic> {
+    fn dynamic(&mut self, node: &Node<'a>, field: &str) -> Option<Dynamic<'a>> {
         let Some(text) = node.as_str() else {
             self.push(
                 Diagnostic::error(
@@ -784,7 +780,7 @@ impl<'a> Builder<'_> {
                     PayloadValue::Intrinsic(call) => self.check_call(call, node, text),
                 }
                 Some(Dynamic {
-                    text: self.shared_text(text),
+                    text: string_of(node),
                     span: node.span,
                     expr,
                 })
@@ -1120,7 +1116,7 @@ impl<'a> Builder<'_> {
         }
     }
 
-    fn result_path(&mut self, node: &Node) -> Option<ResultPath> {
+    fn result_path(&mut self, node: &Node<'a>) -> Option<ResultPath<'a>> {
         if node.is_null() {
             return Some(ResultPath::Null(node.span));
         }
@@ -1152,7 +1148,7 @@ impl<'a> Builder<'_> {
         }
     }
 
-    fn io_path(&mut self, node: &Node, field: &str) -> Option<IoPath> {
+    fn io_path(&mut self, node: &Node<'a>, field: &str) -> Option<IoPath<'a>> {
         if node.is_null() {
             return Some(IoPath::Null(node.span));
         }

@@ -11,9 +11,10 @@ pub use asl_syntax::timestamp::Timestamp;
 /// A JSONPath as written in a `…Path` field, a Choice `Variable` or a `.$`
 /// value.
 #[derive(Clone, Debug, PartialEq)]
-pub struct JsonPath {
-    /// The path text (string content after unescaping).
-    pub text: std::sync::Arc<str>,
+pub struct JsonPath<'a> {
+    /// The path text (string content after unescaping), borrowed from the
+    /// source unless the string had escapes.
+    pub text: std::borrow::Cow<'a, str>,
     /// Span of the string in the source.
     pub span: Span,
     /// Shared: definitions repeat the same paths, and the builder hands out
@@ -21,7 +22,7 @@ pub struct JsonPath {
     pub path: std::sync::Arc<asl_syntax::path::JsonPath>,
 }
 
-impl JsonPath {
+impl JsonPath<'_> {
     pub fn root(&self) -> &PathRoot {
         &self.path.root
     }
@@ -41,15 +42,16 @@ impl JsonPath {
 }
 
 /// A context path (`$$.…`), kept as a [`JsonPath`] whose root is the context.
-pub type ContextPath = JsonPath;
+pub type ContextPath<'a> = JsonPath<'a>;
 /// A variable path (`$name…`), kept as a [`JsonPath`] whose root is a variable.
-pub type VariablePath = JsonPath;
+pub type VariablePath<'a> = JsonPath<'a>;
 
 /// The value of a `.$` key (or of a `…Path` field that also accepts
 /// intrinsic calls, such as Fail's `ErrorPath`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Dynamic {
-    pub text: std::sync::Arc<str>,
+pub struct Dynamic<'a> {
+    /// Borrowed from the source like [`JsonPath::text`].
+    pub text: std::borrow::Cow<'a, str>,
     /// Span of the string in the source.
     pub span: Span,
     /// Shared like [`JsonPath::path`].

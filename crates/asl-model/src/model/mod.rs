@@ -227,24 +227,24 @@ pub enum Transition<'a> {
 
 /// `InputPath`/`OutputPath` value: a path, or `null` (an empty object).
 #[derive(Clone, Debug, PartialEq)]
-pub enum IoPath {
+pub enum IoPath<'a> {
     Null(Span),
-    Path(JsonPath),
+    Path(JsonPath<'a>),
 }
 
 /// `ResultPath` value: a reference path, or `null` (discard the result).
 #[derive(Clone, Debug, PartialEq)]
-pub enum ResultPath {
+pub enum ResultPath<'a> {
     Null(Span),
-    Path(JsonPath),
+    Path(JsonPath<'a>),
 }
 
 /// Input and output processing shared by the state types.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DataFlow<'a> {
-    pub input_path: Option<IoPath>,
-    pub output_path: Option<IoPath>,
-    pub result_path: Option<ResultPath>,
+    pub input_path: Option<IoPath<'a>>,
+    pub output_path: Option<IoPath<'a>>,
+    pub result_path: Option<ResultPath<'a>>,
     /// `Parameters` (Task, Pass, Parallel). A Map's `Parameters` is stored as
     /// its `item_selector`.
     pub parameters: Option<Template<'a>>,
@@ -272,7 +272,7 @@ pub enum Template<'a> {
     /// A literal scalar copied as is (string, number, boolean, null).
     Literal(Node<'a>),
     /// The value of a `.$` key (JSONPath states).
-    Dynamic(Dynamic),
+    Dynamic(Dynamic<'a>),
     /// A `{% … %}` string (JSONata states).
     Jsonata(JsonataExpr<'a>),
 }
@@ -288,7 +288,7 @@ impl<'a> Template<'a> {
     }
 
     /// Calls `f` on every `.$` value, at any depth.
-    pub fn for_each_dynamic<'r>(&'r self, f: &mut impl FnMut(&'r Dynamic)) {
+    pub fn for_each_dynamic<'r>(&'r self, f: &mut impl FnMut(&'r Dynamic<'a>)) {
         match self {
             Template::Object { members, .. } => {
                 for m in members {
@@ -339,7 +339,7 @@ pub struct TemplateMember<'a> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Count<'a> {
     Fixed(Spanned<u64>),
-    Path(JsonPath),
+    Path(JsonPath<'a>),
     Jsonata(JsonataExpr<'a>),
 }
 
@@ -365,7 +365,7 @@ impl<'a> Count<'a> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Text<'a> {
     Fixed(SpannedStr<'a>),
-    Path(Dynamic),
+    Path(Dynamic<'a>),
     Jsonata(JsonataExpr<'a>),
 }
 
@@ -400,10 +400,10 @@ pub struct WaitState<'a> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum WaitDuration<'a> {
     Seconds(Count<'a>),
-    SecondsPath(JsonPath),
+    SecondsPath(JsonPath<'a>),
     Timestamp(Spanned<Timestamp>),
     TimestampJsonata(JsonataExpr<'a>),
-    TimestampPath(JsonPath),
+    TimestampPath(JsonPath<'a>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -455,7 +455,7 @@ pub struct ItemProcessor<'a> {
 pub struct MapState<'a> {
     pub item_processor: ItemProcessor<'a>,
     /// JSONPath `ItemsPath` (a reference path).
-    pub items_path: Option<JsonPath>,
+    pub items_path: Option<JsonPath<'a>>,
     /// JSONata `Items`.
     pub items: Option<Template<'a>>,
     /// `ItemSelector`, or the deprecated Map `Parameters`.
@@ -486,7 +486,7 @@ impl<'a> MapState<'a> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tolerance<'a> {
     Fixed(Spanned<f64>),
-    Path(JsonPath),
+    Path(JsonPath<'a>),
     Jsonata(JsonataExpr<'a>),
 }
 
@@ -568,7 +568,7 @@ pub enum ChoiceRule<'a> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Comparison<'a> {
-    pub variable: JsonPath,
+    pub variable: JsonPath<'a>,
     pub operator: Spanned<ComparisonOperator>,
     pub operand: Operand<'a>,
     pub span: Span,
@@ -579,7 +579,7 @@ pub enum Operand<'a> {
     /// A literal string, number, boolean or timestamp.
     Literal(Node<'a>),
     /// The `…Path` form: another path on the effective input.
-    Path(JsonPath),
+    Path(JsonPath<'a>),
 }
 
 /// The data-test operators of a Choice rule, without the `Path` suffix.
@@ -746,7 +746,7 @@ pub struct Catcher<'a> {
     pub error_equals: Vec<SpannedStr<'a>>,
     pub error_equals_span: Span,
     pub next: SpannedStr<'a>,
-    pub result_path: Option<ResultPath>,
+    pub result_path: Option<ResultPath<'a>>,
     pub assign: Option<Template<'a>>,
     pub output: Option<Template<'a>>,
     pub comment: Option<SpannedStr<'a>>,
