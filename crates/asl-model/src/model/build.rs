@@ -303,6 +303,7 @@ pub fn build_machine<'a>(
         top_language: QueryLanguage::JsonPath,
         parsed: crate::hash::FastMap::default(),
         paths: crate::hash::FastMap::default(),
+        reference_paths: crate::hash::FastMap::default(),
         seen: crate::hash::FastSet::default(),
     };
     let machine = b.machine(root, MachineKind::Top);
@@ -358,6 +359,9 @@ struct Builder<'s> {
     /// shares the one parse.
     parsed: crate::hash::FastMap<String, Arc<PayloadValue>>,
     paths: crate::hash::FastMap<String, Arc<asl_syntax::path::JsonPath>>,
+    /// The same for reference paths (`ResultPath`, catchers' `ResultPath`,
+    /// `…Path` counts), which parse by the stricter grammar.
+    reference_paths: crate::hash::FastMap<String, Arc<asl_syntax::path::JsonPath>>,
     /// Hashes of the texts parsed once: a text is cached when it comes
     /// again, so texts that occur once (most, in a small definition) cost
     /// no copy.
@@ -578,8 +582,13 @@ impl<'a> Builder<'_> {
     fn path(&mut self, node: &Node<'a>, field: &str, reference: bool) -> Option<JsonPath<'a>> {
         let text = self.string(node, field)?;
         let parsed = if reference {
-            match parse_reference_path(text) {
-                Ok(p) => Ok(Arc::new(p)),
+            match shared_parse(
+                &mut self.reference_paths,
+                &mut self.seen,
+                text,
+                parse_reference_path,
+            ) {
+                Ok(p) => Ok(p),
                 Err(e) => {
                     if parse_path(text).is_ok() {
                         let span = self.inner_span(node, text, e.span);
