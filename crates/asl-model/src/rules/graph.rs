@@ -4,9 +4,10 @@
 
 use crate::hash::FastMap as HashMap;
 use std::cell::OnceCell;
+use std::collections::hash_map::Entry;
 
 use super::codes;
-use super::walk::{all_states, nested_machines};
+use super::walk::{ScopeIndex, all_states, push_nested, reachable};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::model::{Spanned, State, StateKind, StateMachine, Transition};
 use crate::source::Span;
@@ -15,35 +16,46 @@ use crate::source::Span;
 pub const MAX_NAME_LEN: usize = 80;
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    names(machine, out);
+    check_states(machine, &all_states(machine), out);
+}
+
+/// [`check`] with the machine's [`all_states`] list already made.
+pub(crate) fn check_states<'a>(
+    machine: &'a StateMachine,
+    states: &[&'a State],
+    out: &mut Vec<Diagnostic>,
+) {
+    names(states, out);
     // Where every state lives, to tell "no such state" from "in another
     // scope"; only needed when a target does not resolve, so built lazily.
     let homes = Homes {
-        machine,
+        states,
         map: OnceCell::new(),
     };
-    let mut stack = vec![machine];
-    while let Some(m) = stack.pop() {
+    // The stack is only allocated when machines are nested.
+    let mut stack = Vec::new();
+    let mut next = Some(machine);
+    while let Some(m) = next.take().or_else(|| stack.pop()) {
         scope(m, &homes, out);
         for s in &m.states {
-            stack.extend(nested_machines(s));
+            push_nested(s, &mut stack, false);
         }
     }
 }
 
 /// The scope-independent name -> definition map, built on first use.
-struct Homes<'a> {
-    machine: &'a StateMachine,
+struct Homes<'a, 's> {
+    states: &'s [&'a State],
     map: OnceCell<HashMap<&'a str, Span>>,
 }
 
-impl<'a> Homes<'a> {
+impl<'a> Homes<'a, '_> {
     fn get(&self, name: &str) -> Option<&Span> {
         self.map
             .get_or_init(|| {
                 let mut homes = HashMap::default();
-                for s in all_states(self.machine) {
-                    homes.entry(s.name.value.as_str()).or_insert(s.name.span);
+                for s in self.states {
+                    homes.entry(&*s.name.value).or_insert(s.name.span);
                 }
                 homes
             })
@@ -51,16 +63,29 @@ impl<'a> Homes<'a> {
     }
 }
 
-fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    let mut states = all_states(machine);
-    states.sort_by_key(|s| s.name.span.start);
+/// Up to this many states, duplicates are found by comparing with every
+/// earlier name instead of through a map.
+const LINEAR_NAMES: usize = 16;
+
+fn names(states: &[&State], out: &mut Vec<Diagnostic>) {
+    // In source order, so that "first" means first written; the list
+    // usually is already.
+    let sorted: Vec<&State>;
+    let states = if states.is_sorted_by_key(|s| s.name.span.start) {
+        states
+    } else {
+        let mut v = states.to_vec();
+        v.sort_by_key(|s| s.name.span.start);
+        sorted = v;
+        &sorted
+    };
     // Map labels name Map Runs, so they are unique like state names.
     let mut labels: HashMap<&str, Span> = HashMap::default();
-    for s in &states {
+    for s in states {
         if let StateKind::Map(m) = &s.kind
             && let Some(label) = &m.label
         {
-            if let Some(prev) = labels.get(label.value.as_str()) {
+            if let Some(prev) = labels.get(&*label.value) {
                 out.push(
                     Diagnostic::error(
                         codes::LABEL,
@@ -70,14 +95,35 @@ fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
                     .with_secondary(*prev, "first used here"),
                 );
             } else {
-                labels.insert(label.value.as_str(), label.span);
+                labels.insert(&*label.value, label.span);
             }
         }
     }
-    let mut first: HashMap<&str, Span> = HashMap::default();
-    for s in states {
-        let name = s.name.value.as_str();
-        if let Some(prev) = first.get(name) {
+    let linear = states.len() <= LINEAR_NAMES;
+    let mut first: HashMap<&str, Span> = if linear {
+        HashMap::default()
+    } else {
+        HashMap::with_capacity_and_hasher(states.len(), Default::default())
+    };
+    for (i, s) in states.iter().enumerate() {
+        let name = &*s.name.value;
+        let prev = if linear {
+            states
+                .get(..i)
+                .unwrap_or_default()
+                .iter()
+                .find(|p| *p.name.value == *name)
+                .map(|p| p.name.span)
+        } else {
+            match first.entry(name) {
+                Entry::Occupied(e) => Some(*e.get()),
+                Entry::Vacant(e) => {
+                    e.insert(s.name.span);
+                    None
+                }
+            }
+        };
+        if let Some(prev) = prev {
             out.push(
                 Diagnostic::error(
                     codes::DUPLICATE_STATE_NAME,
@@ -85,22 +131,23 @@ fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
                     s.name.span,
                 )
                 .with_label("second state with this name")
-                .with_secondary(*prev, "first defined here")
+                .with_secondary(prev, "first defined here")
                 .with_note("state names must be unique across the whole definition, including Parallel branches and Map processors"),
             );
-        } else {
-            first.insert(name, s.name.span);
         }
-        let len = name.chars().count();
-        if len > MAX_NAME_LEN {
-            out.push(
-                Diagnostic::error(
-                    codes::NAME_TOO_LONG,
-                    format!("state name has {len} characters; the limit is {MAX_NAME_LEN}"),
-                    s.name.span,
-                )
-                .with_label("too long"),
-            );
+        // A name of at most MAX_NAME_LEN bytes has at most that many chars.
+        if name.len() > MAX_NAME_LEN {
+            let len = name.chars().count();
+            if len > MAX_NAME_LEN {
+                out.push(
+                    Diagnostic::error(
+                        codes::NAME_TOO_LONG,
+                        format!("state name has {len} characters; the limit is {MAX_NAME_LEN}"),
+                        s.name.span,
+                    )
+                    .with_label("too long"),
+                );
+            }
         }
     }
 }
@@ -122,24 +169,20 @@ pub fn targets(state: &State) -> impl Iterator<Item = &Spanned<String>> {
         .chain(state.kind.catch().iter().map(|c| &c.next))
 }
 
-fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
-    let index: HashMap<&str, usize> = m
-        .states
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.name.value.as_str(), i))
-        .rev()
-        .collect();
+fn scope(m: &StateMachine, homes: &Homes<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let index = ScopeIndex::new(&m.states.list);
+    // Every target resolves through `index` alone (an empty name, the
+    // builder's stand-in for a missing field that was already reported,
+    // finds a state only when one is really named so); this reports the
+    // ones that do not.
     let resolve = |target: &Spanned<String>, what: &str, out: &mut Vec<Diagnostic>| {
-        // An empty name is the builder's stand-in for a missing field that
-        // was already reported.
-        if target.value.is_empty() && !index.contains_key("") {
+        if let Some(i) = index.get(&target.value) {
+            return Some(i);
+        }
+        if target.value.is_empty() {
             return None;
         }
-        if let Some(i) = index.get(target.value.as_str()) {
-            return Some(*i);
-        }
-        if let Some(home) = homes.get(target.value.as_str()) {
+        if let Some(home) = homes.get(&target.value) {
             out.push(
                 Diagnostic::error(
                     codes::CROSS_SCOPE_TARGET,
@@ -160,7 +203,7 @@ fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
                 target.span,
             )
             .with_label("no state with this name in this scope");
-            let names = m.states.iter().map(|s| s.name.value.as_str());
+            let names = m.states.iter().map(|s| &*s.name.value);
             if let Some(s) = did_you_mean(&target.value, names) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
@@ -171,60 +214,29 @@ fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
 
     let reported_before = out.len();
     let start = resolve(&m.start_at, "`StartAt`", out);
-    // Edges of state i are `edges[ends[i - 1]..ends[i]]`: one flat list
-    // instead of a vector per state.
-    let mut edges: Vec<usize> = Vec::with_capacity(m.states.len());
-    let mut ends: Vec<usize> = Vec::with_capacity(m.states.len());
     for s in &m.states {
-        let e = &mut edges;
-        if let Some(Transition::Next(n)) = s.kind.transition()
-            && let Some(i) = resolve(n, "`Next`", out)
-        {
-            e.push(i);
+        if let Some(Transition::Next(n)) = s.kind.transition() {
+            resolve(n, "`Next`", out);
         }
         if let StateKind::Choice(c) = &s.kind {
             for b in &c.choices {
-                if let Some(i) = resolve(&b.next, "choice `Next`", out) {
-                    e.push(i);
-                }
+                resolve(&b.next, "choice `Next`", out);
             }
-            if let Some(d) = &c.default
-                && let Some(i) = resolve(d, "`Default`", out)
-            {
-                e.push(i);
+            if let Some(d) = &c.default {
+                resolve(d, "`Default`", out);
             }
         }
         for c in s.kind.catch() {
-            if let Some(i) = resolve(&c.next, "catcher `Next`", out) {
-                e.push(i);
-            }
+            resolve(&c.next, "catcher `Next`", out);
         }
-        ends.push(edges.len());
     }
 
     let Some(start) = start else {
         return;
     };
-    // Reachability from StartAt only: a cycle nobody enters stays unreachable.
-    let mut seen = vec![false; m.states.len()];
-    let mut stack = vec![start];
-    while let Some(i) = stack.pop() {
-        if seen.get(i).copied().unwrap_or(true) {
-            continue;
-        }
-        if let Some(slot) = seen.get_mut(i) {
-            *slot = true;
-        }
-        let from = i
-            .checked_sub(1)
-            .and_then(|p| ends.get(p))
-            .copied()
-            .unwrap_or(0);
-        let to = ends.get(i).copied().unwrap_or(from);
-        stack.extend(edges.get(from..to).unwrap_or_default().iter().copied());
-    }
-    for (s, reached) in m.states.iter().zip(&seen) {
-        if !reached {
+    let seen = reachable(&m.states.list, &index, start);
+    for (i, s) in m.states.iter().enumerate() {
+        if !seen.contains(i) {
             out.push(
                 Diagnostic::error(
                     codes::UNREACHABLE_STATE,
@@ -239,8 +251,8 @@ fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
     let can_end = m
         .states
         .iter()
-        .zip(&seen)
-        .any(|(s, reached)| *reached && s.kind.is_terminal());
+        .enumerate()
+        .any(|(i, s)| seen.contains(i) && s.kind.is_terminal());
     // A dangling target already explains why the scope cannot end.
     let dangling = out.len() > reported_before;
     if !can_end && !dangling && !m.states.is_empty() {

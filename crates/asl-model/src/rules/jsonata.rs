@@ -5,11 +5,16 @@
 use super::codes;
 use super::walk::{Site, all_states, state_jsonata};
 use crate::diagnostic::Diagnostic;
-use crate::model::{JsonataExpr, StateMachine};
+use crate::model::{JsonataExpr, State, StateMachine};
 use crate::source::Span;
 
 pub fn check(machine: &StateMachine, src: &str, out: &mut Vec<Diagnostic>) {
-    for state in all_states(machine) {
+    check_states(&all_states(machine), src, out);
+}
+
+/// [`check`] over a machine's [`all_states`] list.
+pub(crate) fn check_states(states: &[&State], src: &str, out: &mut Vec<Diagnostic>) {
+    for state in states {
         state_jsonata(state, &mut |site, e| {
             if e.body.trim().is_empty() {
                 out.push(

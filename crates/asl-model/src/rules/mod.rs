@@ -207,13 +207,17 @@ pub fn analyze_tree(root: &Node, text: &str, options: &Options) -> Analysis {
 
 /// Runs every semantic rule over a built machine.
 pub fn check(machine: &StateMachine, src: &str, options: &Options, out: &mut Vec<Diagnostic>) {
-    graph::check(machine, out);
-    errors::check(machine, out);
-    timeouts::check(machine, out);
-    tokens::check(machine, out);
+    // Most rules visit every state: list them once for all.
+    let states = walk::all_states(machine);
+    graph::check_states(machine, &states, out);
+    errors::check_states(&states, out);
+    timeouts::check_states(&states, out);
+    tokens::check_states(&states, out);
     variables::check(machine, out);
-    express::check(machine, options, out);
-    jsonata::check(machine, src, out);
+    if options.express {
+        express::check_states(&states, out);
+    }
+    jsonata::check_states(&states, src, out);
 }
 
 #[cfg(test)]

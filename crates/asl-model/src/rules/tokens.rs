@@ -42,7 +42,12 @@ fn context_field(path: &asl_syntax::path::JsonPath) -> Option<ContextField> {
 const JSONATA_TOKEN: &str = "$states.context.Task.Token";
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    for state in all_states(machine) {
+    check_states(&all_states(machine), out);
+}
+
+/// [`check`] over a machine's [`all_states`] list.
+pub(crate) fn check_states(states: &[&State], out: &mut Vec<Diagnostic>) {
+    for state in states {
         check_state(state, out);
     }
 }

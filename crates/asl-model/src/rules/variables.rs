@@ -12,13 +12,13 @@
 
 use std::collections::BTreeSet;
 
-use crate::hash::{FastMap as HashMap, FastSet as HashSet};
+use crate::hash::FastSet as HashSet;
 
 use asl_syntax::path::Root;
 
 use super::codes;
 use super::graph::targets;
-use super::walk::{nested_machines, state_jsonata, state_paths};
+use super::walk::{ScopeIndex, reachable, state_jsonata, state_paths};
 use crate::diagnostic::Diagnostic;
 use crate::model::{ProcessorMode, State, StateKind, StateMachine, Template};
 use crate::source::Span;
@@ -56,6 +56,14 @@ fn state_assigns(state: &State) -> Vec<(String, Span)> {
     v
 }
 
+/// Whether leaving `state` (normally or through a catcher) assigns anything.
+fn assigns_anything(state: &State) -> bool {
+    let sets = |t: &Option<Template>| matches!(t, Some(Template::Object { members, .. }) if !members.is_empty());
+    sets(&state.io.assign)
+        || matches!(&state.kind, StateKind::Choice(c) if c.choices.iter().any(|b| sets(&b.assign)))
+        || state.kind.catch().iter().any(|c| c.assign.is_some())
+}
+
 fn scope(
     m: &StateMachine,
     entry: &Names,
@@ -63,14 +71,8 @@ fn scope(
     out: &mut Vec<Diagnostic>,
 ) {
     let n = m.states.len();
-    // Name -> position, built once per scope (the first state of a name wins,
-    // as with `States::index_of`); a linear lookup per edge was quadratic.
-    let mut positions: HashMap<&str, usize> =
-        HashMap::with_capacity_and_hasher(n, Default::default());
-    for (i, s) in m.states.iter().enumerate() {
-        positions.entry(s.name.value.as_str()).or_insert(i);
-    }
-    let index = |name: &str| positions.get(name).copied();
+    let positions = ScopeIndex::new(&m.states.list);
+    let index = |name: &str| positions.get(name);
 
     // Assigning a name an outer scope uses is not allowed.
     if !outer_assigned.is_empty() {
@@ -96,37 +98,29 @@ fn scope(
         }
     }
 
-    let mut entry_sets: Vec<Option<Names>> = vec![None; n];
     let Some(start) = index(&m.start_at.value) else {
         return;
     };
+    // Without any Assign in this scope every reachable state sees exactly
+    // the entry names, and the scope adds nothing to what its children may
+    // not assign: plain reachability gives the same result as the data flow
+    // below without a set per state (most machines assign nothing).
+    if !m.states.iter().any(assigns_anything) {
+        let reached = reachable(&m.states.list, &positions, start);
+        for (i, state) in m.states.iter().enumerate() {
+            if reached.contains(i) {
+                check_reads(state, entry, out);
+                children(state, entry, outer_assigned, out);
+            }
+        }
+        return;
+    }
+
+    let mut entry_sets: Vec<Option<Names>> = vec![None; n];
     if let Some(slot) = entry_sets.get_mut(start) {
         *slot = Some(entry.clone());
     }
-    // Without any Assign in this scope every reachable state sees exactly
-    // the entry names: plain reachability gives the same sets as the data
-    // flow below without copying a set per edge (most machines assign
-    // nothing).
-    let assigns_here = m
-        .states
-        .iter()
-        .any(|s| !state_assigns(s).is_empty() || s.kind.catch().iter().any(|c| c.assign.is_some()));
     let mut work = vec![start];
-    if !assigns_here {
-        while let Some(i) = work.pop() {
-            let Some(state) = m.states.list.get(i) else {
-                continue;
-            };
-            for t in targets(state) {
-                if let Some(j) = index(&t.value)
-                    && let Some(slot @ None) = entry_sets.get_mut(j)
-                {
-                    *slot = Some(entry.clone());
-                    work.push(j);
-                }
-            }
-        }
-    }
     let mut rounds = 0usize;
     // Reused for every state: (target, names available on arrival).
     let mut edges: Vec<(usize, Names)> = Vec::new();
@@ -193,15 +187,31 @@ fn scope(
     for (state, set) in m.states.iter().zip(&entry_sets) {
         let Some(set) = set else { continue };
         check_reads(state, set, out);
-        for child in nested_machines(state) {
-            let distributed = matches!(&state.kind, StateKind::Map(map) if map.mode() == ProcessorMode::Distributed);
-            let child_entry = if distributed {
-                Names::new()
-            } else {
-                set.clone()
-            };
-            scope(child, &child_entry, &here_assigned, out);
-        }
+        children(state, set, &here_assigned, out);
+    }
+}
+
+/// Checks the machines nested in `state`, entered with `available`.
+fn children(
+    state: &State,
+    available: &Names,
+    assigned: &HashSet<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let machines: &[StateMachine] = match &state.kind {
+        StateKind::Parallel(p) => &p.branches,
+        StateKind::Map(map) => std::slice::from_ref(&map.item_processor.machine),
+        _ => return,
+    };
+    let distributed =
+        matches!(&state.kind, StateKind::Map(map) if map.mode() == ProcessorMode::Distributed);
+    for child in machines {
+        let child_entry = if distributed {
+            Names::new()
+        } else {
+            available.clone()
+        };
+        scope(child, &child_entry, assigned, out);
     }
 }
 

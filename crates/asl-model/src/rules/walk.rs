@@ -1,5 +1,6 @@
 //! Visiting every path and expression of a state, with the field it sits in.
 
+use crate::hash::FastMap as HashMap;
 use crate::model::{
     Catcher, ChoiceRule, Count, Dynamic, DynamicExpr, IoPath, JsonataExpr, ResultPath, State,
     StateKind, StateMachine, Template, Text, Tolerance, WaitDuration,
@@ -340,13 +341,117 @@ pub fn nested_machines(state: &State) -> Vec<&StateMachine> {
 
 /// Every state of the machine and of all nested machines, outer first.
 pub fn all_states(machine: &StateMachine) -> Vec<&State> {
-    let mut out = Vec::new();
-    let mut stack = vec![machine];
-    while let Some(m) = stack.pop() {
+    let mut out = Vec::with_capacity(machine.states.len());
+    // Pre-order over machines; the stack is only allocated when some state
+    // nests machines (most definitions nest none).
+    let mut stack: Vec<&StateMachine> = Vec::new();
+    let mut next = Some(machine);
+    while let Some(m) = next.take().or_else(|| stack.pop()) {
         out.extend(m.states.iter());
         for s in m.states.iter().rev() {
-            stack.extend(nested_machines(s).into_iter().rev());
+            push_nested(s, &mut stack, true);
         }
     }
     out
+}
+
+/// Pushes the machines nested directly in `state` onto `stack`, in order or
+/// reversed; allocation-free for states that nest none.
+pub(crate) fn push_nested<'a>(state: &'a State, stack: &mut Vec<&'a StateMachine>, rev: bool) {
+    match &state.kind {
+        StateKind::Parallel(p) if rev => stack.extend(p.branches.iter().rev()),
+        StateKind::Parallel(p) => stack.extend(p.branches.iter()),
+        StateKind::Map(m) => stack.push(&m.item_processor.machine),
+        _ => {}
+    }
+}
+
+/// Name -> position of the states of one scope (the first state of a name
+/// wins, as with `States::index_of`). Small scopes are searched linearly,
+/// which costs less than building a map; large ones get a hash map, since a
+/// linear lookup per transition would be quadratic.
+pub(crate) enum ScopeIndex<'a> {
+    Linear(&'a [State]),
+    Map(HashMap<&'a str, usize>),
+}
+
+/// Largest scope searched linearly.
+const LINEAR_SCOPE: usize = 16;
+
+impl<'a> ScopeIndex<'a> {
+    pub(crate) fn new(states: &'a [State]) -> ScopeIndex<'a> {
+        if states.len() <= LINEAR_SCOPE {
+            return ScopeIndex::Linear(states);
+        }
+        let mut map: HashMap<&str, usize> =
+            HashMap::with_capacity_and_hasher(states.len(), Default::default());
+        for (i, s) in states.iter().enumerate() {
+            map.entry(&*s.name.value).or_insert(i);
+        }
+        ScopeIndex::Map(map)
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<usize> {
+        match self {
+            ScopeIndex::Linear(states) => states.iter().position(|s| *s.name.value == *name),
+            ScopeIndex::Map(map) => map.get(name).copied(),
+        }
+    }
+}
+
+/// The states of one scope reachable from `start` by transitions, as a
+/// bitset: one word for small scopes, so no allocation.
+pub(crate) enum Reached {
+    Small(u64),
+    Large(Vec<bool>),
+}
+
+impl Reached {
+    pub(crate) fn contains(&self, i: usize) -> bool {
+        match self {
+            Reached::Small(bits) => i < 64 && bits & (1 << i) != 0,
+            Reached::Large(seen) => seen.get(i).copied().unwrap_or(false),
+        }
+    }
+}
+
+/// Reachability from `start` only: a cycle nobody enters stays unreachable.
+pub(crate) fn reachable(states: &[State], index: &ScopeIndex<'_>, start: usize) -> Reached {
+    let targets_of = |i: usize| {
+        states
+            .get(i)
+            .into_iter()
+            .flat_map(super::graph::targets)
+            .filter_map(|t| index.get(&t.value))
+    };
+    if states.len() <= 64 {
+        // Each state is expanded once, when first reached.
+        let mut seen: u64 = 1 << start;
+        let mut todo: u64 = seen;
+        while todo != 0 {
+            let i = todo.trailing_zeros() as usize;
+            todo &= todo - 1;
+            for j in targets_of(i) {
+                if seen & (1 << j) == 0 {
+                    seen |= 1 << j;
+                    todo |= 1 << j;
+                }
+            }
+        }
+        return Reached::Small(seen);
+    }
+    let mut seen = vec![false; states.len()];
+    let mut todo = vec![start];
+    if let Some(slot) = seen.get_mut(start) {
+        *slot = true;
+    }
+    while let Some(i) = todo.pop() {
+        for j in targets_of(i) {
+            if let Some(slot @ false) = seen.get_mut(j) {
+                *slot = true;
+                todo.push(j);
+            }
+        }
+    }
+    Reached::Large(seen)
 }
