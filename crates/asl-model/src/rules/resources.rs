@@ -55,9 +55,11 @@ pub struct StateSite<'a> {
 /// branches, Map `ItemProcessor` / `Iterator`). Iterative, so deep
 /// definitions cannot overflow the stack.
 pub fn for_each_state<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&StateSite<'a>)) {
-    // (scope node holding `States`, express, map ExecutionType span)
-    let mut scopes: Vec<(&Node, bool, Option<Span>)> = vec![(root, express, None)];
-    while let Some((scope, express, from_map)) = scopes.pop() {
+    // (scope node holding `States`, express, map ExecutionType span); the
+    // stack is only allocated when states nest scopes.
+    let mut scopes: Vec<(&Node, bool, Option<Span>)> = Vec::new();
+    let mut next = Some((root, express, None));
+    while let Some((scope, express, from_map)) = next.take().or_else(|| scopes.pop()) {
         let Some(states) = scope.get("States").and_then(Node::as_object) else {
             continue;
         };

@@ -3,7 +3,7 @@
 use crate::hash::FastMap as HashMap;
 use crate::model::{
     Catcher, ChoiceRule, Count, Dynamic, DynamicExpr, IoPath, JsonataExpr, ResultPath, State,
-    StateKind, StateMachine, Template, Text, Tolerance, WaitDuration,
+    StateKind, StateMachine, Template, Text, Tolerance, Transition, WaitDuration,
 };
 use crate::source::Span;
 use asl_syntax::intrinsic::{Argument, IntrinsicCall};
@@ -415,15 +415,28 @@ impl Reached {
     }
 }
 
+/// Calls `f` on every transition target of `state`, in the order of
+/// [`targets`](super::graph::targets) (plain loops: the chained iterator
+/// cost more than the lookups).
+pub(crate) fn for_each_target<'a>(state: &'a State, mut f: impl FnMut(&'a str)) {
+    if let Some(Transition::Next(n)) = state.kind.transition() {
+        f(&n.value);
+    }
+    if let StateKind::Choice(c) = &state.kind {
+        for b in &c.choices {
+            f(&b.next.value);
+        }
+        if let Some(d) = &c.default {
+            f(&d.value);
+        }
+    }
+    for c in state.kind.catch() {
+        f(&c.next.value);
+    }
+}
+
 /// Reachability from `start` only: a cycle nobody enters stays unreachable.
 pub(crate) fn reachable(states: &[State], index: &ScopeIndex<'_>, start: usize) -> Reached {
-    let targets_of = |i: usize| {
-        states
-            .get(i)
-            .into_iter()
-            .flat_map(super::graph::targets)
-            .filter_map(|t| index.get(&t.value))
-    };
     if states.len() <= 64 {
         // Each state is expanded once, when first reached.
         let mut seen: u64 = 1 << start;
@@ -431,12 +444,15 @@ pub(crate) fn reachable(states: &[State], index: &ScopeIndex<'_>, start: usize) 
         while todo != 0 {
             let i = todo.trailing_zeros() as usize;
             todo &= todo - 1;
-            for j in targets_of(i) {
-                if seen & (1 << j) == 0 {
+            let Some(state) = states.get(i) else { continue };
+            for_each_target(state, |t| {
+                if let Some(j) = index.get(t)
+                    && seen & (1 << j) == 0
+                {
                     seen |= 1 << j;
                     todo |= 1 << j;
                 }
-            }
+            });
         }
         return Reached::Small(seen);
     }
@@ -446,12 +462,15 @@ pub(crate) fn reachable(states: &[State], index: &ScopeIndex<'_>, start: usize) 
         *slot = true;
     }
     while let Some(i) = todo.pop() {
-        for j in targets_of(i) {
-            if let Some(slot @ false) = seen.get_mut(j) {
+        let Some(state) = states.get(i) else { continue };
+        for_each_target(state, |t| {
+            if let Some(j) = index.get(t)
+                && let Some(slot @ false) = seen.get_mut(j)
+            {
                 *slot = true;
                 todo.push(j);
             }
-        }
+        });
     }
     Reached::Large(seen)
 }
