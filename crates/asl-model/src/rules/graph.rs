@@ -7,7 +7,7 @@ use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
 
 use super::codes;
-use super::walk::{ScopeIndex, all_states, push_nested, reachable};
+use super::walk::{Facts, Scope};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::model::{Spanned, State, StateKind, StateMachine, Transition};
 use crate::source::Span;
@@ -16,30 +16,22 @@ use crate::source::Span;
 pub const MAX_NAME_LEN: usize = 80;
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    check_states(machine, &all_states(machine), out);
+    check_facts(&Facts::new(machine), out);
 }
 
-/// [`check`] with the machine's [`all_states`] list already made.
-pub(crate) fn check_states<'a>(
-    machine: &'a StateMachine,
-    states: &[&'a State],
-    out: &mut Vec<Diagnostic>,
-) {
-    names(states, out);
+/// [`check`] with the machine's [`Facts`] already worked out.
+pub(crate) fn check_facts(facts: &Facts<'_>, out: &mut Vec<Diagnostic>) {
+    names(&facts.states, out);
     // Where every state lives, to tell "no such state" from "in another
     // scope"; only needed when a target does not resolve, so built lazily.
     let homes = Homes {
-        states,
+        states: &facts.states,
         map: OnceCell::new(),
     };
-    // The stack is only allocated when machines are nested.
-    let mut stack = Vec::new();
-    let mut next = Some(machine);
-    while let Some(m) = next.take().or_else(|| stack.pop()) {
-        scope(m, &homes, out);
-        for s in &m.states {
-            push_nested(s, &mut stack, false);
-        }
+    // Scopes in pre-order: their findings never share a span, so the order
+    // they are reported in does not show once they are sorted.
+    for s in &facts.scopes {
+        scope(s, &homes, out);
     }
 }
 
@@ -169,8 +161,9 @@ pub fn targets(state: &State) -> impl Iterator<Item = &Spanned<String>> {
         .chain(state.kind.catch().iter().map(|c| &c.next))
 }
 
-fn scope(m: &StateMachine, homes: &Homes<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let index = ScopeIndex::new(&m.states.list);
+fn scope(facts: &Scope<'_>, homes: &Homes<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let m = facts.machine;
+    let index = &facts.index;
     // Every target resolves through `index` alone (an empty name, the
     // builder's stand-in for a missing field that was already reported,
     // finds a state only when one is really named so); this reports the
@@ -231,10 +224,10 @@ fn scope(m: &StateMachine, homes: &Homes<'_, '_>, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    let Some(start) = start else {
+    // `Facts` worked reachability out from the same lookup.
+    let (Some(_), Some(seen)) = (start, &facts.reached) else {
         return;
     };
-    let seen = reachable(&m.states.list, &index, start);
     for (i, s) in m.states.iter().enumerate() {
         if !seen.contains(i) {
             out.push(

@@ -207,17 +207,19 @@ pub fn analyze_tree(root: &Node, text: &str, options: &Options) -> Analysis {
 
 /// Runs every semantic rule over a built machine.
 pub fn check(machine: &StateMachine, src: &str, options: &Options, out: &mut Vec<Diagnostic>) {
-    // Most rules visit every state: list them once for all.
-    let states = walk::all_states(machine);
-    graph::check_states(machine, &states, out);
-    errors::check_states(&states, out);
-    timeouts::check_states(&states, out);
-    tokens::check_states(&states, out);
-    variables::check(machine, out);
+    // Most rules visit every state, and two follow transitions: list the
+    // states and resolve the scopes once for all.
+    let facts = walk::Facts::new(machine);
+    let states = &facts.states;
+    graph::check_facts(&facts, out);
+    errors::check_states(states, out);
+    timeouts::check_states(states, out);
+    tokens::check_states(states, out);
+    variables::check_facts(machine, &facts, out);
     if options.express {
-        express::check_states(&states, out);
+        express::check_states(states, out);
     }
-    jsonata::check_states(&states, src, out);
+    jsonata::check_states(states, src, out);
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use asl_syntax::path::Root;
 
 use super::codes;
 use super::graph::targets;
-use super::walk::{ScopeIndex, reachable, state_jsonata, state_paths};
+use super::walk::{Facts, state_jsonata, state_paths};
 use crate::diagnostic::Diagnostic;
 use crate::model::{ProcessorMode, State, StateKind, StateMachine, Template};
 use crate::source::Span;
@@ -26,7 +26,20 @@ use crate::source::Span;
 type Names = BTreeSet<String>;
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    scope(machine, &Names::new(), &HashSet::default(), out);
+    check_facts(machine, &Facts::new(machine), out);
+}
+
+/// [`check`] with the machine's [`Facts`] already worked out.
+pub(crate) fn check_facts(machine: &StateMachine, facts: &Facts<'_>, out: &mut Vec<Diagnostic>) {
+    let mut cx = Cx { facts, cursor: 0 };
+    scope(&mut cx, machine, &Names::new(), &HashSet::default(), out);
+}
+
+/// The shared facts and where the last scope was found among them (scopes
+/// are visited in the order `Facts` lists them).
+struct Cx<'f, 'a> {
+    facts: &'f Facts<'a>,
+    cursor: usize,
 }
 
 /// Top-level names an `Assign` sets.
@@ -65,14 +78,18 @@ fn assigns_anything(state: &State) -> bool {
 }
 
 fn scope(
+    cx: &mut Cx<'_, '_>,
     m: &StateMachine,
     entry: &Names,
     outer_assigned: &HashSet<String>,
     out: &mut Vec<Diagnostic>,
 ) {
     let n = m.states.len();
-    let positions = ScopeIndex::new(&m.states.list);
-    let index = |name: &str| positions.get(name);
+    let facts = cx.facts;
+    let Some(here) = facts.scope(m, &mut cx.cursor) else {
+        return;
+    };
+    let index = |name: &str| here.index.get(name);
 
     // Assigning a name an outer scope uses is not allowed.
     if !outer_assigned.is_empty() {
@@ -106,11 +123,13 @@ fn scope(
     // not assign: plain reachability gives the same result as the data flow
     // below without a set per state (most machines assign nothing).
     if !m.states.iter().any(assigns_anything) {
-        let reached = reachable(&m.states.list, &positions, start);
+        let Some(reached) = &here.reached else {
+            return;
+        };
         for (i, state) in m.states.iter().enumerate() {
             if reached.contains(i) {
                 check_reads(state, entry, out);
-                children(state, entry, outer_assigned, out);
+                children(cx, state, entry, outer_assigned, out);
             }
         }
         return;
@@ -187,12 +206,13 @@ fn scope(
     for (state, set) in m.states.iter().zip(&entry_sets) {
         let Some(set) = set else { continue };
         check_reads(state, set, out);
-        children(state, set, &here_assigned, out);
+        children(cx, state, set, &here_assigned, out);
     }
 }
 
 /// Checks the machines nested in `state`, entered with `available`.
 fn children(
+    cx: &mut Cx<'_, '_>,
     state: &State,
     available: &Names,
     assigned: &HashSet<String>,
@@ -211,7 +231,7 @@ fn children(
         } else {
             available.clone()
         };
-        scope(child, &child_entry, assigned, out);
+        scope(cx, child, &child_entry, assigned, out);
     }
 }
 

@@ -355,6 +355,63 @@ pub fn all_states(machine: &StateMachine) -> Vec<&State> {
     out
 }
 
+/// What several rules need about a machine, worked out once per check.
+pub(crate) struct Facts<'a> {
+    /// Every state, as [`all_states`] lists them.
+    pub states: Vec<&'a State>,
+    /// Every machine, the root first, then nested ones in the same
+    /// pre-order as `states`.
+    pub scopes: Vec<Scope<'a>>,
+}
+
+/// One `States` object: the root machine, a Parallel branch or a Map
+/// processor.
+pub(crate) struct Scope<'a> {
+    pub machine: &'a StateMachine,
+    pub index: ScopeIndex<'a>,
+    /// The states reachable from `StartAt`, when it names a state here.
+    pub reached: Option<Reached>,
+}
+
+impl<'a> Facts<'a> {
+    pub(crate) fn new(machine: &'a StateMachine) -> Facts<'a> {
+        let mut states = Vec::with_capacity(machine.states.len());
+        let mut scopes = Vec::with_capacity(1);
+        // The stack is only allocated when some state nests machines.
+        let mut stack: Vec<&StateMachine> = Vec::new();
+        let mut next = Some(machine);
+        while let Some(m) = next.take().or_else(|| stack.pop()) {
+            states.extend(m.states.iter());
+            let index = ScopeIndex::new(&m.states.list);
+            let reached = index
+                .get(&m.start_at.value)
+                .map(|start| reachable(&m.states.list, &index, start));
+            scopes.push(Scope {
+                machine: m,
+                index,
+                reached,
+            });
+            for s in m.states.iter().rev() {
+                push_nested(s, &mut stack, true);
+            }
+        }
+        Facts { states, scopes }
+    }
+
+    /// The scope of `machine`; `cursor` remembers where the last search
+    /// ended, so visiting scopes in pre-order finds each at once.
+    pub(crate) fn scope(&self, machine: &StateMachine, cursor: &mut usize) -> Option<&Scope<'a>> {
+        let (passed, ahead) = self.scopes.split_at((*cursor).min(self.scopes.len()));
+        let at = ahead
+            .iter()
+            .position(|s| std::ptr::eq(s.machine, machine))
+            .map(|i| i + passed.len())
+            .or_else(|| passed.iter().position(|s| std::ptr::eq(s.machine, machine)))?;
+        *cursor = at + 1;
+        self.scopes.get(at)
+    }
+}
+
 /// Pushes the machines nested directly in `state` onto `stack`, in order or
 /// reversed; allocation-free for states that nest none.
 pub(crate) fn push_nested<'a>(state: &'a State, stack: &mut Vec<&'a StateMachine>, rev: bool) {
