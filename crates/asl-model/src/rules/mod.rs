@@ -182,8 +182,10 @@ pub fn analyze_tree(root: &Node, text: &str, options: &Options) -> Analysis {
     }
     let (machine, built) = build_machine(root, text);
     diagnostics.extend(built);
-    resources::check_tree(
-        root,
+    // The resource and the request rules read the same Tasks: find them once.
+    let sites = resources::Sites::collect(root, options.express);
+    resources::check_sites(
+        &sites,
         text,
         resources::ResourceOptions {
             express: options.express,
@@ -191,7 +193,7 @@ pub fn analyze_tree(root: &Node, text: &str, options: &Options) -> Analysis {
         },
         &mut diagnostics,
     );
-    parameters::check_tree(root, text, &options.schemas, &mut diagnostics);
+    parameters::check_sites(root, &sites, text, &options.schemas, &mut diagnostics);
     if let Some(m) = &machine {
         check(m, text, options, &mut diagnostics);
     }

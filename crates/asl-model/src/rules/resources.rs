@@ -55,6 +55,15 @@ pub struct StateSite<'a> {
 /// branches, Map `ItemProcessor` / `Iterator`). Iterative, so deep
 /// definitions cannot overflow the stack.
 pub fn for_each_state<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&StateSite<'a>)) {
+    walk_states(root, express, |site, _| visit(site));
+}
+
+/// [`for_each_state`], also passing each state's `Type` (looked up once).
+fn walk_states<'a>(
+    root: &'a Node,
+    express: bool,
+    mut visit: impl FnMut(&StateSite<'a>, Option<&'a str>),
+) {
     // (scope node holding `States`, express, map ExecutionType span); the
     // stack is only allocated when states nest scopes.
     let mut scopes: Vec<(&Node, bool, Option<Span>)> = Vec::new();
@@ -65,12 +74,16 @@ pub fn for_each_state<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&
         };
         for state in states {
             let node = &state.value;
-            visit(&StateSite {
-                state,
-                express,
-                express_from_map: from_map,
-            });
-            match node.get("Type").and_then(Node::as_str) {
+            let kind = node.get("Type").and_then(Node::as_str);
+            visit(
+                &StateSite {
+                    state,
+                    express,
+                    express_from_map: from_map,
+                },
+                kind,
+            );
+            match kind {
                 Some("Parallel") => {
                     for branch in node.get("Branches").and_then(Node::as_array).unwrap_or(&[]) {
                         scopes.push((branch, express, from_map));
@@ -100,9 +113,9 @@ pub fn for_each_state<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&
 
 /// Calls `visit` for every Task state of the definition, at any depth.
 pub fn for_each_task<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&TaskSite<'a>)) {
-    for_each_state(root, express, |site| {
+    walk_states(root, express, |site, kind| {
         let node = &site.state.value;
-        if node.get("Type").and_then(Node::as_str) == Some("Task") {
+        if kind == Some("Task") {
             visit(&TaskSite {
                 state: site.state,
                 resource: node.member("Resource"),
@@ -116,22 +129,9 @@ pub fn for_each_task<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&T
 /// The `ItemReader` and `ResultWriter` of every Map state, with the
 /// resources each may name.
 pub fn for_each_map_io<'a>(root: &'a Node, mut visit: impl FnMut(MapIo<'a>)) {
-    for_each_state(root, false, |site| {
-        let node = &site.state.value;
-        if node.get("Type").and_then(Node::as_str) != Some("Map") {
-            return;
-        }
-        if let Some(reader) = node.member("ItemReader") {
-            visit(MapIo {
-                field: reader,
-                allowed: ITEM_READER_RESOURCES,
-            });
-        }
-        if let Some(writer) = node.member("ResultWriter") {
-            visit(MapIo {
-                field: writer,
-                allowed: RESULT_WRITER_RESOURCES,
-            });
+    walk_states(root, false, |site, kind| {
+        if kind == Some("Map") {
+            map_io_of(&site.state.value).for_each(&mut visit);
         }
     });
 }
@@ -143,14 +143,69 @@ pub struct MapIo<'a> {
     pub allowed: &'static [&'static str],
 }
 
+/// The Task states and the Map `ItemReader`/`ResultWriter` members of a
+/// definition, found in one walk (the resource and the request rules both
+/// read them), in the order [`for_each_task`] and [`for_each_map_io`] visit
+/// them.
+pub(crate) struct Sites<'a> {
+    pub tasks: Vec<TaskSite<'a>>,
+    pub map_io: Vec<MapIo<'a>>,
+}
+
+impl<'a> Sites<'a> {
+    pub(crate) fn collect(root: &'a Node, express: bool) -> Sites<'a> {
+        let mut tasks = Vec::new();
+        let mut map_io = Vec::new();
+        walk_states(root, express, |site, kind| {
+            let node = &site.state.value;
+            match kind {
+                Some("Task") => tasks.push(TaskSite {
+                    state: site.state,
+                    resource: node.member("Resource"),
+                    express: site.express,
+                    express_from_map: site.express_from_map,
+                }),
+                Some("Map") => map_io.extend(map_io_of(node)),
+                _ => {}
+            }
+        });
+        Sites { tasks, map_io }
+    }
+}
+
+/// The `ItemReader` and `ResultWriter` of a Map state node.
+fn map_io_of<'a>(node: &'a Node) -> impl Iterator<Item = MapIo<'a>> {
+    let reader = node.member("ItemReader").map(|field| MapIo {
+        field,
+        allowed: ITEM_READER_RESOURCES,
+    });
+    let writer = node.member("ResultWriter").map(|field| MapIo {
+        field,
+        allowed: RESULT_WRITER_RESOURCES,
+    });
+    reader.into_iter().chain(writer)
+}
+
 /// Runs the resource rules over every Task of the definition.
 pub fn check_tree(root: &Node, src: &str, options: ResourceOptions, out: &mut Vec<Diagnostic>) {
-    for_each_task(root, options.express, |task| {
+    check_sites(&Sites::collect(root, options.express), src, options, out);
+}
+
+/// [`check_tree`] over sites collected with `options.express`.
+pub(crate) fn check_sites(
+    sites: &Sites<'_>,
+    src: &str,
+    options: ResourceOptions,
+    out: &mut Vec<Diagnostic>,
+) {
+    for task in &sites.tasks {
         if let Some(resource) = task.resource {
             check_resource(src, &resource.value, task, options, out);
         }
-    });
-    for_each_map_io(root, |io| check_map_io_resource(src, &io, options, out));
+    }
+    for io in &sites.map_io {
+        check_map_io_resource(src, io, options, out);
+    }
 }
 
 /// An `ItemReader` / `ResultWriter` `Resource` must name one of the S3 APIs
