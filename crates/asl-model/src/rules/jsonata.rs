@@ -15,68 +15,71 @@ pub fn check(machine: &StateMachine, src: &str, out: &mut Vec<Diagnostic>) {
 /// [`check`] over a machine's [`all_states`] list.
 pub(crate) fn check_states(states: &[&State], src: &str, out: &mut Vec<Diagnostic>) {
     for state in states {
-        state_jsonata(state, &mut |site, e| {
-            if e.body.trim().is_empty() {
-                out.push(
-                    Diagnostic::error(codes::JSONATA_MISUSE, "empty JSONata expression", e.span)
-                        .with_label("nothing between `{%` and `%}`"),
-                );
-                return;
-            }
-            // Checks below look at code only, not inside string literals.
-            let code = without_strings(&e.body);
-            if code.contains("$$") {
-                out.push(
-                    Diagnostic::error(
-                        codes::JSONATA_MISUSE,
-                        "JSONata expressions in Step Functions cannot use `$$`",
-                        e.span,
-                    )
-                    .with_help("read the context object through `$states.context`"),
-                );
-            }
-            if let Err(problem) = super::jsonata_syntax::check(&e.body) {
-                let span = body_span(src, e, problem.range.clone());
-                out.push(
-                    Diagnostic::error(
-                        codes::JSONATA_SYNTAX,
-                        format!("invalid JSONata expression: {}", problem.message),
-                        span,
-                    )
-                    .with_label(problem.message),
-                );
-                return;
-            }
-            let trimmed = code.trim_start();
-            if trimmed == "$"
-                || (trimmed.starts_with("$.") && !trimmed.starts_with("$.."))
-                || trimmed.starts_with("$[")
-            {
-                out.push(
-                    Diagnostic::error(
-                        codes::JSONATA_MISUSE,
-                        "JSONata expressions in Step Functions have no input document `$`",
-                        e.span,
-                    )
-                    .with_help("read the state input through `$states.input`"),
-                );
-            }
-            if let Some(problem) = states_field_misuse(site, &code) {
-                out.push(
-                    Diagnostic::error(codes::JSONATA_MISUSE, problem, e.span)
-                        .with_label("not available here"),
-                );
-            }
-            out.push(
-                Diagnostic::note(
-                    codes::JSONATA_UNCHECKED,
-                    "JSONata expression checked for syntax only",
-                    e.span,
-                )
-                .with_label("evaluated at run time"),
-            );
-        });
+        state_jsonata(state, &mut |site, e| check_expr(site, e, src, out));
     }
+}
+
+/// The JSONata rules for one expression written at `site`.
+pub(crate) fn check_expr(site: Site, e: &JsonataExpr, src: &str, out: &mut Vec<Diagnostic>) {
+    if e.body.trim().is_empty() {
+        out.push(
+            Diagnostic::error(codes::JSONATA_MISUSE, "empty JSONata expression", e.span)
+                .with_label("nothing between `{%` and `%}`"),
+        );
+        return;
+    }
+    // Checks below look at code only, not inside string literals.
+    let code = without_strings(&e.body);
+    if code.contains("$$") {
+        out.push(
+            Diagnostic::error(
+                codes::JSONATA_MISUSE,
+                "JSONata expressions in Step Functions cannot use `$$`",
+                e.span,
+            )
+            .with_help("read the context object through `$states.context`"),
+        );
+    }
+    if let Err(problem) = super::jsonata_syntax::check(&e.body) {
+        let span = body_span(src, e, problem.range.clone());
+        out.push(
+            Diagnostic::error(
+                codes::JSONATA_SYNTAX,
+                format!("invalid JSONata expression: {}", problem.message),
+                span,
+            )
+            .with_label(problem.message),
+        );
+        return;
+    }
+    let trimmed = code.trim_start();
+    if trimmed == "$"
+        || (trimmed.starts_with("$.") && !trimmed.starts_with("$.."))
+        || trimmed.starts_with("$[")
+    {
+        out.push(
+            Diagnostic::error(
+                codes::JSONATA_MISUSE,
+                "JSONata expressions in Step Functions have no input document `$`",
+                e.span,
+            )
+            .with_help("read the state input through `$states.input`"),
+        );
+    }
+    if let Some(problem) = states_field_misuse(site, &code) {
+        out.push(
+            Diagnostic::error(codes::JSONATA_MISUSE, problem, e.span)
+                .with_label("not available here"),
+        );
+    }
+    out.push(
+        Diagnostic::note(
+            codes::JSONATA_UNCHECKED,
+            "JSONata expression checked for syntax only",
+            e.span,
+        )
+        .with_label("evaluated at run time"),
+    );
 }
 
 /// Whether `body` mentions `$states.<field>` (not a longer name).

@@ -216,12 +216,30 @@ pub fn check(machine: &StateMachine, src: &str, options: &Options, out: &mut Vec
     graph::check_facts(&facts, out);
     errors::check_states(states, out);
     timeouts::check_states(states, out);
-    tokens::check_states(states, out);
-    variables::check_facts(machine, &facts, out);
     if options.express {
         express::check_states(states, out);
     }
-    jsonata::check_states(states, src, out);
+    // The token, variable and JSONata rules read the same paths and
+    // expressions of every state: walk each state once for all three (the
+    // variables data flow decides what each state may read).
+    variables::for_each_state(machine, &facts, out, &mut |state, available, out| {
+        let mut token = tokens::StateCheck::new(state);
+        let mut reads = available.map(variables::Reads::new);
+        walk::state_paths(state, &mut |u| {
+            token.path(&u, out);
+            if let Some(r) = &mut reads {
+                r.path(&u, out);
+            }
+        });
+        walk::state_jsonata(state, &mut |site, e| {
+            token.jsonata(site, e, out);
+            if let Some(r) = &mut reads {
+                r.jsonata(e, out);
+            }
+            jsonata::check_expr(site, e, src, out);
+        });
+        token.finish(out);
+    });
 }
 
 #[cfg(test)]

@@ -18,12 +18,12 @@ use asl_syntax::path::Root;
 
 use super::codes;
 use super::graph::targets;
-use super::walk::{Facts, state_jsonata, state_paths};
+use super::walk::{Facts, PathUse, state_jsonata, state_paths};
 use crate::diagnostic::Diagnostic;
-use crate::model::{ProcessorMode, State, StateKind, StateMachine, Template};
+use crate::model::{JsonataExpr, ProcessorMode, State, StateKind, StateMachine, Template};
 use crate::source::Span;
 
-type Names = BTreeSet<String>;
+pub(crate) type Names = BTreeSet<String>;
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
     check_facts(machine, &Facts::new(machine), out);
@@ -31,15 +31,50 @@ pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
 
 /// [`check`] with the machine's [`Facts`] already worked out.
 pub(crate) fn check_facts(machine: &StateMachine, facts: &Facts<'_>, out: &mut Vec<Diagnostic>) {
-    let mut cx = Cx { facts, cursor: 0 };
-    scope(&mut cx, machine, &Names::new(), &HashSet::default(), out);
+    for_each_state(machine, facts, out, &mut |state, available, out| {
+        if let Some(available) = available {
+            check_reads(state, available, out);
+        }
+    });
 }
 
-/// The shared facts and where the last scope was found among them (scopes
-/// are visited in the order `Facts` lists them).
-struct Cx<'f, 'a> {
+/// What a visited state may read: the names some path can have assigned on
+/// entry, or `None` when no path from `StartAt` reaches it.
+pub(crate) type Visit<'v> = dyn FnMut(&State, Option<&Names>, &mut Vec<Diagnostic>) + 'v;
+
+/// Runs the data flow (reporting assignments that clash with outer scopes)
+/// and calls `visit` once for every state of the machine with the names
+/// available in it, so that other per-state rules can share its walk of
+/// the state's paths.
+pub(crate) fn for_each_state(
+    machine: &StateMachine,
+    facts: &Facts<'_>,
+    out: &mut Vec<Diagnostic>,
+    visit: &mut Visit<'_>,
+) {
+    let mut cx = Cx {
+        facts,
+        cursor: 0,
+        visit,
+    };
+    scope(&mut cx, machine, &Names::new(), &HashSet::default(), out);
+    // Scopes inside unreachable states (or under a `StartAt` that names no
+    // state) are never entered by the data flow.
+    for s in &facts.scopes {
+        if !s.visited.get() {
+            for state in &s.machine.states {
+                (cx.visit)(state, None, out);
+            }
+        }
+    }
+}
+
+/// The shared facts, where the last scope was found among them (scopes are
+/// entered in the order `Facts` lists them), and the per-state callback.
+struct Cx<'f, 'a, 'v> {
     facts: &'f Facts<'a>,
     cursor: usize,
+    visit: &'f mut Visit<'v>,
 }
 
 /// Top-level names an `Assign` sets.
@@ -78,7 +113,7 @@ fn assigns_anything(state: &State) -> bool {
 }
 
 fn scope(
-    cx: &mut Cx<'_, '_>,
+    cx: &mut Cx<'_, '_, '_>,
     m: &StateMachine,
     entry: &Names,
     outer_assigned: &HashSet<String>,
@@ -89,6 +124,7 @@ fn scope(
     let Some(here) = facts.scope(m, &mut cx.cursor) else {
         return;
     };
+    here.visited.set(true);
     let index = |name: &str| here.index.get(name);
 
     // Assigning a name an outer scope uses is not allowed.
@@ -116,6 +152,9 @@ fn scope(
     }
 
     let Some(start) = index(&m.start_at.value) else {
+        for state in &m.states {
+            (cx.visit)(state, None, out);
+        }
         return;
     };
     // Without any Assign in this scope every reachable state sees exactly
@@ -123,13 +162,12 @@ fn scope(
     // not assign: plain reachability gives the same result as the data flow
     // below without a set per state (most machines assign nothing).
     if !m.states.iter().any(assigns_anything) {
-        let Some(reached) = &here.reached else {
-            return;
-        };
         for (i, state) in m.states.iter().enumerate() {
-            if reached.contains(i) {
-                check_reads(state, entry, out);
+            if here.reached.as_ref().is_some_and(|r| r.contains(i)) {
+                (cx.visit)(state, Some(entry), out);
                 children(cx, state, entry, outer_assigned, out);
+            } else {
+                (cx.visit)(state, None, out);
             }
         }
         return;
@@ -204,15 +242,16 @@ fn scope(
     }
 
     for (state, set) in m.states.iter().zip(&entry_sets) {
-        let Some(set) = set else { continue };
-        check_reads(state, set, out);
-        children(cx, state, set, &here_assigned, out);
+        (cx.visit)(state, set.as_ref(), out);
+        if let Some(set) = set {
+            children(cx, state, set, &here_assigned, out);
+        }
     }
 }
 
 /// Checks the machines nested in `state`, entered with `available`.
 fn children(
-    cx: &mut Cx<'_, '_>,
+    cx: &mut Cx<'_, '_, '_>,
     state: &State,
     available: &Names,
     assigned: &HashSet<String>,
@@ -247,12 +286,33 @@ fn is_normal_target(state: &State, name: &str) -> bool {
 }
 
 fn check_reads(state: &State, available: &Names, out: &mut Vec<Diagnostic>) {
-    let mut reported: HashSet<String> = HashSet::default();
-    state_paths(state, &mut |u| {
+    let mut reads = Reads::new(available);
+    state_paths(state, &mut |u| reads.path(&u, out));
+    state_jsonata(state, &mut |_, e| reads.jsonata(e, out));
+}
+
+/// The read rule for one state, fed its paths and expressions by a walk
+/// that other rules may share.
+pub(crate) struct Reads<'n> {
+    available: &'n Names,
+    /// Each unassigned name is reported once per state.
+    reported: HashSet<String>,
+}
+
+impl<'n> Reads<'n> {
+    pub(crate) fn new(available: &'n Names) -> Reads<'n> {
+        Reads {
+            available,
+            reported: HashSet::default(),
+        }
+    }
+
+    /// One path of the state (see [`state_paths`]).
+    pub(crate) fn path(&mut self, u: &PathUse<'_>, out: &mut Vec<Diagnostic>) {
         if let Root::Variable(name) = &u.path.root
-            && !available.contains(name)
+            && !self.available.contains(name)
             && name != "states"
-            && reported.insert(name.clone())
+            && self.reported.insert(name.clone())
         {
             out.push(not_assigned(
                 name,
@@ -260,10 +320,12 @@ fn check_reads(state: &State, available: &Names, out: &mut Vec<Diagnostic>) {
                 crate::diagnostic::Severity::Warning,
             ));
         }
-    });
-    state_jsonata(state, &mut |_, e| {
+    }
+
+    /// One JSONata expression of the state (see [`state_jsonata`]).
+    pub(crate) fn jsonata(&mut self, e: &JsonataExpr, out: &mut Vec<Diagnostic>) {
         for name in jsonata_variable_reads(&e.body) {
-            if !available.contains(&name) && reported.insert(name.clone()) {
+            if !self.available.contains(&name) && self.reported.insert(name.clone()) {
                 out.push(not_assigned(
                     &name,
                     e.span,
@@ -271,7 +333,7 @@ fn check_reads(state: &State, available: &Names, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-    });
+    }
 }
 
 fn not_assigned(name: &str, span: Span, severity: crate::diagnostic::Severity) -> Diagnostic {

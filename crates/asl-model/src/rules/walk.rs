@@ -8,6 +8,7 @@ use crate::model::{
 use crate::source::Span;
 use asl_syntax::intrinsic::{Argument, IntrinsicCall};
 use asl_syntax::path::JsonPath as SyntaxPath;
+use std::cell::Cell;
 
 /// Where in a state a path or expression is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -371,6 +372,8 @@ pub(crate) struct Scope<'a> {
     pub index: ScopeIndex<'a>,
     /// The states reachable from `StartAt`, when it names a state here.
     pub reached: Option<Reached>,
+    /// Whether the variables data flow entered the scope.
+    pub visited: Cell<bool>,
 }
 
 impl<'a> Facts<'a> {
@@ -390,6 +393,7 @@ impl<'a> Facts<'a> {
                 machine: m,
                 index,
                 reached,
+                visited: Cell::new(false),
             });
             for s in m.states.iter().rev() {
                 push_nested(s, &mut stack, true);
