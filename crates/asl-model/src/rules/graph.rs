@@ -7,7 +7,7 @@ use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
 
 use super::codes;
-use super::walk::{Facts, Scope};
+use super::walk::{Facts, NO_STATE, Scope};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::model::{Spanned, State, StateKind, StateMachine, Transition};
 use crate::source::Span;
@@ -168,8 +168,13 @@ fn scope(facts: &Scope<'_>, homes: &Homes<'_, '_>, out: &mut Vec<Diagnostic>) {
     // builder's stand-in for a missing field that was already reported,
     // finds a state only when one is really named so); this reports the
     // ones that do not.
-    let resolve = |target: &Spanned<String>, what: &str, out: &mut Vec<Diagnostic>| {
-        if let Some(i) = index.get(&target.value) {
+    // `looked_up`: the answer `Facts` already has for this target, if any.
+    let resolve = |target: &Spanned<String>,
+                   what: &str,
+                   looked_up: Option<Option<usize>>,
+                   out: &mut Vec<Diagnostic>| {
+        let found = looked_up.unwrap_or_else(|| index.get(&target.value));
+        if let Some(i) = found {
             return Some(i);
         }
         if target.value.is_empty() {
@@ -206,21 +211,27 @@ fn scope(facts: &Scope<'_>, homes: &Homes<'_, '_>, out: &mut Vec<Diagnostic>) {
     };
 
     let reported_before = out.len();
-    let start = resolve(&m.start_at, "`StartAt`", out);
+    let start = resolve(&m.start_at, "`StartAt`", None, out);
+    // Targets `Facts` already looked up, in the order resolved below.
+    let mut known = facts.targets.as_deref().map(|t| t.iter());
+    let mut known_next = || {
+        let i = *known.as_mut()?.next()?;
+        Some((i != NO_STATE).then_some(i as usize))
+    };
     for s in &m.states {
         if let Some(Transition::Next(n)) = s.kind.transition() {
-            resolve(n, "`Next`", out);
+            resolve(n, "`Next`", known_next(), out);
         }
         if let StateKind::Choice(c) = &s.kind {
             for b in &c.choices {
-                resolve(&b.next, "choice `Next`", out);
+                resolve(&b.next, "choice `Next`", known_next(), out);
             }
             if let Some(d) = &c.default {
-                resolve(d, "`Default`", out);
+                resolve(d, "`Default`", known_next(), out);
             }
         }
         for c in s.kind.catch() {
-            resolve(&c.next, "catcher `Next`", out);
+            resolve(&c.next, "catcher `Next`", known_next(), out);
         }
     }
 

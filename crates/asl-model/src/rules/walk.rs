@@ -372,6 +372,10 @@ pub(crate) struct Scope<'a> {
     pub index: ScopeIndex<'a>,
     /// The states reachable from `StartAt`, when it names a state here.
     pub reached: Option<Reached>,
+    /// For a scope large enough to be hashed: the position every transition
+    /// target names ([`NO_STATE`] when none), in [`for_each_target`] order
+    /// over all states, so that each name is looked up once.
+    pub targets: Option<Vec<u32>>,
     /// Whether the variables data flow entered the scope.
     pub visited: Cell<bool>,
 }
@@ -386,13 +390,19 @@ impl<'a> Facts<'a> {
         while let Some(m) = next.take().or_else(|| stack.pop()) {
             states.extend(m.states.iter());
             let index = ScopeIndex::new(&m.states.list);
-            let reached = index
-                .get(&m.start_at.value)
-                .map(|start| reachable(&m.states.list, &index, start));
+            let targets = match &index {
+                ScopeIndex::Linear(_) => None,
+                ScopeIndex::Map(_) => Some(resolve_all(&m.states.list, &index)),
+            };
+            let reached = index.get(&m.start_at.value).map(|start| match &targets {
+                Some(targets) => reachable_resolved(&m.states.list, targets, start),
+                None => reachable(&m.states.list, &index, start),
+            });
             scopes.push(Scope {
                 machine: m,
                 index,
                 reached,
+                targets,
                 visited: Cell::new(false),
             });
             for s in m.states.iter().rev() {
@@ -494,6 +504,55 @@ pub(crate) fn for_each_target<'a>(state: &'a State, mut f: impl FnMut(&'a str)) 
     for c in state.kind.catch() {
         f(&c.next.value);
     }
+}
+
+/// A transition target that names no state of its scope.
+pub(crate) const NO_STATE: u32 = u32::MAX;
+
+/// The position each transition target names, in [`for_each_target`] order.
+fn resolve_all(states: &[State], index: &ScopeIndex<'_>) -> Vec<u32> {
+    let mut out = Vec::with_capacity(states.len() + states.len() / 2);
+    for s in states {
+        for_each_target(s, |t| {
+            out.push(
+                index
+                    .get(t)
+                    .and_then(|i| u32::try_from(i).ok())
+                    .unwrap_or(NO_STATE),
+            );
+        });
+    }
+    out
+}
+
+/// [`reachable`] over targets already resolved by [`resolve_all`].
+fn reachable_resolved(states: &[State], targets: &[u32], start: usize) -> Reached {
+    // Where each state's targets begin.
+    let mut begins = Vec::with_capacity(states.len() + 1);
+    let mut at = 0usize;
+    for s in states {
+        begins.push(at);
+        for_each_target(s, |_| at += 1);
+    }
+    begins.push(at);
+    let mut seen = vec![false; states.len()];
+    let mut todo = vec![start];
+    if let Some(slot) = seen.get_mut(start) {
+        *slot = true;
+    }
+    while let Some(i) = todo.pop() {
+        let (Some(&from), Some(&to)) = (begins.get(i), begins.get(i + 1)) else {
+            continue;
+        };
+        for &j in targets.get(from..to).unwrap_or_default() {
+            let j = j as usize;
+            if let Some(slot @ false) = seen.get_mut(j) {
+                *slot = true;
+                todo.push(j);
+            }
+        }
+    }
+    Reached::Large(seen)
 }
 
 /// Reachability from `start` only: a cycle nobody enters stays unreachable.
