@@ -28,11 +28,14 @@ pub const STATES_ERRORS: &[&str] = &[
 ];
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    check_states(&all_states(machine), out);
+    check_states(all_states(machine), out);
 }
 
 /// [`check`] over a machine's [`all_states`] list.
-pub(crate) fn check_states(states: &[&State], out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_states<'a>(
+    states: impl IntoIterator<Item = &'a State>,
+    out: &mut Vec<Diagnostic>,
+) {
     for state in states {
         let retry = state.kind.retry();
         // Iterators, not collected lists: no allocation per state.

@@ -9,12 +9,15 @@ use crate::model::{ProcessorMode, State, StateKind, StateMachine};
 
 pub fn check(machine: &StateMachine, options: &Options, out: &mut Vec<Diagnostic>) {
     if options.express {
-        check_states(&all_states(machine), out);
+        check_states(all_states(machine), out);
     }
 }
 
 /// [`check`] over a machine's [`all_states`] list, for an Express workflow.
-pub(crate) fn check_states(states: &[&State], out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_states<'a>(
+    states: impl IntoIterator<Item = &'a State>,
+    out: &mut Vec<Diagnostic>,
+) {
     for state in states {
         if let StateKind::Map(m) = &state.kind
             && m.mode() == ProcessorMode::Distributed

@@ -21,23 +21,23 @@ pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
 
 /// [`check`] with the machine's [`Facts`] already worked out.
 pub(crate) fn check_facts(facts: &Facts<'_>, out: &mut Vec<Diagnostic>) {
-    names(&facts.states, out);
+    names(facts, out);
     // Where every state lives, to tell "no such state" from "in another
     // scope"; only needed when a target does not resolve, so built lazily.
     let homes = Homes {
-        states: &facts.states,
+        facts,
         map: OnceCell::new(),
     };
     // Scopes in pre-order: their findings never share a span, so the order
     // they are reported in does not show once they are sorted.
-    for s in &facts.scopes {
+    for s in facts.scopes() {
         scope(s, &homes, out);
     }
 }
 
 /// The scope-independent name -> definition map, built on first use.
 struct Homes<'a, 's> {
-    states: &'s [&'a State],
+    facts: &'s Facts<'a>,
     map: OnceCell<HashMap<&'a str, Span>>,
 }
 
@@ -46,7 +46,7 @@ impl<'a> Homes<'a, '_> {
         self.map
             .get_or_init(|| {
                 let mut homes = HashMap::default();
-                for s in self.states {
+                for s in self.facts.states() {
                     homes.entry(&*s.name.value).or_insert(s.name.span);
                 }
                 homes
@@ -59,21 +59,25 @@ impl<'a> Homes<'a, '_> {
 /// earlier name instead of through a map.
 const LINEAR_NAMES: usize = 16;
 
-fn names(states: &[&State], out: &mut Vec<Diagnostic>) {
-    // In source order, so that "first" means first written; the list
-    // usually is already.
-    let sorted: Vec<&State>;
-    let states = if states.is_sorted_by_key(|s| s.name.span.start) {
-        states
-    } else {
-        let mut v = states.to_vec();
-        v.sort_by_key(|s| s.name.span.start);
-        sorted = v;
-        &sorted
-    };
+fn names(facts: &Facts<'_>, out: &mut Vec<Diagnostic>) {
+    // In source order, so that "first" means first written. The states of
+    // a machine without nested ones are already, and are walked in place
+    // (a slice iterator is much cheaper to clone and step than the chained
+    // one over all scopes).
+    if let Some(states) = facts.single_scope()
+        && states.is_sorted_by_key(|s| s.name.span.start)
+    {
+        return names_in_order(states.iter(), out);
+    }
+    let mut sorted: Vec<&State> = facts.states().collect();
+    sorted.sort_by_key(|s| s.name.span.start);
+    names_in_order(sorted.iter().copied(), out);
+}
+
+fn names_in_order<'a>(states: impl Iterator<Item = &'a State> + Clone, out: &mut Vec<Diagnostic>) {
     // Map labels name Map Runs, so they are unique like state names.
     let mut labels: HashMap<&str, Span> = HashMap::default();
-    for s in states {
+    for s in states.clone() {
         if let StateKind::Map(m) = &s.kind
             && let Some(label) = &m.label
         {
@@ -91,19 +95,19 @@ fn names(states: &[&State], out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let linear = states.len() <= LINEAR_NAMES;
+    let count = states.clone().take(LINEAR_NAMES + 1).count();
+    let linear = count <= LINEAR_NAMES;
     let mut first: HashMap<&str, Span> = if linear {
         HashMap::default()
     } else {
-        HashMap::with_capacity_and_hasher(states.len(), Default::default())
+        HashMap::with_capacity_and_hasher(states.clone().count(), Default::default())
     };
-    for (i, s) in states.iter().enumerate() {
+    for (i, s) in states.clone().enumerate() {
         let name = &*s.name.value;
         let prev = if linear {
             states
-                .get(..i)
-                .unwrap_or_default()
-                .iter()
+                .clone()
+                .take(i)
                 .find(|p| *p.name.value == *name)
                 .map(|p| p.name.span)
         } else {

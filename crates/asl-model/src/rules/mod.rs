@@ -212,12 +212,11 @@ pub fn check(machine: &StateMachine, src: &str, options: &Options, out: &mut Vec
     // Most rules visit every state, and two follow transitions: list the
     // states and resolve the scopes once for all.
     let facts = walk::Facts::new(machine);
-    let states = &facts.states;
     graph::check_facts(&facts, out);
-    errors::check_states(states, out);
-    timeouts::check_states(states, out);
+    errors::check_states(facts.states(), out);
+    timeouts::check_states(facts.states(), out);
     if options.express {
-        express::check_states(states, out);
+        express::check_states(facts.states(), out);
     }
     // The token, variable and JSONata rules read the same paths and
     // expressions of every state: walk each state once for all three (the

@@ -8,11 +8,14 @@ use crate::model::{Count, State, StateKind, StateMachine};
 use asl_syntax::resource::{IntegrationPattern, Resource};
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    check_states(&all_states(machine), out);
+    check_states(all_states(machine), out);
 }
 
 /// [`check`] over a machine's [`all_states`] list.
-pub(crate) fn check_states(states: &[&State], out: &mut Vec<Diagnostic>) {
+pub(crate) fn check_states<'a>(
+    states: impl IntoIterator<Item = &'a State>,
+    out: &mut Vec<Diagnostic>,
+) {
     for state in states {
         let StateKind::Task(task) = &state.kind else {
             continue;

@@ -60,7 +60,7 @@ pub(crate) fn for_each_state(
     scope(&mut cx, machine, &Names::new(), &HashSet::default(), out);
     // Scopes inside unreachable states (or under a `StartAt` that names no
     // state) are never entered by the data flow.
-    for s in &facts.scopes {
+    for s in facts.scopes() {
         if !s.visited.get() {
             for state in &s.machine.states {
                 (cx.visit)(state, None, out);

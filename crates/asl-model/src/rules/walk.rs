@@ -358,11 +358,11 @@ pub fn all_states(machine: &StateMachine) -> Vec<&State> {
 
 /// What several rules need about a machine, worked out once per check.
 pub(crate) struct Facts<'a> {
-    /// Every state, as [`all_states`] lists them.
-    pub states: Vec<&'a State>,
-    /// Every machine, the root first, then nested ones in the same
-    /// pre-order as `states`.
-    pub scopes: Vec<Scope<'a>>,
+    /// The root machine's scope (kept apart so that a machine without
+    /// nested ones needs no list).
+    root: Scope<'a>,
+    /// The nested machines' scopes, in the pre-order of [`all_states`].
+    nested: Vec<Scope<'a>>,
 }
 
 /// One `States` object: the root machine, a Parallel branch or a Map
@@ -382,47 +382,79 @@ pub(crate) struct Scope<'a> {
 
 impl<'a> Facts<'a> {
     pub(crate) fn new(machine: &'a StateMachine) -> Facts<'a> {
-        let mut states = Vec::with_capacity(machine.states.len());
-        let mut scopes = Vec::with_capacity(1);
+        let root = Scope::new(machine);
+        let mut nested = Vec::new();
         // The stack is only allocated when some state nests machines.
         let mut stack: Vec<&StateMachine> = Vec::new();
-        let mut next = Some(machine);
-        while let Some(m) = next.take().or_else(|| stack.pop()) {
-            states.extend(m.states.iter());
-            let index = ScopeIndex::new(&m.states.list);
-            let targets = match &index {
-                ScopeIndex::Linear(_) => None,
-                ScopeIndex::Map(_) => Some(resolve_all(&m.states.list, &index)),
-            };
-            let reached = index.get(&m.start_at.value).map(|start| match &targets {
-                Some(targets) => reachable_resolved(&m.states.list, targets, start),
-                None => reachable(&m.states.list, &index, start),
-            });
-            scopes.push(Scope {
-                machine: m,
-                index,
-                reached,
-                targets,
-                visited: Cell::new(false),
-            });
+        for s in machine.states.iter().rev() {
+            push_nested(s, &mut stack, true);
+        }
+        while let Some(m) = stack.pop() {
+            nested.push(Scope::new(m));
             for s in m.states.iter().rev() {
                 push_nested(s, &mut stack, true);
             }
         }
-        Facts { states, scopes }
+        Facts { root, nested }
+    }
+
+    /// Every scope: the root first, then nested ones in pre-order.
+    pub(crate) fn scopes(&self) -> impl Iterator<Item = &Scope<'a>> + Clone {
+        std::iter::once(&self.root).chain(&self.nested)
+    }
+
+    /// Every state, in the order of [`all_states`] (without building the
+    /// list).
+    pub(crate) fn states(&self) -> impl Iterator<Item = &'a State> + Clone {
+        self.scopes().flat_map(|s| s.machine.states.iter())
+    }
+
+    /// The states, when the machine nests no other.
+    pub(crate) fn single_scope(&self) -> Option<&'a [State]> {
+        self.nested
+            .is_empty()
+            .then_some(&self.root.machine.states.list[..])
+    }
+
+    fn scope_at(&self, i: usize) -> Option<&Scope<'a>> {
+        match i.checked_sub(1) {
+            None => Some(&self.root),
+            Some(i) => self.nested.get(i),
+        }
     }
 
     /// The scope of `machine`; `cursor` remembers where the last search
     /// ended, so visiting scopes in pre-order finds each at once.
     pub(crate) fn scope(&self, machine: &StateMachine, cursor: &mut usize) -> Option<&Scope<'a>> {
-        let (passed, ahead) = self.scopes.split_at((*cursor).min(self.scopes.len()));
-        let at = ahead
-            .iter()
-            .position(|s| std::ptr::eq(s.machine, machine))
-            .map(|i| i + passed.len())
-            .or_else(|| passed.iter().position(|s| std::ptr::eq(s.machine, machine)))?;
+        let count = self.nested.len() + 1;
+        let from = (*cursor).min(count);
+        let at = (from..count).chain(0..from).find(|&i| {
+            self.scope_at(i)
+                .is_some_and(|s| std::ptr::eq(s.machine, machine))
+        })?;
         *cursor = at + 1;
-        self.scopes.get(at)
+        self.scope_at(at)
+    }
+}
+
+impl<'a> Scope<'a> {
+    fn new(m: &'a StateMachine) -> Scope<'a> {
+        let index = ScopeIndex::new(&m.states.list);
+        let targets = match &index {
+            ScopeIndex::Linear(_) => None,
+            ScopeIndex::Map(_) => Some(resolve_all(&m.states.list, &index)),
+        };
+        let reached = index.get(&m.start_at.value).map(|start| match &targets {
+            Some(targets) => reachable_resolved(&m.states.list, targets, start),
+            None => reachable(&m.states.list, &index, start),
+        });
+        Scope {
+            machine: m,
+            index,
+            reached,
+            targets,
+            visited: Cell::new(false),
+        }
     }
 }
 
