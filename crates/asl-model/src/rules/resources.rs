@@ -11,8 +11,8 @@ use asl_syntax::resource::{IntegrationPattern, Resource};
 
 use super::memo;
 use crate::catalog::integrations::{
-    ITEM_READER_RESOURCES, RESULT_WRITER_RESOURCES, SDK_EXCLUDED_ACTIONS, is_optimized_service,
-    lookup_integration, optimized_services, service_apis,
+    ITEM_READER_RESOURCES, Integration, RESULT_WRITER_RESOURCES, SDK_EXCLUDED_ACTIONS,
+    is_optimized_service, lookup_integration, optimized_services, service_apis,
 };
 use crate::diagnostic::{Diagnostic, codes, did_you_mean};
 use crate::source::Span;
@@ -198,9 +198,10 @@ pub(crate) fn check_sites(
     options: ResourceOptions,
     out: &mut Vec<Diagnostic>,
 ) {
+    let mut lookups = Lookups::default();
     for task in &sites.tasks {
         if let Some(resource) = task.resource {
-            check_resource(src, &resource.value, task, options, out);
+            check_resource_in(src, &resource.value, task, options, &mut lookups, out);
         }
     }
     for io in &sites.map_io {
@@ -321,6 +322,49 @@ pub fn check_resource(
     options: ResourceOptions,
     out: &mut Vec<Diagnostic>,
 ) {
+    check_resource_in(src, node, task, options, &mut Lookups::default(), out);
+}
+
+/// The catalog entries found for the `Resource` texts met so far: a
+/// definition names a few resources many times, and the catalog is searched
+/// linearly. A fixed array, so that it costs no allocation.
+#[derive(Default)]
+struct Lookups<'t> {
+    found: [(&'t str, Option<&'static Integration>); LOOKUPS_KEPT],
+    len: usize,
+}
+
+/// Distinct texts remembered; beyond them the catalog is searched directly.
+const LOOKUPS_KEPT: usize = 8;
+
+impl<'t> Lookups<'t> {
+    fn integration(
+        &mut self,
+        text: &'t str,
+        service: &str,
+        api: &str,
+    ) -> Option<&'static Integration> {
+        let kept = self.found.get(..self.len).unwrap_or_default();
+        if let Some((_, found)) = kept.iter().find(|(t, _)| *t == text) {
+            return *found;
+        }
+        let found = lookup_integration(service, api);
+        if let Some(slot) = self.found.get_mut(self.len) {
+            *slot = (text, found);
+            self.len += 1;
+        }
+        found
+    }
+}
+
+fn check_resource_in<'t>(
+    src: &str,
+    node: &'t Node,
+    task: &TaskSite<'_>,
+    options: ResourceOptions,
+    lookups: &mut Lookups<'t>,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(text) = node.as_str() else {
         return;
     };
@@ -338,7 +382,7 @@ pub fn check_resource(
         } => {
             // Mapped into the source only when a finding needs it.
             let pattern_span = || inner(pattern.span);
-            match lookup_integration(&service.value, &api.value) {
+            match lookups.integration(text, &service.value, &api.value) {
                 None => out.push(unknown_integration(
                     &service.value,
                     &api.value,
