@@ -35,11 +35,14 @@ pub(crate) fn check_sites(
 ) {
     let machine_jsonata = root.get("QueryLanguage").and_then(Node::as_str) == Some("JSONata");
     // A definition names a handful of resources and schemas, each for many
-    // Tasks: look each resource up (and name its integration) once.
-    let mut by_text: FastMap<&str, Option<(String, &RequestSchema, usize)>> = FastMap::default();
+    // Tasks: look each resource up (and name its integration) once. Each
+    // text with its name, schema and place in `known`, searched in order
+    // while the list is short, through `by_text` (text -> position) after.
+    let mut texts: Vec<(&str, Described)> = Vec::new();
+    let mut by_text: FastMap<&str, usize> = FastMap::default();
     let mut known: Vec<Known> = Vec::new();
-    // Names are written here first and copied only for resources that have
-    // a schema.
+    // Names are written here first and kept only for resources that have a
+    // schema.
     let mut scratch = String::new();
     for task in &sites.tasks {
         let Some(resource) = task.resource else {
@@ -48,22 +51,24 @@ pub(crate) fn check_sites(
         let Some(text) = resource.value.as_str() else {
             continue;
         };
-        let found = by_text.entry(text).or_insert_with(|| {
-            let schema = schema_into(text, registry, &mut scratch)?;
-            let at = match known.iter().position(|k| std::ptr::eq(k.schema, schema)) {
-                Some(at) => at,
-                None => {
-                    known.push(Known {
-                        schema,
-                        uses: 0,
-                        prepared: None,
-                    });
-                    known.len() - 1
+        let seen = if by_text.is_empty() {
+            texts.iter().position(|(t, _)| *t == text)
+        } else {
+            by_text.get(text).copied()
+        };
+        let at_text = seen.unwrap_or_else(|| {
+            let found = describe(text, registry, &mut scratch, &mut known);
+            texts.push((text, found));
+            if texts.len() > SHORT_LIST {
+                if by_text.is_empty() {
+                    by_text.extend(texts.iter().enumerate().map(|(i, (t, _))| (*t, i)));
+                } else {
+                    by_text.insert(text, texts.len() - 1);
                 }
-            };
-            Some((scratch.clone(), schema, at))
+            }
+            texts.len() - 1
         });
-        let Some((name, schema, at)) = found else {
+        let Some((_, Some((name, schema, at)))) = texts.get_mut(at_text) else {
             continue;
         };
         let state = &task.state.value;
@@ -133,6 +138,36 @@ pub(crate) fn check_sites(
         }
     }
     let _ = src;
+}
+
+/// Distinct `Resource` texts searched in order before they get a map.
+const SHORT_LIST: usize = 8;
+
+/// A `Resource` text's name for messages, its schema and the schema's place
+/// in the list of known ones; `None` when it has no schema.
+type Described<'r> = Option<(String, &'r RequestSchema, usize)>;
+
+/// The name and schema of a `Resource` text, and the schema's place in
+/// `known` (added when new).
+fn describe<'r>(
+    text: &str,
+    registry: &'r SchemaRegistry,
+    scratch: &mut String,
+    known: &mut Vec<Known<'r>>,
+) -> Described<'r> {
+    let schema = schema_into(text, registry, scratch)?;
+    let at = match known.iter().position(|k| std::ptr::eq(k.schema, schema)) {
+        Some(at) => at,
+        None => {
+            known.push(Known {
+                schema,
+                uses: 0,
+                prepared: None,
+            });
+            known.len() - 1
+        }
+    };
+    Some((std::mem::take(scratch), schema, at))
 }
 
 /// The schema that applies to a `Resource` string: one registered for the
