@@ -84,12 +84,18 @@ pub(crate) fn check_expr(site: Site, e: &JsonataExpr, src: &str, out: &mut Vec<D
 
 /// Whether `body` mentions `$states.<field>` (not a longer name).
 fn mentions(body: &str, field: &str) -> bool {
-    let needle = format!("$states.{field}");
-    body.match_indices(&needle).any(|(i, _)| {
-        !body
-            .get(i + needle.len()..)
-            .and_then(|rest| rest.chars().next())
-            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    // `$states.` cannot overlap itself, so its matches followed by `field`
+    // are exactly the matches of `$states.<field>` (no needle to format).
+    const PREFIX: &str = "$states.";
+    body.match_indices(PREFIX).any(|(i, _)| {
+        body.get(i + PREFIX.len()..)
+            .and_then(|rest| rest.strip_prefix(field))
+            .is_some_and(|after| {
+                !after
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
     })
 }
 

@@ -463,8 +463,9 @@ pub fn jsonata_variable_reads(body: &str) -> Vec<String> {
             {
                 i += 1;
             }
-            let word: String = chars.get(start..i).unwrap_or_default().iter().collect();
-            if word == "function" || word == "λ" {
+            // Compared in place: most words are neither.
+            let word = chars.get(start..i).unwrap_or_default();
+            if word.iter().copied().eq("function".chars()) || word == ['λ'] {
                 in_function_params = true;
             }
             continue;
