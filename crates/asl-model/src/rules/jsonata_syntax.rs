@@ -84,9 +84,9 @@ const OPERATORS: &[&str] = &[
     "@", "#", ";", ":", "?", "+", "-", "*", "/", "%", "|", "=", "<", ">", "^", "&",
 ];
 
-/// The longest of the operators (`OPERATORS`) that `rest` starts with: what searching the
-/// list in order finds, decided on the first bytes instead of comparing
-/// with every entry.
+/// The longest operator (of `OPERATORS`) that `rest` starts with: what
+/// searching the list in order finds, decided on the first bytes instead of
+/// comparing with every entry.
 fn operator(rest: &str) -> Option<&'static str> {
     let b = rest.as_bytes();
     let two = match (b.first()?, b.get(1)) {

@@ -426,7 +426,9 @@ const JSONATA_FUNCTIONS: &[&str] = &[
 /// `$states`, not bound inside the expression (`$x :=`, function
 /// parameters), outside string literals.
 pub fn jsonata_variable_reads(body: &str) -> Vec<String> {
-    let chars: Vec<char> = body.chars().collect();
+    // Sized once: collecting grew the list several times.
+    let mut chars: Vec<char> = Vec::with_capacity(body.len());
+    chars.extend(body.chars());
     let mut found: Vec<String> = Vec::new();
     let mut bound: HashSet<String> = HashSet::default();
     let mut i = 0;
@@ -482,9 +484,10 @@ pub fn jsonata_variable_reads(body: &str) -> Vec<String> {
             {
                 j += 1;
             }
-            let name: String = chars.get(start..j).unwrap_or_default().iter().collect();
+            // Made a String only when kept (most are `$states` or calls).
+            let name = chars.get(start..j).unwrap_or_default();
             i = j;
-            if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+            if name.first().is_none_or(|c| c.is_ascii_digit()) {
                 continue;
             }
             let mut k = j;
@@ -500,10 +503,14 @@ pub fn jsonata_variable_reads(body: &str) -> Vec<String> {
             let binder = b > 0 && matches!(chars.get(b - 1), Some('@' | '#'));
             if in_function_params || binder || (next == Some(':') && chars.get(k + 1) == Some(&'='))
             {
-                bound.insert(name);
+                bound.insert(name.iter().collect());
                 continue;
             }
-            if next == Some('(') || name == "states" || JSONATA_FUNCTIONS.contains(&name.as_str()) {
+            if next == Some('(') || name.iter().copied().eq("states".chars()) {
+                continue;
+            }
+            let name: String = name.iter().collect();
+            if JSONATA_FUNCTIONS.contains(&name.as_str()) {
                 continue;
             }
             if !found.contains(&name) {
