@@ -84,11 +84,12 @@ pub(crate) fn check_expr(site: Site, e: &JsonataExpr, src: &str, out: &mut Vec<D
 
 /// Whether `body` mentions `$states.<field>` (not a longer name).
 fn mentions(body: &str, field: &str) -> bool {
-    // `$states.` cannot overlap itself, so its matches followed by `field`
-    // are exactly the matches of `$states.<field>` (no needle to format).
-    const PREFIX: &str = "$states.";
-    body.match_indices(PREFIX).any(|(i, _)| {
-        body.get(i + PREFIX.len()..)
+    // Each `$` followed by `states.<field>`: the matches of `$states.<field>`
+    // (which cannot overlap), found with a byte search instead of a
+    // substring searcher set up per call.
+    body.match_indices('$').any(|(i, _)| {
+        body.get(i + 1..)
+            .and_then(|rest| rest.strip_prefix("states."))
             .and_then(|rest| rest.strip_prefix(field))
             .is_some_and(|after| {
                 !after
