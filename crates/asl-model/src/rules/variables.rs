@@ -179,8 +179,6 @@ fn scope(
     }
     let mut work = vec![start];
     let mut rounds = 0usize;
-    // Reused for every state: (target, names available on arrival).
-    let mut edges: Vec<(usize, Names)> = Vec::new();
     while let Some(i) = work.pop() {
         rounds += 1;
         if rounds > 100_000 {
@@ -189,9 +187,12 @@ fn scope(
         let (Some(state), Some(Some(current))) = (m.states.list.get(i), entry_sets.get(i)) else {
             continue;
         };
+        // Every edge's names are worked out from the entry names as they are
+        // now, and merged into the targets in edge order (names are copied
+        // only where a target lacks them).
         let current = current.clone();
         let mut normal = current.clone();
-        normal.extend(state_assigns(state).into_iter().map(|(k, _)| k));
+        state_assign_keys(state, &mut |k| add(&mut normal, k));
         let catches = state.kind.catch();
         for t in targets(state) {
             if catches.iter().any(|c| c.next.value == t.value) && !is_normal_target(state, &t.value)
@@ -199,44 +200,42 @@ fn scope(
                 continue;
             }
             if let Some(j) = index(&t.value) {
-                edges.push((j, normal.clone()));
+                merge(&mut entry_sets, j, &normal, &mut work);
             }
         }
-        for c in state.kind.catch() {
-            let mut set = current.clone();
-            if let Some(a) = &c.assign {
-                set.extend(assign_keys(a).into_iter().map(|(k, _)| k));
-            }
-            if let Some(j) = index(&c.next.value) {
-                edges.push((j, set));
-            }
-        }
-        for (j, set) in edges.drain(..) {
-            let Some(slot) = entry_sets.get_mut(j) else {
+        for c in catches {
+            let Some(j) = index(&c.next.value) else {
                 continue;
             };
-            match slot {
-                None => {
-                    *slot = Some(set);
-                    work.push(j);
+            match &c.assign {
+                Some(a) => {
+                    let mut set = current.clone();
+                    template_keys(a, &mut |k| add(&mut set, k));
+                    merge(&mut entry_sets, j, &set, &mut work);
                 }
-                Some(existing) => {
-                    let before = existing.len();
-                    existing.extend(set);
-                    if existing.len() != before {
-                        work.push(j);
-                    }
-                }
+                None => merge(&mut entry_sets, j, &current, &mut work),
             }
         }
     }
 
-    let mut here_assigned: HashSet<String> = outer_assigned.clone();
-    for s in &m.states {
-        here_assigned.extend(state_assigns(s).into_iter().map(|(k, _)| k));
-        for c in s.kind.catch() {
-            if let Some(a) = &c.assign {
-                here_assigned.extend(assign_keys(a).into_iter().map(|(k, _)| k));
+    // What nested scopes may not assign; only they read it.
+    let nests = m
+        .states
+        .iter()
+        .any(|s| matches!(s.kind, StateKind::Parallel(_) | StateKind::Map(_)));
+    let mut here_assigned: HashSet<String> = HashSet::default();
+    if nests {
+        here_assigned = outer_assigned.clone();
+        for s in &m.states {
+            state_assign_keys(s, &mut |k| {
+                here_assigned.insert(k.to_owned());
+            });
+            for c in s.kind.catch() {
+                if let Some(a) = &c.assign {
+                    template_keys(a, &mut |k| {
+                        here_assigned.insert(k.to_owned());
+                    });
+                }
             }
         }
     }
@@ -245,6 +244,63 @@ fn scope(
         (cx.visit)(state, set.as_ref(), out);
         if let Some(set) = set {
             children(cx, state, set, &here_assigned, out);
+        }
+    }
+}
+
+/// Adds `name` to `set` (copying it only when missing).
+fn add(set: &mut Names, name: &str) {
+    if !set.contains(name) {
+        set.insert(name.to_owned());
+    }
+}
+
+/// Merges the names available along an edge into its target's entry names;
+/// the target is (re)visited when they grew.
+fn merge(entry_sets: &mut [Option<Names>], j: usize, set: &Names, work: &mut Vec<usize>) {
+    let Some(slot) = entry_sets.get_mut(j) else {
+        return;
+    };
+    match slot {
+        None => {
+            *slot = Some(set.clone());
+            work.push(j);
+        }
+        Some(existing) => {
+            let mut grew = false;
+            for name in set {
+                if !existing.contains(name) {
+                    existing.insert(name.clone());
+                    grew = true;
+                }
+            }
+            if grew {
+                work.push(j);
+            }
+        }
+    }
+}
+
+/// Calls `f` on every top-level name an `Assign` template sets.
+fn template_keys(t: &Template, f: &mut dyn FnMut(&str)) {
+    if let Template::Object { members, .. } = t {
+        for m in members {
+            f(&m.key.value);
+        }
+    }
+}
+
+/// [`template_keys`] of the Assigns that act when leaving `state` normally
+/// (the state's and its Choice rules'), without collecting them.
+fn state_assign_keys(state: &State, f: &mut dyn FnMut(&str)) {
+    if let Some(a) = &state.io.assign {
+        template_keys(a, f);
+    }
+    if let StateKind::Choice(c) = &state.kind {
+        for b in &c.choices {
+            if let Some(a) = &b.assign {
+                template_keys(a, f);
+            }
         }
     }
 }
