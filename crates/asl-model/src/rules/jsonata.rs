@@ -2,6 +2,8 @@
 //! Functions' restrictions (`$$`, `$states.result`/`errorOutput` where they
 //! do not exist), and a note that the rest is only known at run time.
 
+use std::borrow::Cow;
+
 use super::codes;
 use super::walk::{Site, all_states, state_jsonata};
 use crate::diagnostic::Diagnostic;
@@ -147,7 +149,11 @@ fn body_span(src: &str, e: &JsonataExpr, range: std::ops::Range<usize>) -> Span 
 
 /// The expression with the contents of string literals blanked out, so that
 /// text inside quotes is not mistaken for code.
-fn without_strings(body: &str) -> String {
+fn without_strings(body: &str) -> Cow<'_, str> {
+    // Without quotes there is nothing to blank (the usual case).
+    if !body.contains(['"', '\'']) {
+        return Cow::Borrowed(body);
+    }
     let mut out = String::with_capacity(body.len());
     let mut quote: Option<char> = None;
     let mut escaped = false;
@@ -173,5 +179,5 @@ fn without_strings(body: &str) -> String {
             }
         }
     }
-    out
+    Cow::Owned(out)
 }
