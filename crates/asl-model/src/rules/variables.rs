@@ -482,48 +482,46 @@ const JSONATA_FUNCTIONS: &[&str] = &[
 /// `$states`, not bound inside the expression (`$x :=`, function
 /// parameters), outside string literals.
 pub fn jsonata_variable_reads(body: &str) -> Vec<String> {
-    // Sized once: collecting grew the list several times.
-    let mut chars: Vec<char> = Vec::with_capacity(body.len());
-    chars.extend(body.chars());
+    // Walks the text by byte position (every step moves by a whole char),
+    // so names are slices of it: no char list, and a String only for the
+    // names kept.
+    let at = |i: usize| body.get(i..).and_then(|r| r.chars().next());
     let mut found: Vec<String> = Vec::new();
     let mut bound: HashSet<String> = HashSet::default();
     let mut i = 0;
     let mut in_function_params = false;
-    while let Some(&c) = chars.get(i) {
+    while let Some(c) = at(i) {
         if c == '"' || c == '\'' || c == '`' {
             i += 1;
-            while let Some(&d) = chars.get(i) {
+            while let Some(d) = at(i) {
+                i += d.len_utf8();
                 if d == '\\' {
-                    i += 2;
+                    // The escaped char, whatever it is.
+                    i += at(i).map_or(1, char::len_utf8);
                     continue;
                 }
-                i += 1;
                 if d == c {
                     break;
                 }
             }
             continue;
         }
-        if c == '/' && chars.get(i + 1) == Some(&'*') {
+        if c == '/' && at(i + 1) == Some('*') {
             i += 2;
-            while i < chars.len() && !(chars.get(i) == Some(&'*') && chars.get(i + 1) == Some(&'/'))
-            {
-                i += 1;
+            while i < body.len() && !(at(i) == Some('*') && at(i + 1) == Some('/')) {
+                i += at(i).map_or(1, char::len_utf8);
             }
             i += 2;
             continue;
         }
+        let word_char = |c: char| c.is_alphanumeric() || c == '_';
         if c.is_alphabetic() {
             let start = i;
-            while chars
-                .get(i)
-                .is_some_and(|c| c.is_alphanumeric() || *c == '_')
-            {
-                i += 1;
+            while let Some(d) = at(i).filter(|&d| word_char(d)) {
+                i += d.len_utf8();
             }
-            // Compared in place: most words are neither.
-            let word = chars.get(start..i).unwrap_or_default();
-            if word.iter().copied().eq("function".chars()) || word == ['λ'] {
+            let word = body.get(start..i).unwrap_or("");
+            if word == "function" || word == "λ" {
                 in_function_params = true;
             }
             continue;
@@ -534,47 +532,38 @@ pub fn jsonata_variable_reads(body: &str) -> Vec<String> {
         if c == '$' {
             let start = i + 1;
             let mut j = start;
-            while chars
-                .get(j)
-                .is_some_and(|c| c.is_alphanumeric() || *c == '_')
-            {
-                j += 1;
+            while let Some(d) = at(j).filter(|&d| word_char(d)) {
+                j += d.len_utf8();
             }
-            // Made a String only when kept (most are `$states` or calls).
-            let name = chars.get(start..j).unwrap_or_default();
+            let name = body.get(start..j).unwrap_or("");
             i = j;
-            if name.first().is_none_or(|c| c.is_ascii_digit()) {
+            if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
                 continue;
             }
             let mut k = j;
-            while chars.get(k).is_some_and(|c| c.is_whitespace()) {
-                k += 1;
+            while let Some(d) = at(k).filter(|d| d.is_whitespace()) {
+                k += d.len_utf8();
             }
-            let next = chars.get(k).copied();
+            let next = at(k);
             // `@$x` and `#$i` bind the context item and its position.
-            let mut b = start.saturating_sub(1);
-            while b > 0 && chars.get(b - 1).is_some_and(|c| c.is_whitespace()) {
-                b -= 1;
-            }
-            let binder = b > 0 && matches!(chars.get(b - 1), Some('@' | '#'));
-            if in_function_params || binder || (next == Some(':') && chars.get(k + 1) == Some(&'='))
-            {
-                bound.insert(name.iter().collect());
+            let before = body
+                .get(..start - 1)
+                .unwrap_or("")
+                .trim_end_matches(char::is_whitespace);
+            let binder = matches!(before.chars().next_back(), Some('@' | '#'));
+            if in_function_params || binder || (next == Some(':') && at(k + 1) == Some('=')) {
+                bound.insert(name.to_owned());
                 continue;
             }
-            if next == Some('(') || name.iter().copied().eq("states".chars()) {
+            if next == Some('(') || name == "states" || JSONATA_FUNCTIONS.contains(&name) {
                 continue;
             }
-            let name: String = name.iter().collect();
-            if JSONATA_FUNCTIONS.contains(&name.as_str()) {
-                continue;
-            }
-            if !found.contains(&name) {
-                found.push(name);
+            if !found.iter().any(|f| f == name) {
+                found.push(name.to_owned());
             }
             continue;
         }
-        i += 1;
+        i += c.len_utf8();
     }
     found.retain(|n| !bound.contains(n));
     found
