@@ -350,7 +350,7 @@ pub fn all_states(machine: &StateMachine) -> Vec<&State> {
     while let Some(m) = next.take().or_else(|| stack.pop()) {
         out.extend(m.states.iter());
         for s in m.states.iter().rev() {
-            push_nested(s, &mut stack, true);
+            push_nested_rev(s, &mut stack);
         }
     }
     out
@@ -387,12 +387,12 @@ impl<'a> Facts<'a> {
         // The stack is only allocated when some state nests machines.
         let mut stack: Vec<&StateMachine> = Vec::new();
         for s in machine.states.iter().rev() {
-            push_nested(s, &mut stack, true);
+            push_nested_rev(s, &mut stack);
         }
         while let Some(m) = stack.pop() {
             nested.push(Scope::new(m));
             for s in m.states.iter().rev() {
-                push_nested(s, &mut stack, true);
+                push_nested_rev(s, &mut stack);
             }
         }
         Facts { root, nested }
@@ -458,12 +458,11 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// Pushes the machines nested directly in `state` onto `stack`, in order or
-/// reversed; allocation-free for states that nest none.
-pub(crate) fn push_nested<'a>(state: &'a State, stack: &mut Vec<&'a StateMachine>, rev: bool) {
+/// Pushes the machines nested directly in `state` onto `stack`, last first
+/// (so that they pop in order); allocation-free for states that nest none.
+fn push_nested_rev<'a>(state: &'a State, stack: &mut Vec<&'a StateMachine>) {
     match &state.kind {
-        StateKind::Parallel(p) if rev => stack.extend(p.branches.iter().rev()),
-        StateKind::Parallel(p) => stack.extend(p.branches.iter()),
+        StateKind::Parallel(p) => stack.extend(p.branches.iter().rev()),
         StateKind::Map(m) => stack.push(&m.item_processor.machine),
         _ => {}
     }
