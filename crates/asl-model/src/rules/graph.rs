@@ -165,14 +165,14 @@ pub fn targets(state: &State) -> impl Iterator<Item = &Spanned<String>> {
         .chain(state.kind.catch().iter().map(|c| &c.next))
 }
 
-fn scope(facts: &Scope<'_>, homes: &Homes<'_, '_>, out: &mut Vec<Diagnostic>) {
-    let m = facts.machine;
-    let index = &facts.index;
+fn scope(here: &Scope<'_>, homes: &Homes<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let m = here.machine;
+    let index = &here.index;
     // Every target resolves through `index` alone (an empty name, the
     // builder's stand-in for a missing field that was already reported,
     // finds a state only when one is really named so); this reports the
-    // ones that do not.
-    // `looked_up`: the answer `Facts` already has for this target, if any.
+    // ones that do not. `looked_up`: the answer `Facts` already has for
+    // this target, if any.
     let resolve = |target: &Spanned<String>,
                    what: &str,
                    looked_up: Option<Option<usize>>,
@@ -217,7 +217,7 @@ fn scope(facts: &Scope<'_>, homes: &Homes<'_, '_>, out: &mut Vec<Diagnostic>) {
     let reported_before = out.len();
     let start = resolve(&m.start_at, "`StartAt`", None, out);
     // Targets `Facts` already looked up, in the order resolved below.
-    let mut known = facts.targets.as_deref().map(|t| t.iter());
+    let mut known = here.targets.as_deref().map(|t| t.iter());
     let mut known_next = || {
         let i = *known.as_mut()?.next()?;
         Some((i != NO_STATE).then_some(i as usize))
@@ -240,7 +240,7 @@ fn scope(facts: &Scope<'_>, homes: &Homes<'_, '_>, out: &mut Vec<Diagnostic>) {
     }
 
     // `Facts` worked reachability out from the same lookup.
-    let (Some(_), Some(seen)) = (start, &facts.reached) else {
+    let (Some(_), Some(seen)) = (start, &here.reached) else {
         return;
     };
     for (i, s) in m.states.iter().enumerate() {
