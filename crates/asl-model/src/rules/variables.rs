@@ -38,8 +38,9 @@ pub(crate) fn check_facts(machine: &StateMachine, facts: &Facts<'_>, out: &mut V
     });
 }
 
-/// What a visited state may read: the names some path can have assigned on
-/// entry, or `None` when no path from `StartAt` reaches it.
+/// The per-state callback of [`for_each_state`]: the state, the names some
+/// path can have assigned on entry to it (`None` when no path from
+/// `StartAt` reaches it) and the findings.
 pub(crate) type Visit<'v> = dyn FnMut(&State, Option<&Names>, &mut Vec<Diagnostic>) + 'v;
 
 /// Runs the data flow (reporting assignments that clash with outer scopes)
