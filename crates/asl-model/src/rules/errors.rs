@@ -3,7 +3,7 @@
 use super::codes;
 use super::walk::all_states;
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::model::{SpannedStr, StateMachine};
+use crate::model::{SpannedStr, State, StateMachine};
 use crate::source::Span;
 
 /// Every `States.*` name AWS defines.
@@ -28,32 +28,43 @@ pub const STATES_ERRORS: &[&str] = &[
 ];
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    for state in all_states(machine) {
+    check_states(all_states(machine), out);
+}
+
+/// [`check`] over a machine's [`all_states`] list.
+pub(crate) fn check_states<'a>(
+    states: impl IntoIterator<Item = &'a State<'a>>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for state in states {
         let retry = state.kind.retry();
-        let lists: Vec<(&[SpannedStr], Span, Span)> = retry
+        // Iterators, not collected lists: no allocation per state.
+        let lists = retry
             .iter()
-            .map(|r| (r.error_equals.as_slice(), r.error_equals_span, r.span))
-            .collect();
-        check_list(&lists, "retrier", out);
-        let lists: Vec<(&[SpannedStr], Span, Span)> = state
+            .map(|r| (r.error_equals.as_slice(), r.error_equals_span));
+        check_list(lists, "retrier", out);
+        let lists = state
             .kind
             .catch()
             .iter()
-            .map(|c| (c.error_equals.as_slice(), c.error_equals_span, c.span))
-            .collect();
-        check_list(&lists, "catcher", out);
+            .map(|c| (c.error_equals.as_slice(), c.error_equals_span));
+        check_list(lists, "catcher", out);
     }
 }
 
-fn check_list(list: &[(&[SpannedStr], Span, Span)], what: &str, out: &mut Vec<Diagnostic>) {
+fn check_list<'a>(
+    list: impl ExactSizeIterator<Item = (&'a [SpannedStr<'a>], Span)>,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let count = list.len();
-    for (i, (names, names_span, _)) in list.iter().enumerate() {
+    for (i, (names, names_span)) in list.enumerate() {
         if names.is_empty() && !names_span.is_empty() {
             out.push(
                 Diagnostic::error(
                     codes::EMPTY_ERROR_EQUALS,
                     format!("`ErrorEquals` of a {what} must name at least one error"),
-                    *names_span,
+                    names_span,
                 )
                 .with_label("empty")
                 .with_help("list error names, or `States.ALL` to match every error"),

@@ -5,13 +5,20 @@ use super::codes;
 use super::walk::all_states;
 use crate::Options;
 use crate::diagnostic::Diagnostic;
-use crate::model::{ProcessorMode, StateKind, StateMachine};
+use crate::model::{ProcessorMode, State, StateKind, StateMachine};
 
 pub fn check(machine: &StateMachine, options: &Options, out: &mut Vec<Diagnostic>) {
-    if !options.express {
-        return;
+    if options.express {
+        check_states(all_states(machine), out);
     }
-    for state in all_states(machine) {
+}
+
+/// [`check`] over a machine's [`all_states`] list, for an Express workflow.
+pub(crate) fn check_states<'a>(
+    states: impl IntoIterator<Item = &'a State<'a>>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for state in states {
         if let StateKind::Map(m) = &state.kind
             && m.mode() == ProcessorMode::Distributed
         {

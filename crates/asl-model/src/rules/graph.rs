@@ -4,9 +4,10 @@
 
 use crate::hash::FastMap as HashMap;
 use std::cell::OnceCell;
+use std::collections::hash_map::Entry;
 
 use super::codes;
-use super::walk::{all_states, nested_machines};
+use super::walk::{Facts, NO_STATE, Scope};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::model::{SpannedStr, State, StateKind, StateMachine, Transition};
 use crate::source::Span;
@@ -15,34 +16,37 @@ use crate::source::Span;
 pub const MAX_NAME_LEN: usize = 80;
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    names(machine, out);
+    check_facts(&Facts::new(machine), out);
+}
+
+/// [`check`] with the machine's [`Facts`] already worked out.
+pub(crate) fn check_facts(facts: &Facts<'_>, out: &mut Vec<Diagnostic>) {
+    names(facts, out);
     // Where every state lives, to tell "no such state" from "in another
     // scope"; only needed when a target does not resolve, so built lazily.
     let homes = Homes {
-        machine,
+        facts,
         map: OnceCell::new(),
     };
-    let mut stack = vec![machine];
-    while let Some(m) = stack.pop() {
-        scope(m, &homes, out);
-        for s in &m.states {
-            stack.extend(nested_machines(s));
-        }
+    // Scopes in pre-order: their findings never share a span, so the order
+    // they are reported in does not show once they are sorted.
+    for s in facts.scopes() {
+        scope(s, &homes, out);
     }
 }
 
 /// The scope-independent name -> definition map, built on first use.
-struct Homes<'a> {
-    machine: &'a StateMachine<'a>,
+struct Homes<'a, 's> {
+    facts: &'s Facts<'a>,
     map: OnceCell<HashMap<&'a str, Span>>,
 }
 
-impl<'a> Homes<'a> {
+impl<'a> Homes<'a, '_> {
     fn get(&self, name: &str) -> Option<&Span> {
         self.map
             .get_or_init(|| {
                 let mut homes = HashMap::default();
-                for s in all_states(self.machine) {
+                for s in self.facts.states() {
                     homes.entry(&*s.name.value).or_insert(s.name.span);
                 }
                 homes
@@ -51,12 +55,32 @@ impl<'a> Homes<'a> {
     }
 }
 
-fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    let mut states = all_states(machine);
-    states.sort_by_key(|s| s.name.span.start);
+/// Up to this many states, duplicates are found by comparing with every
+/// earlier name instead of through a map.
+const LINEAR_NAMES: usize = 16;
+
+fn names(facts: &Facts<'_>, out: &mut Vec<Diagnostic>) {
+    // In source order, so that "first" means first written. The states of
+    // a machine without nested ones are already, and are walked in place
+    // (a slice iterator is much cheaper to clone and step than the chained
+    // one over all scopes).
+    if let Some(states) = facts.single_scope()
+        && states.is_sorted_by_key(|s| s.name.span.start)
+    {
+        return names_in_order(states.iter(), out);
+    }
+    let mut sorted: Vec<&State> = facts.states().collect();
+    sorted.sort_by_key(|s| s.name.span.start);
+    names_in_order(sorted.iter().copied(), out);
+}
+
+fn names_in_order<'a>(
+    states: impl Iterator<Item = &'a State<'a>> + Clone,
+    out: &mut Vec<Diagnostic>,
+) {
     // Map labels name Map Runs, so they are unique like state names.
     let mut labels: HashMap<&str, Span> = HashMap::default();
-    for s in &states {
+    for s in states.clone() {
         if let StateKind::Map(m) = &s.kind
             && let Some(label) = &m.label
         {
@@ -74,10 +98,31 @@ fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let mut first: HashMap<&str, Span> = HashMap::default();
-    for s in states {
+    let count = states.clone().take(LINEAR_NAMES + 1).count();
+    let linear = count <= LINEAR_NAMES;
+    let mut first: HashMap<&str, Span> = if linear {
+        HashMap::default()
+    } else {
+        HashMap::with_capacity_and_hasher(states.clone().count(), Default::default())
+    };
+    for (i, s) in states.clone().enumerate() {
         let name = &*s.name.value;
-        if let Some(prev) = first.get(name) {
+        let prev = if linear {
+            states
+                .clone()
+                .take(i)
+                .find(|p| *p.name.value == *name)
+                .map(|p| p.name.span)
+        } else {
+            match first.entry(name) {
+                Entry::Occupied(e) => Some(*e.get()),
+                Entry::Vacant(e) => {
+                    e.insert(s.name.span);
+                    None
+                }
+            }
+        };
+        if let Some(prev) = prev {
             out.push(
                 Diagnostic::error(
                     codes::DUPLICATE_STATE_NAME,
@@ -85,22 +130,23 @@ fn names(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
                     s.name.span,
                 )
                 .with_label("second state with this name")
-                .with_secondary(*prev, "first defined here")
+                .with_secondary(prev, "first defined here")
                 .with_note("state names must be unique across the whole definition, including Parallel branches and Map processors"),
             );
-        } else {
-            first.insert(name, s.name.span);
         }
-        let len = name.chars().count();
-        if len > MAX_NAME_LEN {
-            out.push(
-                Diagnostic::error(
-                    codes::NAME_TOO_LONG,
-                    format!("state name has {len} characters; the limit is {MAX_NAME_LEN}"),
-                    s.name.span,
-                )
-                .with_label("too long"),
-            );
+        // A name of at most MAX_NAME_LEN bytes has at most that many chars.
+        if name.len() > MAX_NAME_LEN {
+            let len = name.chars().count();
+            if len > MAX_NAME_LEN {
+                out.push(
+                    Diagnostic::error(
+                        codes::NAME_TOO_LONG,
+                        format!("state name has {len} characters; the limit is {MAX_NAME_LEN}"),
+                        s.name.span,
+                    )
+                    .with_label("too long"),
+                );
+            }
         }
     }
 }
@@ -122,22 +168,24 @@ pub fn targets<'s, 'a>(state: &'s State<'a>) -> impl Iterator<Item = &'s Spanned
         .chain(state.kind.catch().iter().map(|c| &c.next))
 }
 
-fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
-    let index: HashMap<&str, usize> = m
-        .states
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (&*s.name.value, i))
-        .rev()
-        .collect();
-    let resolve = |target: &SpannedStr, what: &str, out: &mut Vec<Diagnostic>| {
-        // An empty name is the builder's stand-in for a missing field that
-        // was already reported.
-        if target.value.is_empty() && !index.contains_key("") {
-            return None;
+fn scope(here: &Scope<'_>, homes: &Homes<'_, '_>, out: &mut Vec<Diagnostic>) {
+    let m = here.machine;
+    let index = &here.index;
+    // Every target resolves through `index` alone (an empty name, the
+    // builder's stand-in for a missing field that was already reported,
+    // finds a state only when one is really named so); this reports the
+    // ones that do not. `looked_up`: the answer `Facts` already has for
+    // this target, if any.
+    let resolve = |target: &SpannedStr,
+                   what: &str,
+                   looked_up: Option<Option<usize>>,
+                   out: &mut Vec<Diagnostic>| {
+        let found = looked_up.unwrap_or_else(|| index.get(&target.value));
+        if let Some(i) = found {
+            return Some(i);
         }
-        if let Some(i) = index.get(&*target.value) {
-            return Some(*i);
+        if target.value.is_empty() {
+            return None;
         }
         if let Some(home) = homes.get(&target.value) {
             out.push(
@@ -170,61 +218,36 @@ fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
     };
 
     let reported_before = out.len();
-    let start = resolve(&m.start_at, "`StartAt`", out);
-    // Edges of state i are `edges[ends[i - 1]..ends[i]]`: one flat list
-    // instead of a vector per state.
-    let mut edges: Vec<usize> = Vec::with_capacity(m.states.len());
-    let mut ends: Vec<usize> = Vec::with_capacity(m.states.len());
+    let start = resolve(&m.start_at, "`StartAt`", None, out);
+    // Targets `Facts` already looked up, in the order resolved below.
+    let mut known = here.targets.as_deref().map(|t| t.iter());
+    let mut known_next = || {
+        let i = *known.as_mut()?.next()?;
+        Some((i != NO_STATE).then_some(i as usize))
+    };
     for s in &m.states {
-        let e = &mut edges;
-        if let Some(Transition::Next(n)) = s.kind.transition()
-            && let Some(i) = resolve(n, "`Next`", out)
-        {
-            e.push(i);
+        if let Some(Transition::Next(n)) = s.kind.transition() {
+            resolve(n, "`Next`", known_next(), out);
         }
         if let StateKind::Choice(c) = &s.kind {
             for b in &c.choices {
-                if let Some(i) = resolve(&b.next, "choice `Next`", out) {
-                    e.push(i);
-                }
+                resolve(&b.next, "choice `Next`", known_next(), out);
             }
-            if let Some(d) = &c.default
-                && let Some(i) = resolve(d, "`Default`", out)
-            {
-                e.push(i);
+            if let Some(d) = &c.default {
+                resolve(d, "`Default`", known_next(), out);
             }
         }
         for c in s.kind.catch() {
-            if let Some(i) = resolve(&c.next, "catcher `Next`", out) {
-                e.push(i);
-            }
+            resolve(&c.next, "catcher `Next`", known_next(), out);
         }
-        ends.push(edges.len());
     }
 
-    let Some(start) = start else {
+    // `Facts` worked reachability out from the same lookup.
+    let (Some(_), Some(seen)) = (start, &here.reached) else {
         return;
     };
-    // Reachability from StartAt only: a cycle nobody enters stays unreachable.
-    let mut seen = vec![false; m.states.len()];
-    let mut stack = vec![start];
-    while let Some(i) = stack.pop() {
-        if seen.get(i).copied().unwrap_or(true) {
-            continue;
-        }
-        if let Some(slot) = seen.get_mut(i) {
-            *slot = true;
-        }
-        let from = i
-            .checked_sub(1)
-            .and_then(|p| ends.get(p))
-            .copied()
-            .unwrap_or(0);
-        let to = ends.get(i).copied().unwrap_or(from);
-        stack.extend(edges.get(from..to).unwrap_or_default().iter().copied());
-    }
-    for (s, reached) in m.states.iter().zip(&seen) {
-        if !reached {
+    for (i, s) in m.states.iter().enumerate() {
+        if !seen.contains(i) {
             out.push(
                 Diagnostic::error(
                     codes::UNREACHABLE_STATE,
@@ -239,8 +262,8 @@ fn scope(m: &StateMachine, homes: &Homes<'_>, out: &mut Vec<Diagnostic>) {
     let can_end = m
         .states
         .iter()
-        .zip(&seen)
-        .any(|(s, reached)| *reached && s.kind.is_terminal());
+        .enumerate()
+        .any(|(i, s)| seen.contains(i) && s.kind.is_terminal());
     // A dangling target already explains why the scope cannot end.
     let dangling = out.len() > reported_before;
     if !can_end && !dangling && !m.states.is_empty() {

@@ -46,13 +46,15 @@ pub fn check(body: &str) -> Result<(), JsonataError> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-enum Kind {
+// Tokens borrow their text from the body and are `Copy`: the parser peeks
+// at every token, and cloning an owned name each time allocated.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind<'a> {
     Number,
     Str,
     Regex,
     /// A plain name (also `and`, `or`, `in`, `true`, `function`, …).
-    Name(String),
+    Name(&'a str),
     /// A backtick-quoted name.
     Quoted,
     /// `$`, `$$` or `$name`.
@@ -61,16 +63,72 @@ enum Kind {
     Op(&'static str),
 }
 
-#[derive(Clone, Debug)]
-struct Token {
-    kind: Kind,
-    range: Range<usize>,
+#[derive(Clone, Copy, Debug)]
+struct Token<'a> {
+    kind: Kind<'a>,
+    start: usize,
+    end: usize,
 }
 
+impl Token<'_> {
+    fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// Every operator, two-character ones first; [`operator`] recognises them
+/// (the list is the reference its test compares with).
+#[cfg(test)]
 const OPERATORS: &[&str] = &[
     "..", ":=", "!=", "<=", ">=", "**", "~>", "?:", "??", ".", "[", "]", "{", "}", "(", ")", ",",
     "@", "#", ";", ":", "?", "+", "-", "*", "/", "%", "|", "=", "<", ">", "^", "&",
 ];
+
+/// The longest operator (of `OPERATORS`) that `rest` starts with: what
+/// searching the list in order finds, decided on the first bytes instead of
+/// comparing with every entry.
+fn operator(rest: &str) -> Option<&'static str> {
+    let b = rest.as_bytes();
+    let two = match (b.first()?, b.get(1)) {
+        (b'.', Some(b'.')) => Some(".."),
+        (b':', Some(b'=')) => Some(":="),
+        (b'!', Some(b'=')) => Some("!="),
+        (b'<', Some(b'=')) => Some("<="),
+        (b'>', Some(b'=')) => Some(">="),
+        (b'*', Some(b'*')) => Some("**"),
+        (b'~', Some(b'>')) => Some("~>"),
+        (b'?', Some(b':')) => Some("?:"),
+        (b'?', Some(b'?')) => Some("??"),
+        _ => None,
+    };
+    two.or(match b.first()? {
+        b'.' => Some("."),
+        b'[' => Some("["),
+        b']' => Some("]"),
+        b'{' => Some("{"),
+        b'}' => Some("}"),
+        b'(' => Some("("),
+        b')' => Some(")"),
+        b',' => Some(","),
+        b'@' => Some("@"),
+        b'#' => Some("#"),
+        b';' => Some(";"),
+        b':' => Some(":"),
+        b'?' => Some("?"),
+        b'+' => Some("+"),
+        b'-' => Some("-"),
+        b'*' => Some("*"),
+        b'/' => Some("/"),
+        b'%' => Some("%"),
+        b'|' => Some("|"),
+        b'=' => Some("="),
+        b'<' => Some("<"),
+        b'>' => Some(">"),
+        b'^' => Some("^"),
+        b'&' => Some("&"),
+        _ => None,
+    })
+}
 
 fn err(message: impl Into<String>, range: Range<usize>) -> JsonataError {
     JsonataError {
@@ -85,17 +143,17 @@ fn is_name_char(c: char) -> bool {
 
 /// Whether a `/` at this point starts a regex (an operand is expected)
 /// rather than dividing.
-fn operand_expected(prev: Option<&Token>) -> bool {
+fn operand_expected(prev: Option<&Token<'_>>) -> bool {
     match prev.map(|t| &t.kind) {
         None => true,
         Some(Kind::Op(op)) => !matches!(*op, ")" | "]" | "}" | "*" | "**" | "%" | "?"),
-        Some(Kind::Name(n)) => matches!(n.as_str(), "and" | "or" | "in"),
+        Some(Kind::Name(n)) => matches!(*n, "and" | "or" | "in"),
         Some(_) => false,
     }
 }
 
-fn tokenize(body: &str) -> Result<Vec<Token>, JsonataError> {
-    let mut tokens: Vec<Token> = Vec::new();
+fn tokenize(body: &str) -> Result<Vec<Token<'_>>, JsonataError> {
+    let mut tokens: Vec<Token<'_>> = Vec::new();
     let mut chars = body.char_indices().peekable();
     while let Some(&(i, c)) = chars.peek() {
         if c.is_whitespace() {
@@ -131,7 +189,8 @@ fn tokenize(body: &str) -> Result<Vec<Token>, JsonataError> {
             let kind = if c == '`' { Kind::Quoted } else { Kind::Str };
             tokens.push(Token {
                 kind,
-                range: i..end,
+                start: i,
+                end,
             });
             continue;
         }
@@ -158,7 +217,8 @@ fn tokenize(body: &str) -> Result<Vec<Token>, JsonataError> {
             }
             tokens.push(Token {
                 kind: Kind::Regex,
-                range: i..end,
+                start: i,
+                end,
             });
             continue;
         }
@@ -187,7 +247,8 @@ fn tokenize(body: &str) -> Result<Vec<Token>, JsonataError> {
             }
             tokens.push(Token {
                 kind: Kind::Number,
-                range: i..end,
+                start: i,
+                end,
             });
             continue;
         }
@@ -208,7 +269,8 @@ fn tokenize(body: &str) -> Result<Vec<Token>, JsonataError> {
             }
             tokens.push(Token {
                 kind: Kind::Variable,
-                range: i..end,
+                start: i,
+                end,
             });
             continue;
         }
@@ -221,14 +283,15 @@ fn tokenize(body: &str) -> Result<Vec<Token>, JsonataError> {
                 end = j + d.len_utf8();
                 chars.next();
             }
-            let name = body.get(i..end).unwrap_or("").to_owned();
+            let name = body.get(i..end).unwrap_or("");
             tokens.push(Token {
                 kind: Kind::Name(name),
-                range: i..end,
+                start: i,
+                end,
             });
             continue;
         }
-        let Some(op) = OPERATORS.iter().find(|op| rest.starts_with(**op)) else {
+        let Some(op) = operator(rest) else {
             return Err(err(
                 format!("unexpected character `{c}`"),
                 i..i + c.len_utf8(),
@@ -239,7 +302,8 @@ fn tokenize(body: &str) -> Result<Vec<Token>, JsonataError> {
         }
         tokens.push(Token {
             kind: Kind::Op(op),
-            range: i..i + op.len(),
+            start: i,
+            end: i + op.len(),
         });
     }
     Ok(tokens)
@@ -248,19 +312,19 @@ fn tokenize(body: &str) -> Result<Vec<Token>, JsonataError> {
 /// Deepest nesting the recogniser follows before giving up with an error.
 const MAX_DEPTH: usize = 200;
 
-struct Parser {
-    tokens: Vec<Token>,
+struct Parser<'a> {
+    tokens: Vec<Token<'a>>,
     pos: usize,
     depth: usize,
     end: usize,
 }
 
-impl Parser {
-    fn peek(&self) -> Option<Token> {
-        self.tokens.get(self.pos).cloned()
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<Token<'a>> {
+        self.tokens.get(self.pos).copied()
     }
 
-    fn next(&mut self) -> Option<Token> {
+    fn next(&mut self) -> Option<Token<'a>> {
         let t = self.peek();
         if t.is_some() {
             self.pos += 1;
@@ -272,7 +336,7 @@ impl Parser {
         matches!(self.peek(), Some(Token { kind: Kind::Op(o), .. }) if o == op)
     }
 
-    fn unexpected(&self, t: Token) -> JsonataError {
+    fn unexpected(&self, t: Token<'_>) -> JsonataError {
         let what = match &t.kind {
             Kind::Op(o) => format!("`{o}`"),
             Kind::Name(n) => format!("`{n}`"),
@@ -282,7 +346,7 @@ impl Parser {
             Kind::Quoted => "a name".to_owned(),
             Kind::Variable => "a variable".to_owned(),
         };
-        err(format!("unexpected {what}"), t.range)
+        err(format!("unexpected {what}"), t.range())
     }
 
     fn end_error(&self, expected: &str) -> JsonataError {
@@ -303,7 +367,7 @@ impl Parser {
     }
 
     /// Binding power of the token as an infix operator (0: not one).
-    fn infix_power(t: &Token) -> u8 {
+    fn infix_power(t: &Token<'_>) -> u8 {
         match &t.kind {
             Kind::Op(op) => match *op {
                 "." => 75,
@@ -317,7 +381,7 @@ impl Parser {
                 ":=" => 10,
                 _ => 0,
             },
-            Kind::Name(n) => match n.as_str() {
+            Kind::Name(n) => match *n {
                 "in" => 40,
                 "and" => 30,
                 "or" => 25,
@@ -330,7 +394,7 @@ impl Parser {
     fn expression(&mut self, rbp: u8) -> Result<(), JsonataError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            let at = self.peek().map_or(self.end..self.end, |t| t.range);
+            let at = self.peek().map_or(self.end..self.end, |t| t.range());
             return Err(err("expression nested too deeply", at));
         }
         let result = self.expression_inner(rbp);
@@ -388,10 +452,10 @@ impl Parser {
         }
     }
 
-    fn prefix(&mut self, t: Token) -> Result<(), JsonataError> {
+    fn prefix(&mut self, t: Token<'a>) -> Result<(), JsonataError> {
         match &t.kind {
             Kind::Number | Kind::Str | Kind::Regex | Kind::Quoted | Kind::Variable => Ok(()),
-            Kind::Name(n) if n == "function" || n == "λ" => {
+            Kind::Name(n) if *n == "function" || *n == "λ" => {
                 if !self.at_op("(") {
                     return Ok(()); // a field called `function`
                 }
@@ -456,7 +520,7 @@ impl Parser {
         }
     }
 
-    fn infix(&mut self, t: Token, power: u8) -> Result<(), JsonataError> {
+    fn infix(&mut self, t: Token<'a>, power: u8) -> Result<(), JsonataError> {
         match &t.kind {
             Kind::Op("[") => {
                 if self.at_op("]") {
@@ -507,7 +571,24 @@ impl Parser {
 
 #[cfg(test)]
 mod tests {
-    use super::check;
+    use super::{OPERATORS, check, operator};
+
+    #[test]
+    fn operator_finds_what_searching_the_list_finds() {
+        let mut texts: Vec<String> = Vec::new();
+        for a in OPERATORS {
+            texts.push((*a).to_owned());
+            for b in OPERATORS {
+                texts.push(format!("{a}{b}"));
+            }
+            texts.push(format!("{a}x"));
+        }
+        texts.extend(["", "x", "!", "~", "$", "a.b"].map(String::from));
+        for t in &texts {
+            let listed = OPERATORS.iter().find(|op| t.starts_with(**op)).copied();
+            assert_eq!(operator(t), listed, "{t:?}");
+        }
+    }
 
     #[test]
     fn accepts_the_usual_step_functions_expressions() {

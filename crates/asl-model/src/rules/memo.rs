@@ -17,15 +17,25 @@ use asl_syntax::resource::{Resource, parse_resource};
 type Parsed = Rc<Result<Resource, SyntaxError>>;
 
 thread_local! {
-    static MEMO: RefCell<Option<HashMap<String, Parsed>>> = const { RefCell::new(None) };
+    static MEMO: RefCell<Option<Memo>> = const { RefCell::new(None) };
 }
+
+/// The parsed texts: a short list searched in order while there are few
+/// (no hashing; most definitions name a handful of resources), a map beyond.
+enum Memo {
+    Few(Vec<(String, Parsed)>),
+    Many(HashMap<String, Parsed>),
+}
+
+/// Distinct texts kept in the list before it becomes a map.
+const FEW: usize = 8;
 
 /// Switches the memo on until dropped (also on unwinding).
 pub(crate) struct MemoScope(());
 
 impl MemoScope {
     pub(crate) fn enter() -> MemoScope {
-        MEMO.with(|m| *m.borrow_mut() = Some(HashMap::default()));
+        MEMO.with(|m| *m.borrow_mut() = Some(Memo::Few(Vec::new())));
         MemoScope(())
     }
 }
@@ -40,14 +50,28 @@ impl Drop for MemoScope {
 pub(crate) fn resource(text: &str) -> Parsed {
     MEMO.with(|m| {
         let mut memo = m.borrow_mut();
-        let Some(map) = memo.as_mut() else {
+        let Some(memo) = memo.as_mut() else {
             return Rc::new(parse_resource(text));
         };
-        if let Some(parsed) = map.get(text) {
+        let found = match memo {
+            Memo::Few(list) => list.iter().find(|(t, _)| t == text).map(|(_, p)| p),
+            Memo::Many(map) => map.get(text),
+        };
+        if let Some(parsed) = found {
             return Rc::clone(parsed);
         }
         let parsed = Rc::new(parse_resource(text));
-        map.insert(text.to_owned(), Rc::clone(&parsed));
+        match memo {
+            Memo::Few(list) if list.len() < FEW => list.push((text.to_owned(), Rc::clone(&parsed))),
+            Memo::Few(list) => {
+                let mut map: HashMap<String, Parsed> = list.drain(..).collect();
+                map.insert(text.to_owned(), Rc::clone(&parsed));
+                *memo = Memo::Many(map);
+            }
+            Memo::Many(map) => {
+                map.insert(text.to_owned(), Rc::clone(&parsed));
+            }
+        }
         parsed
     })
 }

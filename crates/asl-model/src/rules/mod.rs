@@ -183,8 +183,10 @@ pub fn analyze_tree<'a>(root: &Node<'a>, text: &str, options: &Options) -> Analy
     }
     let (machine, built) = build_machine(root, text);
     diagnostics.extend(built);
-    resources::check_tree(
-        root,
+    // The resource and the request rules read the same Tasks: find them once.
+    let sites = resources::Sites::collect(root, options.express);
+    resources::check_sites(
+        &sites,
         text,
         resources::ResourceOptions {
             express: options.express,
@@ -192,7 +194,7 @@ pub fn analyze_tree<'a>(root: &Node<'a>, text: &str, options: &Options) -> Analy
         },
         &mut diagnostics,
     );
-    parameters::check_tree(root, text, &options.schemas, &mut diagnostics);
+    parameters::check_sites(root, &sites, text, &options.schemas, &mut diagnostics);
     if let Some(m) = &machine {
         check(m, text, options, &mut diagnostics);
     }
@@ -208,13 +210,36 @@ pub fn analyze_tree<'a>(root: &Node<'a>, text: &str, options: &Options) -> Analy
 
 /// Runs every semantic rule over a built machine.
 pub fn check(machine: &StateMachine, src: &str, options: &Options, out: &mut Vec<Diagnostic>) {
-    graph::check(machine, out);
-    errors::check(machine, out);
-    timeouts::check(machine, out);
-    tokens::check(machine, out);
-    variables::check(machine, out);
-    express::check(machine, options, out);
-    jsonata::check(machine, src, out);
+    // Most rules visit every state, and two follow transitions: list the
+    // states and resolve the scopes once for all.
+    let facts = walk::Facts::new(machine);
+    graph::check_facts(&facts, out);
+    errors::check_states(facts.states(), out);
+    timeouts::check_states(facts.states(), out);
+    if options.express {
+        express::check_states(facts.states(), out);
+    }
+    // The token, variable and JSONata rules read the same paths and
+    // expressions of every state: walk each state once for all three (the
+    // variables data flow decides what each state may read).
+    variables::for_each_state(machine, &facts, out, &mut |state, available, out| {
+        let mut token = tokens::StateCheck::new(state);
+        let mut reads = available.map(variables::Reads::new);
+        walk::state_paths(state, &mut |u| {
+            token.path(&u, out);
+            if let Some(r) = &mut reads {
+                r.path(&u, out);
+            }
+        });
+        walk::state_jsonata(state, &mut |site, e| {
+            token.jsonata(site, e, out);
+            if let Some(r) = &mut reads {
+                r.jsonata(e, out);
+            }
+            jsonata::check_expr(site, e, src, out);
+        });
+        token.finish(out);
+    });
 }
 
 #[cfg(test)]

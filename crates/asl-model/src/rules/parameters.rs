@@ -12,7 +12,7 @@ use asl_syntax::resource::Resource;
 use serde_json::{Map, Value};
 
 use super::memo;
-use super::resources::{for_each_map_io, for_each_task};
+use super::resources::Sites;
 use crate::catalog::integrations::ITEM_READER_RESOURCES;
 use crate::catalog::schemas::{RequestSchema, SchemaRegistry};
 use crate::diagnostic::{Diagnostic, codes, did_you_mean, edit_distance};
@@ -22,36 +22,54 @@ use crate::tree::{Member, Node, NodeValue};
 
 /// Runs the request-shape rules over every Task of the definition.
 pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut Vec<Diagnostic>) {
+    check_sites(root, &Sites::collect(root, false), src, registry, out);
+}
+
+/// [`check_tree`] over the definition's collected sites.
+pub(crate) fn check_sites(
+    root: &Node,
+    sites: &Sites<'_>,
+    src: &str,
+    registry: &SchemaRegistry,
+    out: &mut Vec<Diagnostic>,
+) {
     let machine_jsonata = root.get("QueryLanguage").and_then(Node::as_str) == Some("JSONata");
     // A definition names a handful of resources and schemas, each for many
-    // Tasks: look each resource up (and name its integration) once.
-    let mut by_text: FastMap<&str, Option<(String, &RequestSchema, usize)>> = FastMap::default();
+    // Tasks: look each resource up (and name its integration) once. Each
+    // text with its name, schema and place in `known`, searched in order
+    // while the list is short, through `by_text` (text -> position) after.
+    let mut texts: Vec<(&str, Described)> = Vec::new();
+    let mut by_text: FastMap<&str, usize> = FastMap::default();
     let mut known: Vec<Known> = Vec::new();
-    for_each_task(root, false, |task| {
+    // Names are written here first and kept only for resources that have a
+    // schema.
+    let mut scratch = String::new();
+    for task in &sites.tasks {
         let Some(resource) = task.resource else {
-            return;
+            continue;
         };
         let Some(text) = resource.value.as_str() else {
-            return;
+            continue;
         };
-        let found = by_text.entry(text).or_insert_with(|| {
-            let mut name = String::new();
-            let schema = schema_into(text, registry, &mut name)?;
-            let at = match known.iter().position(|k| std::ptr::eq(k.schema, schema)) {
-                Some(at) => at,
-                None => {
-                    known.push(Known {
-                        schema,
-                        uses: 0,
-                        prepared: None,
-                    });
-                    known.len() - 1
+        let seen = if by_text.is_empty() {
+            texts.iter().position(|(t, _)| *t == text)
+        } else {
+            by_text.get(text).copied()
+        };
+        let at_text = seen.unwrap_or_else(|| {
+            let found = describe(text, registry, &mut scratch, &mut known);
+            texts.push((text, found));
+            if texts.len() > SHORT_LIST {
+                if by_text.is_empty() {
+                    by_text.extend(texts.iter().enumerate().map(|(i, (t, _))| (*t, i)));
+                } else {
+                    by_text.insert(text, texts.len() - 1);
                 }
-            };
-            Some((name, schema, at))
+            }
+            texts.len() - 1
         });
-        let Some((name, schema, at)) = found else {
-            return;
+        let Some((_, Some((name, schema, at)))) = texts.get_mut(at_text) else {
+            continue;
         };
         let state = &task.state.value;
         let jsonata = match state.get("QueryLanguage").and_then(Node::as_str) {
@@ -72,14 +90,14 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
             }
             None => missing_request(name, field, resource, schema, out),
         }
-    });
-    for_each_map_io(root, |io| {
+    }
+    for io in &sites.map_io {
         let Some(text) = io.field.value.get("Resource").and_then(Node::as_str) else {
-            return;
+            continue;
         };
         let parsed = memo::resource(text);
         let Ok(Resource::Optimized { service, api, .. }) = parsed.as_ref() else {
-            return;
+            continue;
         };
         let prefix = if io.allowed == ITEM_READER_RESOURCES {
             "itemReader"
@@ -88,7 +106,7 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
         };
         let key = format!("{prefix}:{}:{}", service.value, api.value);
         let Some(schema) = registry.get(&key) else {
-            return;
+            continue;
         };
         let name = format!("{}:{}", service.value, api.value);
         // JSONata readers and writers take `Arguments`, JSONPath ones `Parameters`.
@@ -118,8 +136,38 @@ pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut V
                 }
             }
         }
-    });
+    }
     let _ = src;
+}
+
+/// Distinct `Resource` texts searched in order before they get a map.
+const SHORT_LIST: usize = 8;
+
+/// A `Resource` text's name for messages, its schema and the schema's place
+/// in the list of known ones; `None` when it has no schema.
+type Described<'r> = Option<(String, &'r RequestSchema, usize)>;
+
+/// The name and schema of a `Resource` text, and the schema's place in
+/// `known` (added when new).
+fn describe<'r>(
+    text: &str,
+    registry: &'r SchemaRegistry,
+    scratch: &mut String,
+    known: &mut Vec<Known<'r>>,
+) -> Described<'r> {
+    let schema = schema_into(text, registry, scratch)?;
+    let at = match known.iter().position(|k| std::ptr::eq(k.schema, schema)) {
+        Some(at) => at,
+        None => {
+            known.push(Known {
+                schema,
+                uses: 0,
+                prepared: None,
+            });
+            known.len() - 1
+        }
+    };
+    Some((std::mem::take(scratch), schema, at))
 }
 
 /// The schema that applies to a `Resource` string: one registered for the

@@ -11,8 +11,8 @@ use asl_syntax::resource::{IntegrationPattern, Resource};
 
 use super::memo;
 use crate::catalog::integrations::{
-    ITEM_READER_RESOURCES, RESULT_WRITER_RESOURCES, SDK_EXCLUDED_ACTIONS, is_optimized_service,
-    lookup_integration, optimized_services, service_apis,
+    ITEM_READER_RESOURCES, Integration, RESULT_WRITER_RESOURCES, SDK_EXCLUDED_ACTIONS,
+    is_optimized_service, lookup_integration, optimized_services, service_apis,
 };
 use crate::diagnostic::{Diagnostic, codes, did_you_mean};
 use crate::source::Span;
@@ -55,20 +55,35 @@ pub struct StateSite<'a> {
 /// branches, Map `ItemProcessor` / `Iterator`). Iterative, so deep
 /// definitions cannot overflow the stack.
 pub fn for_each_state<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&StateSite<'a>)) {
-    // (scope node holding `States`, express, map ExecutionType span)
-    let mut scopes: Vec<(&Node, bool, Option<Span>)> = vec![(root, express, None)];
-    while let Some((scope, express, from_map)) = scopes.pop() {
+    walk_states(root, express, |site, _| visit(site));
+}
+
+/// [`for_each_state`], also passing each state's `Type` (looked up once).
+fn walk_states<'a>(
+    root: &'a Node,
+    express: bool,
+    mut visit: impl FnMut(&StateSite<'a>, Option<&'a str>),
+) {
+    // (scope node holding `States`, express, map ExecutionType span); the
+    // stack is only allocated when states nest scopes.
+    let mut scopes: Vec<(&Node, bool, Option<Span>)> = Vec::new();
+    let mut next = Some((root, express, None));
+    while let Some((scope, express, from_map)) = next.take().or_else(|| scopes.pop()) {
         let Some(states) = scope.get("States").and_then(Node::as_object) else {
             continue;
         };
         for state in states {
             let node = &state.value;
-            visit(&StateSite {
-                state,
-                express,
-                express_from_map: from_map,
-            });
-            match node.get("Type").and_then(Node::as_str) {
+            let kind = node.get("Type").and_then(Node::as_str);
+            visit(
+                &StateSite {
+                    state,
+                    express,
+                    express_from_map: from_map,
+                },
+                kind,
+            );
+            match kind {
                 Some("Parallel") => {
                     for branch in node.get("Branches").and_then(Node::as_array).unwrap_or(&[]) {
                         scopes.push((branch, express, from_map));
@@ -98,9 +113,9 @@ pub fn for_each_state<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&
 
 /// Calls `visit` for every Task state of the definition, at any depth.
 pub fn for_each_task<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&TaskSite<'a>)) {
-    for_each_state(root, express, |site| {
+    walk_states(root, express, |site, kind| {
         let node = &site.state.value;
-        if node.get("Type").and_then(Node::as_str) == Some("Task") {
+        if kind == Some("Task") {
             visit(&TaskSite {
                 state: site.state,
                 resource: node.member("Resource"),
@@ -114,22 +129,9 @@ pub fn for_each_task<'a>(root: &'a Node, express: bool, mut visit: impl FnMut(&T
 /// The `ItemReader` and `ResultWriter` of every Map state, with the
 /// resources each may name.
 pub fn for_each_map_io<'a>(root: &'a Node, mut visit: impl FnMut(MapIo<'a>)) {
-    for_each_state(root, false, |site| {
-        let node = &site.state.value;
-        if node.get("Type").and_then(Node::as_str) != Some("Map") {
-            return;
-        }
-        if let Some(reader) = node.member("ItemReader") {
-            visit(MapIo {
-                field: reader,
-                allowed: ITEM_READER_RESOURCES,
-            });
-        }
-        if let Some(writer) = node.member("ResultWriter") {
-            visit(MapIo {
-                field: writer,
-                allowed: RESULT_WRITER_RESOURCES,
-            });
+    walk_states(root, false, |site, kind| {
+        if kind == Some("Map") {
+            map_io_of(&site.state.value).for_each(&mut visit);
         }
     });
 }
@@ -141,14 +143,70 @@ pub struct MapIo<'a> {
     pub allowed: &'static [&'static str],
 }
 
+/// The Task states and the Map `ItemReader`/`ResultWriter` members of a
+/// definition, found in one walk (the resource and the request rules both
+/// read them), in the order [`for_each_task`] and [`for_each_map_io`] visit
+/// them.
+pub(crate) struct Sites<'a> {
+    pub tasks: Vec<TaskSite<'a>>,
+    pub map_io: Vec<MapIo<'a>>,
+}
+
+impl<'a> Sites<'a> {
+    pub(crate) fn collect(root: &'a Node, express: bool) -> Sites<'a> {
+        let mut tasks = Vec::new();
+        let mut map_io = Vec::new();
+        walk_states(root, express, |site, kind| {
+            let node = &site.state.value;
+            match kind {
+                Some("Task") => tasks.push(TaskSite {
+                    state: site.state,
+                    resource: node.member("Resource"),
+                    express: site.express,
+                    express_from_map: site.express_from_map,
+                }),
+                Some("Map") => map_io.extend(map_io_of(node)),
+                _ => {}
+            }
+        });
+        Sites { tasks, map_io }
+    }
+}
+
+/// The `ItemReader` and `ResultWriter` of a Map state node.
+fn map_io_of<'a>(node: &'a Node) -> impl Iterator<Item = MapIo<'a>> {
+    let reader = node.member("ItemReader").map(|field| MapIo {
+        field,
+        allowed: ITEM_READER_RESOURCES,
+    });
+    let writer = node.member("ResultWriter").map(|field| MapIo {
+        field,
+        allowed: RESULT_WRITER_RESOURCES,
+    });
+    reader.into_iter().chain(writer)
+}
+
 /// Runs the resource rules over every Task of the definition.
 pub fn check_tree(root: &Node, src: &str, options: ResourceOptions, out: &mut Vec<Diagnostic>) {
-    for_each_task(root, options.express, |task| {
+    check_sites(&Sites::collect(root, options.express), src, options, out);
+}
+
+/// [`check_tree`] over sites collected with `options.express`.
+pub(crate) fn check_sites(
+    sites: &Sites<'_>,
+    src: &str,
+    options: ResourceOptions,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut lookups = Lookups::default();
+    for task in &sites.tasks {
         if let Some(resource) = task.resource {
-            check_resource(src, &resource.value, task, options, out);
+            check_resource_in(src, &resource.value, task, options, &mut lookups, out);
         }
-    });
-    for_each_map_io(root, |io| check_map_io_resource(src, &io, options, out));
+    }
+    for io in &sites.map_io {
+        check_map_io_resource(src, io, options, out);
+    }
 }
 
 /// An `ItemReader` / `ResultWriter` `Resource` must name one of the S3 APIs
@@ -264,6 +322,49 @@ pub fn check_resource(
     options: ResourceOptions,
     out: &mut Vec<Diagnostic>,
 ) {
+    check_resource_in(src, node, task, options, &mut Lookups::default(), out);
+}
+
+/// The catalog entries found for the `Resource` texts met so far: a
+/// definition names a few resources many times, and the catalog is searched
+/// linearly. A fixed array, so that it costs no allocation.
+#[derive(Default)]
+struct Lookups<'t> {
+    found: [(&'t str, Option<&'static Integration>); LOOKUPS_KEPT],
+    len: usize,
+}
+
+/// Distinct texts remembered; beyond them the catalog is searched directly.
+const LOOKUPS_KEPT: usize = 8;
+
+impl<'t> Lookups<'t> {
+    fn integration(
+        &mut self,
+        text: &'t str,
+        service: &str,
+        api: &str,
+    ) -> Option<&'static Integration> {
+        let kept = self.found.get(..self.len).unwrap_or_default();
+        if let Some((_, found)) = kept.iter().find(|(t, _)| *t == text) {
+            return *found;
+        }
+        let found = lookup_integration(service, api);
+        if let Some(slot) = self.found.get_mut(self.len) {
+            *slot = (text, found);
+            self.len += 1;
+        }
+        found
+    }
+}
+
+fn check_resource_in<'t>(
+    src: &str,
+    node: &'t Node,
+    task: &TaskSite<'_>,
+    options: ResourceOptions,
+    lookups: &mut Lookups<'t>,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(text) = node.as_str() else {
         return;
     };
@@ -281,7 +382,7 @@ pub fn check_resource(
         } => {
             // Mapped into the source only when a finding needs it.
             let pattern_span = || inner(pattern.span);
-            match lookup_integration(&service.value, &api.value) {
+            match lookups.integration(text, &service.value, &api.value) {
                 None => out.push(unknown_integration(
                     &service.value,
                     &api.value,

@@ -4,11 +4,19 @@ use super::codes;
 use super::walk::all_states;
 use crate::diagnostic::Diagnostic;
 use crate::model::build::MAX_SECONDS;
-use crate::model::{Count, StateKind, StateMachine};
+use crate::model::{Count, State, StateKind, StateMachine};
 use asl_syntax::resource::{IntegrationPattern, Resource};
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    for state in all_states(machine) {
+    check_states(all_states(machine), out);
+}
+
+/// [`check`] over a machine's [`all_states`] list.
+pub(crate) fn check_states<'a>(
+    states: impl IntoIterator<Item = &'a State<'a>>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for state in states {
         let StateKind::Task(task) = &state.kind else {
             continue;
         };

@@ -6,9 +6,9 @@ use asl_syntax::path::Root;
 use asl_syntax::resource::{IntegrationPattern, Resource};
 
 use super::codes;
-use super::walk::{Site, all_states, state_jsonata, state_paths};
+use super::walk::{PathUse, Site, all_states, state_jsonata, state_paths};
 use crate::diagnostic::Diagnostic;
-use crate::model::{State, StateKind, StateMachine, TaskState};
+use crate::model::{JsonataExpr, State, StateKind, StateMachine, TaskState};
 
 /// Whether a task's request can hold a token: callback and run-a-job
 /// integrations and activities (a `.sync` job may finish early with the
@@ -42,26 +42,54 @@ fn context_field(path: &asl_syntax::path::JsonPath) -> Option<ContextField> {
 const JSONATA_TOKEN: &str = "$states.context.Task.Token";
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    for state in all_states(machine) {
+    check_states(&all_states(machine), out);
+}
+
+/// [`check`] over a machine's [`all_states`] list.
+pub(crate) fn check_states(states: &[&State], out: &mut Vec<Diagnostic>) {
+    for state in states {
         check_state(state, out);
     }
 }
 
 fn check_state(state: &State, out: &mut Vec<Diagnostic>) {
-    let task = match &state.kind {
-        StateKind::Task(t) => Some(t),
-        _ => None,
-    };
-    let mut passes_token = false;
-    state_paths(state, &mut |u| {
+    let mut check = StateCheck::new(state);
+    state_paths(state, &mut |u| check.path(&u, out));
+    state_jsonata(state, &mut |site, e| check.jsonata(site, e, out));
+    check.finish(out);
+}
+
+/// The token rules for one state, fed its paths and expressions by a walk
+/// that other rules may share.
+pub(crate) struct StateCheck<'a> {
+    state: &'a State<'a>,
+    task: Option<&'a TaskState<'a>>,
+    passes_token: bool,
+}
+
+impl<'a> StateCheck<'a> {
+    pub(crate) fn new(state: &'a State) -> StateCheck<'a> {
+        let task = match &state.kind {
+            StateKind::Task(t) => Some(t),
+            _ => None,
+        };
+        StateCheck {
+            state,
+            task,
+            passes_token: false,
+        }
+    }
+
+    /// One path of the state (see [`state_paths`]).
+    pub(crate) fn path(&mut self, u: &PathUse<'_>, out: &mut Vec<Diagnostic>) {
         let Some(field) = context_field(u.path) else {
             return;
         };
         if field == ContextField::TaskToken {
             // Inside a task that has a token, any field may read it (AWS
             // accepts it); only `Parameters` hands it to the worker.
-            if task.is_some_and(token_available) {
-                passes_token |= u.site == Site::Parameters;
+            if self.task.is_some_and(token_available) {
+                self.passes_token |= u.site == Site::Parameters;
             } else {
                 out.push(
                     Diagnostic::error(
@@ -84,11 +112,13 @@ fn check_state(state: &State, out: &mut Vec<Diagnostic>) {
                 .with_help("select the item fields in the Map's `ItemSelector` and read them from `$` inside the iteration"),
             );
         }
-    });
-    state_jsonata(state, &mut |site, e| {
+    }
+
+    /// One JSONata expression of the state (see [`state_jsonata`]).
+    pub(crate) fn jsonata(&mut self, site: Site, e: &JsonataExpr, out: &mut Vec<Diagnostic>) {
         if e.body.contains(JSONATA_TOKEN) {
-            if task.is_some_and(token_available) {
-                passes_token |= site == Site::Parameters;
+            if self.task.is_some_and(token_available) {
+                self.passes_token |= site == Site::Parameters;
             } else {
                 out.push(
                     Diagnostic::error(
@@ -100,12 +130,17 @@ fn check_state(state: &State, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-    });
-    if let Some(task) = task
-        && is_callback(task)
-        && !passes_token
-    {
-        let (field, token) = match state.language {
+    }
+
+    /// After every path and expression: a callback task must pass its token.
+    pub(crate) fn finish(self, out: &mut Vec<Diagnostic>) {
+        let Some(task) = self.task else {
+            return;
+        };
+        if !is_callback(task) || self.passes_token {
+            return;
+        }
+        let (field, token) = match self.state.language {
             crate::model::QueryLanguage::JsonPath => {
                 ("Parameters", "\"TaskToken.$\": \"$$.Task.Token\"")
             }

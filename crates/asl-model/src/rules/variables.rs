@@ -12,21 +12,70 @@
 
 use std::collections::BTreeSet;
 
-use crate::hash::{FastMap as HashMap, FastSet as HashSet};
+use crate::hash::FastSet as HashSet;
 
 use asl_syntax::path::Root;
 
 use super::codes;
 use super::graph::targets;
-use super::walk::{nested_machines, state_jsonata, state_paths};
+use super::walk::{Facts, PathUse, state_jsonata, state_paths};
 use crate::diagnostic::Diagnostic;
-use crate::model::{ProcessorMode, State, StateKind, StateMachine, Template};
+use crate::model::{JsonataExpr, ProcessorMode, State, StateKind, StateMachine, Template};
 use crate::source::Span;
 
-type Names = BTreeSet<String>;
+pub(crate) type Names = BTreeSet<String>;
 
 pub fn check(machine: &StateMachine, out: &mut Vec<Diagnostic>) {
-    scope(machine, &Names::new(), &HashSet::default(), out);
+    check_facts(machine, &Facts::new(machine), out);
+}
+
+/// [`check`] with the machine's [`Facts`] already worked out.
+pub(crate) fn check_facts(machine: &StateMachine, facts: &Facts<'_>, out: &mut Vec<Diagnostic>) {
+    for_each_state(machine, facts, out, &mut |state, available, out| {
+        if let Some(available) = available {
+            check_reads(state, available, out);
+        }
+    });
+}
+
+/// The per-state callback of [`for_each_state`]: the state, the names some
+/// path can have assigned on entry to it (`None` when no path from
+/// `StartAt` reaches it) and the findings.
+pub(crate) type Visit<'v> = dyn FnMut(&State, Option<&Names>, &mut Vec<Diagnostic>) + 'v;
+
+/// Runs the data flow (reporting assignments that clash with outer scopes)
+/// and calls `visit` once for every state of the machine with the names
+/// available in it, so that other per-state rules can share its walk of
+/// the state's paths.
+pub(crate) fn for_each_state(
+    machine: &StateMachine,
+    facts: &Facts<'_>,
+    out: &mut Vec<Diagnostic>,
+    visit: &mut Visit<'_>,
+) {
+    let mut cx = Cx {
+        facts,
+        cursor: 0,
+        visit,
+    };
+    scope(&mut cx, machine, &Names::new(), &HashSet::default(), out);
+    // Scopes inside unreachable states (or under a `StartAt` that names no
+    // state) are never entered by the data flow.
+    for s in facts.scopes() {
+        if !s.visited.get() {
+            for state in &s.machine.states {
+                (cx.visit)(state, None, out);
+            }
+        }
+    }
+}
+
+/// The shared facts, where the last scope was found among them (scopes are
+/// entered in the order `Facts` lists them), and the per-state callback.
+struct Cx<'f, 'a, 'v> {
+    facts: &'f Facts<'a>,
+    cursor: usize,
+    visit: &'f mut Visit<'v>,
 }
 
 /// Top-level names an `Assign` sets.
@@ -56,21 +105,28 @@ fn state_assigns(state: &State) -> Vec<(String, Span)> {
     v
 }
 
+/// Whether leaving `state` (normally or through a catcher) assigns anything.
+fn assigns_anything(state: &State) -> bool {
+    let sets = |t: &Option<Template>| matches!(t, Some(Template::Object { members, .. }) if !members.is_empty());
+    sets(&state.io.assign)
+        || matches!(&state.kind, StateKind::Choice(c) if c.choices.iter().any(|b| sets(&b.assign)))
+        || state.kind.catch().iter().any(|c| c.assign.is_some())
+}
+
 fn scope(
+    cx: &mut Cx<'_, '_, '_>,
     m: &StateMachine,
     entry: &Names,
     outer_assigned: &HashSet<String>,
     out: &mut Vec<Diagnostic>,
 ) {
     let n = m.states.len();
-    // Name -> position, built once per scope (the first state of a name wins,
-    // as with `States::index_of`); a linear lookup per edge was quadratic.
-    let mut positions: HashMap<&str, usize> =
-        HashMap::with_capacity_and_hasher(n, Default::default());
-    for (i, s) in m.states.iter().enumerate() {
-        positions.entry(&*s.name.value).or_insert(i);
-    }
-    let index = |name: &str| positions.get(name).copied();
+    let facts = cx.facts;
+    let Some(here) = facts.scope(m, &mut cx.cursor) else {
+        return;
+    };
+    here.visited.set(true);
+    let index = |name: &str| here.index.get(name);
 
     // Assigning a name an outer scope uses is not allowed.
     if !outer_assigned.is_empty() {
@@ -96,40 +152,34 @@ fn scope(
         }
     }
 
-    let mut entry_sets: Vec<Option<Names>> = vec![None; n];
     let Some(start) = index(&m.start_at.value) else {
+        for state in &m.states {
+            (cx.visit)(state, None, out);
+        }
         return;
     };
+    // Without any Assign in this scope every reachable state sees exactly
+    // the entry names, and the scope adds nothing to what its children may
+    // not assign: plain reachability gives the same result as the data flow
+    // below without a set per state (most machines assign nothing).
+    if !m.states.iter().any(assigns_anything) {
+        for (i, state) in m.states.iter().enumerate() {
+            if here.reached.as_ref().is_some_and(|r| r.contains(i)) {
+                (cx.visit)(state, Some(entry), out);
+                children(cx, state, entry, outer_assigned, out);
+            } else {
+                (cx.visit)(state, None, out);
+            }
+        }
+        return;
+    }
+
+    let mut entry_sets: Vec<Option<Names>> = vec![None; n];
     if let Some(slot) = entry_sets.get_mut(start) {
         *slot = Some(entry.clone());
     }
-    // Without any Assign in this scope every reachable state sees exactly
-    // the entry names: plain reachability gives the same sets as the data
-    // flow below without copying a set per edge (most machines assign
-    // nothing).
-    let assigns_here = m
-        .states
-        .iter()
-        .any(|s| !state_assigns(s).is_empty() || s.kind.catch().iter().any(|c| c.assign.is_some()));
     let mut work = vec![start];
-    if !assigns_here {
-        while let Some(i) = work.pop() {
-            let Some(state) = m.states.list.get(i) else {
-                continue;
-            };
-            for t in targets(state) {
-                if let Some(j) = index(&t.value)
-                    && let Some(slot @ None) = entry_sets.get_mut(j)
-                {
-                    *slot = Some(entry.clone());
-                    work.push(j);
-                }
-            }
-        }
-    }
     let mut rounds = 0usize;
-    // Reused for every state: (target, names available on arrival).
-    let mut edges: Vec<(usize, Names)> = Vec::new();
     while let Some(i) = work.pop() {
         rounds += 1;
         if rounds > 100_000 {
@@ -138,9 +188,12 @@ fn scope(
         let (Some(state), Some(Some(current))) = (m.states.list.get(i), entry_sets.get(i)) else {
             continue;
         };
+        // Every edge's names are worked out from the entry names as they are
+        // now, and merged into the targets in edge order (names are copied
+        // only where a target lacks them).
         let current = current.clone();
         let mut normal = current.clone();
-        normal.extend(state_assigns(state).into_iter().map(|(k, _)| k));
+        state_assign_keys(state, &mut |k| add(&mut normal, k));
         let catches = state.kind.catch();
         for t in targets(state) {
             if catches.iter().any(|c| c.next.value == t.value) && !is_normal_target(state, &t.value)
@@ -148,60 +201,133 @@ fn scope(
                 continue;
             }
             if let Some(j) = index(&t.value) {
-                edges.push((j, normal.clone()));
+                merge(&mut entry_sets, j, &normal, &mut work);
             }
         }
-        for c in state.kind.catch() {
-            let mut set = current.clone();
-            if let Some(a) = &c.assign {
-                set.extend(assign_keys(a).into_iter().map(|(k, _)| k));
-            }
-            if let Some(j) = index(&c.next.value) {
-                edges.push((j, set));
-            }
-        }
-        for (j, set) in edges.drain(..) {
-            let Some(slot) = entry_sets.get_mut(j) else {
+        for c in catches {
+            let Some(j) = index(&c.next.value) else {
                 continue;
             };
-            match slot {
-                None => {
-                    *slot = Some(set);
-                    work.push(j);
+            match &c.assign {
+                Some(a) => {
+                    let mut set = current.clone();
+                    template_keys(a, &mut |k| add(&mut set, k));
+                    merge(&mut entry_sets, j, &set, &mut work);
                 }
-                Some(existing) => {
-                    let before = existing.len();
-                    existing.extend(set);
-                    if existing.len() != before {
-                        work.push(j);
-                    }
-                }
+                None => merge(&mut entry_sets, j, &current, &mut work),
             }
         }
     }
 
-    let mut here_assigned: HashSet<String> = outer_assigned.clone();
-    for s in &m.states {
-        here_assigned.extend(state_assigns(s).into_iter().map(|(k, _)| k));
-        for c in s.kind.catch() {
-            if let Some(a) = &c.assign {
-                here_assigned.extend(assign_keys(a).into_iter().map(|(k, _)| k));
+    // What nested scopes may not assign; only they read it.
+    let nests = m
+        .states
+        .iter()
+        .any(|s| matches!(s.kind, StateKind::Parallel(_) | StateKind::Map(_)));
+    let mut here_assigned: HashSet<String> = HashSet::default();
+    if nests {
+        here_assigned = outer_assigned.clone();
+        for s in &m.states {
+            state_assign_keys(s, &mut |k| {
+                here_assigned.insert(k.to_owned());
+            });
+            for c in s.kind.catch() {
+                if let Some(a) = &c.assign {
+                    template_keys(a, &mut |k| {
+                        here_assigned.insert(k.to_owned());
+                    });
+                }
             }
         }
     }
 
     for (state, set) in m.states.iter().zip(&entry_sets) {
-        let Some(set) = set else { continue };
-        check_reads(state, set, out);
-        for child in nested_machines(state) {
-            let distributed = matches!(&state.kind, StateKind::Map(map) if map.mode() == ProcessorMode::Distributed);
-            let child_entry = if distributed {
-                Names::new()
-            } else {
-                set.clone()
-            };
-            scope(child, &child_entry, &here_assigned, out);
+        (cx.visit)(state, set.as_ref(), out);
+        if let Some(set) = set {
+            children(cx, state, set, &here_assigned, out);
         }
+    }
+}
+
+/// Adds `name` to `set` (copying it only when missing).
+fn add(set: &mut Names, name: &str) {
+    if !set.contains(name) {
+        set.insert(name.to_owned());
+    }
+}
+
+/// Merges the names available along an edge into its target's entry names;
+/// the target is (re)visited when they grew.
+fn merge(entry_sets: &mut [Option<Names>], j: usize, set: &Names, work: &mut Vec<usize>) {
+    let Some(slot) = entry_sets.get_mut(j) else {
+        return;
+    };
+    match slot {
+        None => {
+            *slot = Some(set.clone());
+            work.push(j);
+        }
+        Some(existing) => {
+            let mut grew = false;
+            for name in set {
+                if !existing.contains(name) {
+                    existing.insert(name.clone());
+                    grew = true;
+                }
+            }
+            if grew {
+                work.push(j);
+            }
+        }
+    }
+}
+
+/// Calls `f` on every top-level name an `Assign` template sets.
+fn template_keys(t: &Template, f: &mut dyn FnMut(&str)) {
+    if let Template::Object { members, .. } = t {
+        for m in members {
+            f(&m.key.value);
+        }
+    }
+}
+
+/// [`template_keys`] of the Assigns that act when leaving `state` normally
+/// (the state's and its Choice rules'), without collecting them.
+fn state_assign_keys(state: &State, f: &mut dyn FnMut(&str)) {
+    if let Some(a) = &state.io.assign {
+        template_keys(a, f);
+    }
+    if let StateKind::Choice(c) = &state.kind {
+        for b in &c.choices {
+            if let Some(a) = &b.assign {
+                template_keys(a, f);
+            }
+        }
+    }
+}
+
+/// Checks the machines nested in `state`, entered with `available`.
+fn children(
+    cx: &mut Cx<'_, '_, '_>,
+    state: &State,
+    available: &Names,
+    assigned: &HashSet<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let machines: &[StateMachine] = match &state.kind {
+        StateKind::Parallel(p) => &p.branches,
+        StateKind::Map(map) => std::slice::from_ref(&map.item_processor.machine),
+        _ => return,
+    };
+    let distributed =
+        matches!(&state.kind, StateKind::Map(map) if map.mode() == ProcessorMode::Distributed);
+    for child in machines {
+        let child_entry = if distributed {
+            Names::new()
+        } else {
+            available.clone()
+        };
+        scope(cx, child, &child_entry, assigned, out);
     }
 }
 
@@ -217,12 +343,33 @@ fn is_normal_target(state: &State, name: &str) -> bool {
 }
 
 fn check_reads(state: &State, available: &Names, out: &mut Vec<Diagnostic>) {
-    let mut reported: HashSet<String> = HashSet::default();
-    state_paths(state, &mut |u| {
+    let mut reads = Reads::new(available);
+    state_paths(state, &mut |u| reads.path(&u, out));
+    state_jsonata(state, &mut |_, e| reads.jsonata(e, out));
+}
+
+/// The read rule for one state, fed its paths and expressions by a walk
+/// that other rules may share.
+pub(crate) struct Reads<'n> {
+    available: &'n Names,
+    /// Each unassigned name is reported once per state.
+    reported: HashSet<String>,
+}
+
+impl<'n> Reads<'n> {
+    pub(crate) fn new(available: &'n Names) -> Reads<'n> {
+        Reads {
+            available,
+            reported: HashSet::default(),
+        }
+    }
+
+    /// One path of the state (see [`state_paths`]).
+    pub(crate) fn path(&mut self, u: &PathUse<'_>, out: &mut Vec<Diagnostic>) {
         if let Root::Variable(name) = &u.path.root
-            && !available.contains(name)
+            && !self.available.contains(name)
             && name != "states"
-            && reported.insert(name.clone())
+            && self.reported.insert(name.clone())
         {
             out.push(not_assigned(
                 name,
@@ -230,10 +377,12 @@ fn check_reads(state: &State, available: &Names, out: &mut Vec<Diagnostic>) {
                 crate::diagnostic::Severity::Warning,
             ));
         }
-    });
-    state_jsonata(state, &mut |_, e| {
+    }
+
+    /// One JSONata expression of the state (see [`state_jsonata`]).
+    pub(crate) fn jsonata(&mut self, e: &JsonataExpr, out: &mut Vec<Diagnostic>) {
         for name in jsonata_variable_reads(&e.body) {
-            if !available.contains(&name) && reported.insert(name.clone()) {
+            if !self.available.contains(&name) && self.reported.insert(name.clone()) {
                 out.push(not_assigned(
                     &name,
                     e.span,
@@ -241,7 +390,7 @@ fn check_reads(state: &State, available: &Names, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-    });
+    }
 }
 
 fn not_assigned(name: &str, span: Span, severity: crate::diagnostic::Severity) -> Diagnostic {
@@ -334,44 +483,45 @@ const JSONATA_FUNCTIONS: &[&str] = &[
 /// `$states`, not bound inside the expression (`$x :=`, function
 /// parameters), outside string literals.
 pub fn jsonata_variable_reads(body: &str) -> Vec<String> {
-    let chars: Vec<char> = body.chars().collect();
+    // Walks the text by byte position (every step moves by a whole char),
+    // so names are slices of it: no char list, and a String only for the
+    // names kept.
+    let at = |i: usize| body.get(i..).and_then(|r| r.chars().next());
     let mut found: Vec<String> = Vec::new();
     let mut bound: HashSet<String> = HashSet::default();
     let mut i = 0;
     let mut in_function_params = false;
-    while let Some(&c) = chars.get(i) {
+    while let Some(c) = at(i) {
         if c == '"' || c == '\'' || c == '`' {
             i += 1;
-            while let Some(&d) = chars.get(i) {
+            while let Some(d) = at(i) {
+                i += d.len_utf8();
                 if d == '\\' {
-                    i += 2;
+                    // The escaped char, whatever it is.
+                    i += at(i).map_or(1, char::len_utf8);
                     continue;
                 }
-                i += 1;
                 if d == c {
                     break;
                 }
             }
             continue;
         }
-        if c == '/' && chars.get(i + 1) == Some(&'*') {
+        if c == '/' && at(i + 1) == Some('*') {
             i += 2;
-            while i < chars.len() && !(chars.get(i) == Some(&'*') && chars.get(i + 1) == Some(&'/'))
-            {
-                i += 1;
+            while i < body.len() && !(at(i) == Some('*') && at(i + 1) == Some('/')) {
+                i += at(i).map_or(1, char::len_utf8);
             }
             i += 2;
             continue;
         }
+        let word_char = |c: char| c.is_alphanumeric() || c == '_';
         if c.is_alphabetic() {
             let start = i;
-            while chars
-                .get(i)
-                .is_some_and(|c| c.is_alphanumeric() || *c == '_')
-            {
-                i += 1;
+            while let Some(d) = at(i).filter(|&d| word_char(d)) {
+                i += d.len_utf8();
             }
-            let word: String = chars.get(start..i).unwrap_or_default().iter().collect();
+            let word = body.get(start..i).unwrap_or("");
             if word == "function" || word == "λ" {
                 in_function_params = true;
             }
@@ -383,42 +533,38 @@ pub fn jsonata_variable_reads(body: &str) -> Vec<String> {
         if c == '$' {
             let start = i + 1;
             let mut j = start;
-            while chars
-                .get(j)
-                .is_some_and(|c| c.is_alphanumeric() || *c == '_')
-            {
-                j += 1;
+            while let Some(d) = at(j).filter(|&d| word_char(d)) {
+                j += d.len_utf8();
             }
-            let name: String = chars.get(start..j).unwrap_or_default().iter().collect();
+            let name = body.get(start..j).unwrap_or("");
             i = j;
             if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
                 continue;
             }
             let mut k = j;
-            while chars.get(k).is_some_and(|c| c.is_whitespace()) {
-                k += 1;
+            while let Some(d) = at(k).filter(|d| d.is_whitespace()) {
+                k += d.len_utf8();
             }
-            let next = chars.get(k).copied();
+            let next = at(k);
             // `@$x` and `#$i` bind the context item and its position.
-            let mut b = start.saturating_sub(1);
-            while b > 0 && chars.get(b - 1).is_some_and(|c| c.is_whitespace()) {
-                b -= 1;
-            }
-            let binder = b > 0 && matches!(chars.get(b - 1), Some('@' | '#'));
-            if in_function_params || binder || (next == Some(':') && chars.get(k + 1) == Some(&'='))
-            {
-                bound.insert(name);
+            let before = body
+                .get(..start - 1)
+                .unwrap_or("")
+                .trim_end_matches(char::is_whitespace);
+            let binder = matches!(before.chars().next_back(), Some('@' | '#'));
+            if in_function_params || binder || (next == Some(':') && at(k + 1) == Some('=')) {
+                bound.insert(name.to_owned());
                 continue;
             }
-            if next == Some('(') || name == "states" || JSONATA_FUNCTIONS.contains(&name.as_str()) {
+            if next == Some('(') || name == "states" || JSONATA_FUNCTIONS.contains(&name) {
                 continue;
             }
-            if !found.contains(&name) {
-                found.push(name);
+            if !found.iter().any(|f| f == name) {
+                found.push(name.to_owned());
             }
             continue;
         }
-        i += 1;
+        i += c.len_utf8();
     }
     found.retain(|n| !bound.contains(n));
     found

@@ -1,12 +1,14 @@
 //! Visiting every path and expression of a state, with the field it sits in.
 
+use crate::hash::FastMap as HashMap;
 use crate::model::{
     Catcher, ChoiceRule, Count, Dynamic, DynamicExpr, IoPath, JsonataExpr, ResultPath, State,
-    StateKind, StateMachine, Template, Text, Tolerance, WaitDuration,
+    StateKind, StateMachine, Template, Text, Tolerance, Transition, WaitDuration,
 };
 use crate::source::Span;
 use asl_syntax::intrinsic::{Argument, IntrinsicCall};
 use asl_syntax::path::JsonPath as SyntaxPath;
+use std::cell::Cell;
 
 /// Where in a state a path or expression is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,7 +49,7 @@ pub struct PathUse<'a> {
 
 /// Calls `f` on every JSONPath (including intrinsic arguments) of `state`;
 /// nested machines are not entered.
-pub fn state_paths<'a>(state: &'a State, f: &mut impl FnMut(PathUse<'a>)) {
+pub fn state_paths<'a>(state: &'a State<'a>, f: &mut impl FnMut(PathUse<'a>)) {
     let io = &state.io;
     for (site, p) in [
         (Site::InputPath, &io.input_path),
@@ -244,7 +246,7 @@ fn call_paths<'a>(call: &'a IntrinsicCall, site: Site, span: Span, f: &mut dyn F
 
 /// Calls `f` on every JSONata expression of `state` (nested machines not
 /// entered).
-pub fn state_jsonata<'a>(state: &'a State, f: &mut impl FnMut(Site, &'a JsonataExpr)) {
+pub fn state_jsonata<'a>(state: &'a State<'a>, f: &mut impl FnMut(Site, &'a JsonataExpr)) {
     let io = &state.io;
     for (site, t) in [
         (Site::Parameters, &io.arguments),
@@ -330,7 +332,7 @@ pub fn state_jsonata<'a>(state: &'a State, f: &mut impl FnMut(Site, &'a JsonataE
 
 /// The machines nested directly in a state (Parallel branches, Map
 /// processor).
-pub fn nested_machines<'s, 'a>(state: &'s State<'a>) -> Vec<&'s StateMachine<'a>> {
+pub fn nested_machines<'a>(state: &'a State<'a>) -> Vec<&'a StateMachine<'a>> {
     match &state.kind {
         StateKind::Parallel(p) => p.branches.iter().collect(),
         StateKind::Map(m) => vec![&m.item_processor.machine],
@@ -339,14 +341,287 @@ pub fn nested_machines<'s, 'a>(state: &'s State<'a>) -> Vec<&'s StateMachine<'a>
 }
 
 /// Every state of the machine and of all nested machines, outer first.
-pub fn all_states<'s, 'a>(machine: &'s StateMachine<'a>) -> Vec<&'s State<'a>> {
-    let mut out = Vec::new();
-    let mut stack = vec![machine];
-    while let Some(m) = stack.pop() {
+pub fn all_states<'a>(machine: &'a StateMachine<'a>) -> Vec<&'a State<'a>> {
+    let mut out = Vec::with_capacity(machine.states.len());
+    // Pre-order over machines; the stack is only allocated when some state
+    // nests machines (most definitions nest none).
+    let mut stack: Vec<&StateMachine> = Vec::new();
+    let mut next = Some(machine);
+    while let Some(m) = next.take().or_else(|| stack.pop()) {
         out.extend(m.states.iter());
         for s in m.states.iter().rev() {
-            stack.extend(nested_machines(s).into_iter().rev());
+            push_nested_rev(s, &mut stack);
         }
     }
     out
+}
+
+/// What several rules need about a machine, worked out once per check.
+pub(crate) struct Facts<'a> {
+    /// The root machine's scope (kept apart so that a machine without
+    /// nested ones needs no list).
+    root: Scope<'a>,
+    /// The nested machines' scopes, in the pre-order of [`all_states`].
+    nested: Vec<Scope<'a>>,
+}
+
+/// One `States` object: the root machine, a Parallel branch or a Map
+/// processor.
+pub(crate) struct Scope<'a> {
+    pub machine: &'a StateMachine<'a>,
+    pub index: ScopeIndex<'a>,
+    /// The states reachable from `StartAt`, when it names a state here.
+    pub reached: Option<Reached>,
+    /// For a scope large enough to be hashed: the position every transition
+    /// target names ([`NO_STATE`] when none), in [`for_each_target`] order
+    /// over all states, so that each name is looked up once.
+    pub targets: Option<Vec<u32>>,
+    /// Whether the variables data flow entered the scope.
+    pub visited: Cell<bool>,
+}
+
+impl<'a> Facts<'a> {
+    pub(crate) fn new(machine: &'a StateMachine) -> Facts<'a> {
+        let root = Scope::new(machine);
+        let mut nested = Vec::new();
+        // The stack is only allocated when some state nests machines.
+        let mut stack: Vec<&StateMachine> = Vec::new();
+        for s in machine.states.iter().rev() {
+            push_nested_rev(s, &mut stack);
+        }
+        while let Some(m) = stack.pop() {
+            nested.push(Scope::new(m));
+            for s in m.states.iter().rev() {
+                push_nested_rev(s, &mut stack);
+            }
+        }
+        Facts { root, nested }
+    }
+
+    /// Every scope: the root first, then nested ones in pre-order.
+    pub(crate) fn scopes(&self) -> impl Iterator<Item = &Scope<'a>> + Clone {
+        std::iter::once(&self.root).chain(&self.nested)
+    }
+
+    /// Every state, in the order of [`all_states`] (without building the
+    /// list).
+    pub(crate) fn states(&self) -> impl Iterator<Item = &'a State<'a>> + Clone {
+        self.scopes().flat_map(|s| s.machine.states.iter())
+    }
+
+    /// The states, when the machine nests no other.
+    pub(crate) fn single_scope(&self) -> Option<&'a [State<'a>]> {
+        self.nested
+            .is_empty()
+            .then_some(&self.root.machine.states.list[..])
+    }
+
+    fn scope_at(&self, i: usize) -> Option<&Scope<'a>> {
+        match i.checked_sub(1) {
+            None => Some(&self.root),
+            Some(i) => self.nested.get(i),
+        }
+    }
+
+    /// The scope of `machine`; `cursor` remembers where the last search
+    /// ended, so visiting scopes in pre-order finds each at once.
+    pub(crate) fn scope(&self, machine: &StateMachine, cursor: &mut usize) -> Option<&Scope<'a>> {
+        let count = self.nested.len() + 1;
+        let from = (*cursor).min(count);
+        let at = (from..count).chain(0..from).find(|&i| {
+            self.scope_at(i)
+                .is_some_and(|s| std::ptr::eq(s.machine, machine))
+        })?;
+        *cursor = at + 1;
+        self.scope_at(at)
+    }
+}
+
+impl<'a> Scope<'a> {
+    fn new(m: &'a StateMachine) -> Scope<'a> {
+        let index = ScopeIndex::new(&m.states.list);
+        let targets = match &index {
+            ScopeIndex::Linear(_) => None,
+            ScopeIndex::Map(_) => Some(resolve_all(&m.states.list, &index)),
+        };
+        let reached = index.get(&m.start_at.value).map(|start| match &targets {
+            Some(targets) => reachable_resolved(&m.states.list, targets, start),
+            None => reachable(&m.states.list, &index, start),
+        });
+        Scope {
+            machine: m,
+            index,
+            reached,
+            targets,
+            visited: Cell::new(false),
+        }
+    }
+}
+
+/// Pushes the machines nested directly in `state` onto `stack`, last first
+/// (so that they pop in order); allocation-free for states that nest none.
+fn push_nested_rev<'a>(state: &'a State<'a>, stack: &mut Vec<&'a StateMachine<'a>>) {
+    match &state.kind {
+        StateKind::Parallel(p) => stack.extend(p.branches.iter().rev()),
+        StateKind::Map(m) => stack.push(&m.item_processor.machine),
+        _ => {}
+    }
+}
+
+/// Name -> position of the states of one scope (the first state of a name
+/// wins, as with `States::index_of`). Small scopes are searched linearly,
+/// which costs less than building a map; large ones get a hash map, since a
+/// linear lookup per transition would be quadratic.
+pub(crate) enum ScopeIndex<'a> {
+    Linear(&'a [State<'a>]),
+    Map(HashMap<&'a str, usize>),
+}
+
+/// Largest scope searched linearly.
+const LINEAR_SCOPE: usize = 16;
+
+impl<'a> ScopeIndex<'a> {
+    pub(crate) fn new(states: &'a [State<'a>]) -> ScopeIndex<'a> {
+        if states.len() <= LINEAR_SCOPE {
+            return ScopeIndex::Linear(states);
+        }
+        let mut map: HashMap<&str, usize> =
+            HashMap::with_capacity_and_hasher(states.len(), Default::default());
+        for (i, s) in states.iter().enumerate() {
+            map.entry(&*s.name.value).or_insert(i);
+        }
+        ScopeIndex::Map(map)
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<usize> {
+        match self {
+            ScopeIndex::Linear(states) => states.iter().position(|s| *s.name.value == *name),
+            ScopeIndex::Map(map) => map.get(name).copied(),
+        }
+    }
+}
+
+/// The states of one scope reachable from `start` by transitions, as a
+/// bitset: one word for small scopes, so no allocation.
+pub(crate) enum Reached {
+    Small(u64),
+    Large(Vec<bool>),
+}
+
+impl Reached {
+    pub(crate) fn contains(&self, i: usize) -> bool {
+        match self {
+            Reached::Small(bits) => i < 64 && bits & (1 << i) != 0,
+            Reached::Large(seen) => seen.get(i).copied().unwrap_or(false),
+        }
+    }
+}
+
+/// Calls `f` on every transition target of `state`, in the order of
+/// [`targets`](super::graph::targets) (plain loops: the chained iterator
+/// cost more than the lookups).
+pub(crate) fn for_each_target<'a>(state: &'a State<'a>, mut f: impl FnMut(&'a str)) {
+    if let Some(Transition::Next(n)) = state.kind.transition() {
+        f(&n.value);
+    }
+    if let StateKind::Choice(c) = &state.kind {
+        for b in &c.choices {
+            f(&b.next.value);
+        }
+        if let Some(d) = &c.default {
+            f(&d.value);
+        }
+    }
+    for c in state.kind.catch() {
+        f(&c.next.value);
+    }
+}
+
+/// A transition target that names no state of its scope.
+pub(crate) const NO_STATE: u32 = u32::MAX;
+
+/// The position each transition target names, in [`for_each_target`] order.
+fn resolve_all(states: &[State], index: &ScopeIndex<'_>) -> Vec<u32> {
+    let mut out = Vec::with_capacity(states.len() + states.len() / 2);
+    for s in states {
+        for_each_target(s, |t| {
+            out.push(
+                index
+                    .get(t)
+                    .and_then(|i| u32::try_from(i).ok())
+                    .unwrap_or(NO_STATE),
+            );
+        });
+    }
+    out
+}
+
+/// [`reachable`] over targets already resolved by [`resolve_all`].
+fn reachable_resolved(states: &[State], targets: &[u32], start: usize) -> Reached {
+    // Where each state's targets begin.
+    let mut begins = Vec::with_capacity(states.len() + 1);
+    let mut at = 0usize;
+    for s in states {
+        begins.push(at);
+        for_each_target(s, |_| at += 1);
+    }
+    begins.push(at);
+    let mut seen = vec![false; states.len()];
+    let mut todo = vec![start];
+    if let Some(slot) = seen.get_mut(start) {
+        *slot = true;
+    }
+    while let Some(i) = todo.pop() {
+        let (Some(&from), Some(&to)) = (begins.get(i), begins.get(i + 1)) else {
+            continue;
+        };
+        for &j in targets.get(from..to).unwrap_or_default() {
+            let j = j as usize;
+            if let Some(slot @ false) = seen.get_mut(j) {
+                *slot = true;
+                todo.push(j);
+            }
+        }
+    }
+    Reached::Large(seen)
+}
+
+/// Reachability from `start` only: a cycle nobody enters stays unreachable.
+pub(crate) fn reachable(states: &[State], index: &ScopeIndex<'_>, start: usize) -> Reached {
+    if states.len() <= 64 {
+        // Each state is expanded once, when first reached.
+        let mut seen: u64 = 1 << start;
+        let mut todo: u64 = seen;
+        while todo != 0 {
+            let i = todo.trailing_zeros() as usize;
+            todo &= todo - 1;
+            let Some(state) = states.get(i) else { continue };
+            for_each_target(state, |t| {
+                if let Some(j) = index.get(t)
+                    && seen & (1 << j) == 0
+                {
+                    seen |= 1 << j;
+                    todo |= 1 << j;
+                }
+            });
+        }
+        return Reached::Small(seen);
+    }
+    let mut seen = vec![false; states.len()];
+    let mut todo = vec![start];
+    if let Some(slot) = seen.get_mut(start) {
+        *slot = true;
+    }
+    while let Some(i) = todo.pop() {
+        let Some(state) = states.get(i) else { continue };
+        for_each_target(state, |t| {
+            if let Some(j) = index.get(t)
+                && let Some(slot @ false) = seen.get_mut(j)
+            {
+                *slot = true;
+                todo.push(j);
+            }
+        });
+    }
+    Reached::Large(seen)
 }
