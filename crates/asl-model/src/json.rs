@@ -208,15 +208,16 @@ impl<'a> Reader<'a> {
     }
 
     fn document(&mut self) -> Result<Node<'a>, Fail> {
-        // Sized for a typical definition's nesting and open members, so the
-        // scratch stacks rarely grow.
-        let mut stack: Vec<Frame> = Vec::with_capacity(32);
+        // Started below 1 KB each, which the allocator serves from its fast
+        // small-object path (bigger requests cost it ~10x as much, felt by
+        // small definitions); a big document grows them a few times.
+        let mut stack: Vec<Frame> = Vec::with_capacity(8);
         // One placeholder at the bottom of each scratch stack keeps every
         // container's `base` above zero: `split_off(0)` would hand over the
         // whole scratch buffer instead of copying into an exact-size one.
-        let mut items: Vec<Node<'a>> = Vec::with_capacity(64);
+        let mut items: Vec<Node<'a>> = Vec::with_capacity(16);
         items.push(Node::new(Span::at(0), NodeValue::Null));
-        let mut members: Vec<Member<'a>> = Vec::with_capacity(128);
+        let mut members: Vec<Member<'a>> = Vec::with_capacity(8);
         members.push(Member {
             key: Cow::Borrowed(""),
             key_span: Span::at(0),
