@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 
 use crate::diagnostic::{Diagnostic, codes};
-use crate::json::{MAX_DEPTH, check_duplicate};
+use crate::json::{KeyTable, MAX_DEPTH, check_key};
 use crate::source::Span;
 use crate::tree::{Member, Node, NodeValue, Number};
 
@@ -30,7 +30,7 @@ const MAX_NODES: usize = 2_000_000;
 
 /// Reads one YAML document into the spanned tree. An empty document reads as
 /// `null`.
-pub fn parse_yaml(text: &str) -> Result<Node<'static>, Diagnostic> {
+pub fn parse_yaml(text: &str) -> Result<Node<'_>, Diagnostic> {
     let mut builder = Builder {
         text,
         offsets: Offsets::new(text),
@@ -85,46 +85,46 @@ impl Offsets {
     }
 }
 
-enum Frame {
+enum Frame<'a> {
     Sequence {
         start: usize,
         anchor: usize,
         tag: Option<Tag>,
-        items: Vec<Node<'static>>,
+        items: Vec<Node<'a>>,
     },
     Mapping {
         start: usize,
         anchor: usize,
         tag: Option<Tag>,
-        members: Vec<Member<'static>>,
+        members: Vec<Member<'a>>,
         /// Values of `<<` merge keys, applied when the mapping ends.
-        merges: Vec<Node<'static>>,
-        key: Option<PendingKey>,
-        /// Key index for duplicate detection in large mappings.
-        index: Option<crate::json::KeyIndex<'static>>,
+        merges: Vec<Node<'a>>,
+        key: Option<PendingKey<'a>>,
+        /// Key positions for duplicate detection in large mappings.
+        index: KeyTable,
     },
 }
 
-enum PendingKey {
-    Key(String, Span),
+enum PendingKey<'a> {
+    Key(Cow<'a, str>, Span),
     Merge,
 }
 
 struct Builder<'a> {
     text: &'a str,
     offsets: Offsets,
-    stack: Vec<Frame>,
+    stack: Vec<Frame<'a>>,
     /// Anchored nodes by anchor id, with their node count.
-    anchors: HashMap<usize, (Node<'static>, usize)>,
+    anchors: HashMap<usize, (Node<'a>, usize)>,
     nodes: usize,
-    root: Option<Node<'static>>,
+    root: Option<Node<'a>>,
 }
 
 fn syntax(message: impl Into<String>, span: Span) -> Diagnostic {
     Diagnostic::error(codes::SYNTAX, message, span)
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
     fn span(&self, start: Marker, end: Marker) -> Span {
         let start = self.offsets.byte(start.index());
         let mut end = self.offsets.byte(end.index()).max(start);
@@ -188,16 +188,17 @@ impl Builder<'_> {
                     key: key @ None, ..
                 }) = self.stack.last_mut()
                 {
+                    let merge = value == "<<" && style == ScalarStyle::Plain;
+                    let name = source_text(self.text, value, style, span);
                     if anchor != 0 {
                         // An anchored key can be reused as a value elsewhere.
-                        let node =
-                            Node::new(span, NodeValue::String(Cow::Owned(value.to_string())));
+                        let node = Node::new(span, NodeValue::String(name.clone()));
                         self.anchors.insert(anchor, (node, 1));
                     }
-                    *key = Some(if value == "<<" && style == ScalarStyle::Plain {
+                    *key = Some(if merge {
                         PendingKey::Merge
                     } else {
-                        PendingKey::Key(value.into_owned(), span)
+                        PendingKey::Key(name, span)
                     });
                     self.check_duplicate_key()?;
                     return Ok(false);
@@ -225,7 +226,7 @@ impl Builder<'_> {
                     members: Vec::new(),
                     merges: Vec::new(),
                     key: None,
-                    index: None,
+                    index: KeyTable::default(),
                 });
             }
             Event::SequenceEnd => {
@@ -301,13 +302,13 @@ impl Builder<'_> {
             ..
         }) = self.stack.last_mut()
         {
-            check_duplicate(members, index, name, *span)?;
+            check_key(members, index, name, *span).map_err(|d| *d)?;
         }
         Ok(())
     }
 
     /// Registers an anchored node, then hands it to its parent.
-    fn finish(&mut self, node: Node<'static>, anchor: usize) -> Result<(), Diagnostic> {
+    fn finish(&mut self, node: Node<'a>, anchor: usize) -> Result<(), Diagnostic> {
         self.nodes += 1;
         if anchor != 0 {
             let mut count = 0;
@@ -317,7 +318,7 @@ impl Builder<'_> {
         self.deliver(node)
     }
 
-    fn deliver(&mut self, node: Node<'static>) -> Result<(), Diagnostic> {
+    fn deliver(&mut self, node: Node<'a>) -> Result<(), Diagnostic> {
         match self.stack.last_mut() {
             None => {
                 self.root = Some(node);
@@ -335,7 +336,7 @@ impl Builder<'_> {
             }) => match key.take() {
                 Some(PendingKey::Key(name, key_span)) => {
                     members.push(Member {
-                        key: name.into(),
+                        key: name,
                         key_span,
                         value: node,
                     });
@@ -361,22 +362,24 @@ impl Builder<'_> {
         style: ScalarStyle,
         tag: Option<&Tag>,
         span: Span,
-    ) -> Node<'static> {
+    ) -> Node<'a> {
         let core = tag
             .filter(|t| t.is_yaml_core_schema())
             .map(|t| t.suffix.as_str());
         let value = match (style, core) {
-            (_, Some("str")) => NodeValue::String(Cow::Owned(value.into_owned())),
             (_, Some("null")) => NodeValue::Null,
-            (ScalarStyle::Plain, _) | (_, Some("int" | "float" | "bool")) => resolve_plain(value),
-            _ => NodeValue::String(Cow::Owned(value.into_owned())),
+            (_, Some("str")) => NodeValue::String(source_text(self.text, value, style, span)),
+            (ScalarStyle::Plain, _) | (_, Some("int" | "float" | "bool")) => {
+                resolve_plain(value, |v| source_text(self.text, v, style, span))
+            }
+            _ => NodeValue::String(source_text(self.text, value, style, span)),
         };
         Node::new(span, value)
     }
 
     /// Applies a local tag: CloudFormation short forms become their long form;
     /// other tags are dropped (the value is kept as written).
-    fn tagged(&self, node: Node<'static>, tag: Option<&Tag>) -> Node<'static> {
+    fn tagged(&self, node: Node<'a>, tag: Option<&Tag>) -> Node<'a> {
         let Some(tag) = tag else {
             return node;
         };
@@ -420,7 +423,7 @@ impl Builder<'_> {
 
 /// Members from `<<` merge keys fill in keys the mapping does not set itself;
 /// earlier merge sources win over later ones, as in YAML 1.1.
-fn apply_merges(members: &mut Vec<Member<'static>>, merges: Vec<Node<'static>>) {
+fn apply_merges<'a>(members: &mut Vec<Member<'a>>, merges: Vec<Node<'a>>) {
     for source in merges {
         let sources = match source.value {
             NodeValue::Object(m) => vec![m],
@@ -441,8 +444,34 @@ fn apply_merges(members: &mut Vec<Member<'static>>, merges: Vec<Node<'static>>) 
     }
 }
 
-/// Core-schema resolution of a plain scalar.
-fn resolve_plain(value: Cow<'_, str>) -> NodeValue<'static> {
+/// The scalar's text borrowed from the source when its span holds it as is
+/// (plain, or quoted without escapes or line folding), else owned.
+fn source_text<'a>(
+    text: &'a str,
+    value: Cow<'_, str>,
+    style: ScalarStyle,
+    span: Span,
+) -> Cow<'a, str> {
+    let written = text.get(span.start..span.end).unwrap_or_default();
+    let inner = match style {
+        ScalarStyle::Plain => Some(written),
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+            written.get(1..written.len().saturating_sub(1))
+        }
+        _ => None,
+    };
+    match inner {
+        Some(s) if s == value => Cow::Borrowed(s),
+        _ => Cow::Owned(value.into_owned()),
+    }
+}
+
+/// Core-schema resolution of a plain scalar; `string` makes the text of one
+/// that stays a string.
+fn resolve_plain<'a, 'v>(
+    value: Cow<'v, str>,
+    string: impl FnOnce(Cow<'v, str>) -> Cow<'a, str>,
+) -> NodeValue<'a> {
     let s: &str = &value;
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return NodeValue::Null,
@@ -453,7 +482,7 @@ fn resolve_plain(value: Cow<'_, str>) -> NodeValue<'static> {
     if let Some(number) = resolve_number(s) {
         return NodeValue::Number(number);
     }
-    NodeValue::String(Cow::Owned(value.into_owned()))
+    NodeValue::String(string(value))
 }
 
 fn resolve_number(s: &str) -> Option<Number> {
@@ -520,7 +549,7 @@ fn is_core_float(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Node<'static> {
+    fn parse(text: &str) -> Node<'_> {
         match parse_yaml(text) {
             Ok(node) => node,
             Err(d) => panic!("unexpected error: {d}"),
@@ -608,6 +637,24 @@ States:
         assert_eq!(v["h"], serde_json::json!(0.5));
         let d = root.get("d").and_then(Node::as_number).expect("number");
         assert_eq!(d.text(), "1.5e3");
+    }
+
+    #[test]
+    fn plain_and_simple_quoted_texts_borrow_from_the_source() {
+        let root = parse("Type: Pass\n'Next': \"B\"\nC: \"a\\tb\"\nD: 'it''s'\n");
+        let members = root.as_object().expect("mapping");
+        let borrowed = |c: &Cow<'_, str>| matches!(c, Cow::Borrowed(_));
+        assert!(members.iter().all(|m| borrowed(&m.key)));
+        let values: Vec<bool> = members
+            .iter()
+            .map(|m| match &m.value.value {
+                NodeValue::String(s) => borrowed(s),
+                _ => false,
+            })
+            .collect();
+        assert_eq!(values, [true, true, false, false]);
+        assert_eq!(root.get("C").and_then(Node::as_str), Some("a\tb"));
+        assert_eq!(root.get("D").and_then(Node::as_str), Some("it's"));
     }
 
     #[test]
