@@ -31,6 +31,15 @@ const MAX_NODES: usize = 2_000_000;
 /// Reads one YAML document into the spanned tree. An empty document reads as
 /// `null`.
 pub fn parse_yaml(text: &str) -> Result<Node<'_>, Diagnostic> {
+    if let Ok(node) = Simple::read(text) {
+        return Ok(node);
+    }
+    read_events(text)
+}
+
+/// Reads a document through the event parser: every construct, and the
+/// error messages.
+fn read_events(text: &str) -> Result<Node<'_>, Diagnostic> {
     let mut builder = Builder {
         text,
         offsets: Offsets::new(text),
@@ -50,6 +59,392 @@ pub fn parse_yaml(text: &str) -> Result<Node<'_>, Diagnostic> {
     Ok(builder
         .root
         .unwrap_or_else(|| Node::new(Span::at(text.len()), NodeValue::Null)))
+}
+
+/// The fast reader gave up: the text uses something it does not read (or is
+/// invalid), and the event parser reads it instead.
+struct Bail;
+
+/// Deepest nesting the fast reader follows (it recurses); deeper documents
+/// go to the event parser, which also reports the depth limit.
+const SIMPLE_MAX_DEPTH: usize = 64;
+
+/// Longest key the fast reader takes; YAML caps implicit keys at 1024
+/// characters, and the event parser reports longer ones.
+const SIMPLE_MAX_KEY: usize = 1000;
+
+/// A reader for the block YAML that definitions are written in (Workflow
+/// Studio, SAM, hand-written files): block mappings and sequences of
+/// single-line plain scalars, quoted scalars without escapes, `{}` and `[]`,
+/// with comments and blank lines, without tabs or other control characters. The event parser costs
+/// ~250 instructions a byte (it scans character by character and allocates
+/// every scalar); this reader borrows every text from the source. Anything
+/// else (anchors, tags, flow collections, block scalars, multi-line scalars,
+/// tabs, document markers, errors) makes it give up, and the event parser
+/// reads the text from the start, so both produce the same tree.
+struct Simple<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    /// Where the line of `pos` starts.
+    line: usize,
+    depth: usize,
+}
+
+impl<'a> Simple<'a> {
+    fn read(text: &'a str) -> Result<Node<'a>, Bail> {
+        let bytes = text.as_bytes();
+        // Tabs, carriage returns and other control characters go to the
+        // event parser, and so does a byte order mark anywhere. (A fold
+        // without early exit, which the compiler vectorises.)
+        let (control, non_ascii) = bytes.iter().fold((false, false), |(c, n), &b| {
+            (
+                c | ((b < b' ') & (b != b'\n')) | (b == 0x7f),
+                n | (b >= 0x80),
+            )
+        });
+        if control || (non_ascii && text.contains('\u{feff}')) {
+            return Err(Bail);
+        }
+        let mut reader = Simple {
+            text,
+            bytes,
+            pos: 0,
+            line: 0,
+            depth: 0,
+        };
+        let indent = reader.next_line()?.ok_or(Bail)?;
+        let (root, next) = reader.collection(indent, false)?;
+        match next {
+            None => Ok(root),
+            Some(_) => Err(Bail),
+        }
+    }
+
+    fn at(&self, i: usize) -> u8 {
+        self.bytes.get(i).copied().unwrap_or(b'\n')
+    }
+
+    /// Whether the byte at `i` ends a token: a space, a line break or the end.
+    fn blank_at(&self, i: usize) -> bool {
+        matches!(self.at(i), b' ' | b'\n')
+    }
+
+    /// Moves to the first content of the next line that has some (skipping
+    /// blank and comment lines) and returns its column, `None` at the end.
+    /// `pos` is at the start of a line.
+    fn next_line(&mut self) -> Result<Option<usize>, Bail> {
+        loop {
+            let start = self.pos;
+            self.line = start;
+            while self.bytes.get(self.pos) == Some(&b' ') {
+                self.pos += 1;
+            }
+            match self.bytes.get(self.pos) {
+                None => return Ok(None),
+                Some(b'\n') => self.pos += 1,
+                Some(b'#') => self.skip_line(),
+                Some(_) => {
+                    let column = self.pos - start;
+                    if column == 0 {
+                        let rest = &self.bytes[self.pos..];
+                        if (rest.starts_with(b"---") || rest.starts_with(b"..."))
+                            && self.blank_at(self.pos + 3)
+                        {
+                            return Err(Bail);
+                        }
+                    }
+                    return Ok(Some(column));
+                }
+            }
+        }
+    }
+
+    /// Moves past the next line break (or to the end).
+    fn skip_line(&mut self) {
+        self.pos = match self.bytes[self.pos..].iter().position(|&b| b == b'\n') {
+            Some(i) => self.pos + i + 1,
+            None => self.bytes.len(),
+        };
+    }
+
+    /// After a value: blanks, an optional comment (unless `quoted`: the
+    /// event parser's span of a quoted scalar, `{}` or `[]` runs to the
+    /// comment's end), then the line break.
+    fn end_line(&mut self, quoted: bool) -> Result<(), Bail> {
+        let start = self.pos;
+        while self.at(self.pos) == b' ' {
+            self.pos += 1;
+        }
+        match self.bytes.get(self.pos) {
+            None => Ok(()),
+            Some(b'\n') => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(b'#') if self.pos > start && !quoted => {
+                self.skip_line();
+                Ok(())
+            }
+            Some(_) => Err(Bail),
+        }
+    }
+
+    fn at_dash(&self) -> bool {
+        self.at(self.pos) == b'-' && self.blank_at(self.pos + 1)
+    }
+
+    /// The block mapping or sequence whose first entry starts at `pos`, in
+    /// column `indent`; also the column of the line after it.
+    /// `indentless` when it is a sequence in the column of its mapping key.
+    fn collection(
+        &mut self,
+        indent: usize,
+        indentless: bool,
+    ) -> Result<(Node<'a>, Option<usize>), Bail> {
+        if self.depth >= SIMPLE_MAX_DEPTH {
+            return Err(Bail);
+        }
+        self.depth += 1;
+        let read = if self.at_dash() {
+            self.sequence(indent, indentless)
+        } else {
+            self.mapping(indent)
+        };
+        self.depth -= 1;
+        read
+    }
+
+    fn sequence(
+        &mut self,
+        indent: usize,
+        indentless: bool,
+    ) -> Result<(Node<'a>, Option<usize>), Bail> {
+        let mut start = self.pos;
+        let mut items = Vec::new();
+        loop {
+            let dash = self.pos;
+            self.pos += 1;
+            let (item, next) = self.value(indent, false)?;
+            if indentless && items.is_empty() {
+                // The event parser starts an indentless sequence at its
+                // first entry's content, so that must be on the dash's line.
+                let gap = self.bytes.get(dash + 1..item.span.start).ok_or(Bail)?;
+                if !gap.iter().all(|&b| b == b' ') {
+                    return Err(Bail);
+                }
+                start = item.span.start;
+            }
+            items.push(item);
+            match next {
+                Some(column) if column == indent && self.at_dash() => {}
+                Some(column) if column > indent => return Err(Bail),
+                _ => {
+                    // The event parser ends a block collection where the
+                    // next token starts (or at the end of the text).
+                    let end = items.last().map_or(start, |n| n.span.end).max(self.pos);
+                    let node = Node::new(Span::new(start, end), NodeValue::Array(items));
+                    return Ok((node, next));
+                }
+            }
+        }
+    }
+
+    fn mapping(&mut self, indent: usize) -> Result<(Node<'a>, Option<usize>), Bail> {
+        let start = self.pos;
+        let mut members: Vec<Member<'a>> = Vec::new();
+        let mut index = KeyTable::default();
+        loop {
+            let (key, key_span) = self.key()?;
+            if check_key(&members, &mut index, &key, key_span).is_err() {
+                return Err(Bail);
+            }
+            let (value, next) = self.value(indent, true)?;
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+            match next {
+                Some(column) if column == indent && !self.at_dash() => {}
+                Some(column) if column >= indent => return Err(Bail),
+                _ => {
+                    let end = members
+                        .last()
+                        .map_or(start, |m| m.value.span.end)
+                        .max(self.pos);
+                    let node = Node::new(Span::new(start, end), NodeValue::Object(members));
+                    return Ok((node, next));
+                }
+            }
+        }
+    }
+
+    /// A mapping key and its `:`.
+    fn key(&mut self) -> Result<(Cow<'a, str>, Span), Bail> {
+        let start = self.pos;
+        let (key, span) = match self.at(start) {
+            quote @ (b'"' | b'\'') => {
+                let (text, span) = self.quoted(quote)?;
+                (Cow::Borrowed(text), span)
+            }
+            _ => {
+                let end = self.plain_end(true)?;
+                if self.at(end) != b':' || self.at(end - 1) == b' ' {
+                    return Err(Bail);
+                }
+                self.pos = end;
+                (Cow::Borrowed(&self.text[start..end]), Span::new(start, end))
+            }
+        };
+        if self.at(self.pos) != b':'
+            || !self.blank_at(self.pos + 1)
+            || span.end - span.start > SIMPLE_MAX_KEY
+            || key == "<<"
+        {
+            return Err(Bail);
+        }
+        self.pos += 1;
+        Ok((key, span))
+    }
+
+    /// A quoted scalar without escapes on one line; `pos` moves past it.
+    fn quoted(&mut self, quote: u8) -> Result<(&'a str, Span), Bail> {
+        let start = self.pos;
+        let rest = &self.bytes[start + 1..];
+        // `\` escapes in double quotes, `''` is a quote in single quotes,
+        // and a line break folds: the event parser decodes those.
+        let len = if quote == b'"' {
+            rest.iter()
+                .position(|&b| b == b'"' || b == b'\\' || b == b'\n')
+        } else {
+            rest.iter().position(|&b| b == b'\'' || b == b'\n')
+        }
+        .ok_or(Bail)?;
+        let close = start + 1 + len;
+        if self.at(close) != quote || self.at(close + 1) == b'\'' {
+            return Err(Bail);
+        }
+        self.pos = close + 1;
+        Ok((&self.text[start + 1..close], Span::new(start, close + 1)))
+    }
+
+    /// Where the plain scalar starting at `pos` ends (trailing blanks
+    /// excluded): at `: `, ` #` or the line's end. In a value (`key` false) a
+    /// `: ` means a nested mapping on one line, which YAML rejects.
+    fn plain_end(&self, key: bool) -> Result<usize, Bail> {
+        let start = self.pos;
+        let first = self.at(start);
+        let indicator = matches!(
+            first,
+            b',' | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'#'
+                | b'&'
+                | b'*'
+                | b'!'
+                | b'|'
+                | b'>'
+                | b'\''
+                | b'"'
+                | b'%'
+                | b'@'
+                | b'`'
+                | b' '
+                | b'\n'
+        );
+        if indicator || (matches!(first, b'-' | b'?' | b':') && self.blank_at(start + 1)) {
+            return Err(Bail);
+        }
+        let mut i = start + 1;
+        let mut end = i;
+        loop {
+            match self.at(i) {
+                b'\n' => return Ok(end),
+                b':' if self.blank_at(i + 1) => {
+                    return if key { Ok(i) } else { Err(Bail) };
+                }
+                b'#' if self.at(i - 1) == b' ' => return Ok(end),
+                b' ' => {}
+                _ => end = i + 1,
+            }
+            i += 1;
+        }
+    }
+
+    /// The value after `key:` (`in_mapping`) or `-`, with the column of the
+    /// line after it. `indent` is the column of the mapping or sequence.
+    fn value(
+        &mut self,
+        indent: usize,
+        in_mapping: bool,
+    ) -> Result<(Node<'a>, Option<usize>), Bail> {
+        let indicator = self.pos - 1;
+        while self.at(self.pos) == b' ' {
+            self.pos += 1;
+        }
+        let start = self.pos;
+        if let None | Some(b'\n' | b'#') = self.bytes.get(start) {
+            // The value is on the next lines, or empty (null).
+            let line_end = self.bytes[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(self.bytes.len(), |i| start + i);
+            self.pos = (line_end + 1).min(self.bytes.len());
+            let next = self.next_line()?;
+            return match next {
+                Some(column) if column > indent => self.collection(column, false),
+                Some(column) if in_mapping && column == indent && self.at_dash() => {
+                    self.collection(column, true)
+                }
+                _ => {
+                    // Where the event parser puts an empty value: at the
+                    // key's `:`, or at the end of the entry's line.
+                    let at = if in_mapping { indicator } else { line_end };
+                    Ok((Node::new(Span::at(at), NodeValue::Null), next))
+                }
+            };
+        }
+        if !in_mapping && self.key().is_ok() {
+            // `- key: value`: a mapping in a sequence entry.
+            self.pos = start;
+            return self.collection(start - self.line, false);
+        }
+        self.pos = start;
+        let node = match self.at(start) {
+            quote @ (b'"' | b'\'') => {
+                let (text, span) = self.quoted(quote)?;
+                Node::new(span, NodeValue::String(Cow::Borrowed(text)))
+            }
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                if self.at(start + 1) != close {
+                    return Err(Bail);
+                }
+                self.pos = start + 2;
+                let value = if open == b'{' {
+                    NodeValue::Object(Vec::new())
+                } else {
+                    NodeValue::Array(Vec::new())
+                };
+                Node::new(Span::new(start, start + 2), value)
+            }
+            _ => {
+                let end = self.plain_end(false)?;
+                self.pos = end;
+                let value = resolve_plain(Cow::Borrowed(&self.text[start..end]), |v| v);
+                Node::new(Span::new(start, end), value)
+            }
+        };
+        self.end_line(matches!(self.at(start), b'"' | b'\'' | b'{' | b'['))?;
+        let next = self.next_line()?;
+        if next.is_some_and(|column| column > indent) {
+            return Err(Bail);
+        }
+        Ok((node, next))
+    }
 }
 
 /// Converts the parser's character indices to byte offsets.
@@ -800,6 +1195,116 @@ States:
         }
         let d = err(&text);
         assert!(d.message.contains("aliases expand"));
+    }
+
+    /// Block documents of the shapes the fast reader takes, and a few it
+    /// hands on.
+    const SHAPES: [&str; 6] = [
+        MACHINE,
+        "\n  StartAt: P\n  States:\n    P:\n      Type: Parallel\n      Branches:\n        - StartAt: A\n          States:\n            A:\n              Type: Pass\n              End: true\n      Catch:\n      - ErrorEquals:\n        - States.ALL\n        Next: Final State # comment\n    Final State:\n      Type: Pass\n      End: true\n",
+        "# leading comment\n\"Comment\": \"quoted\"\n'Single': 'it is'\nItems:\n  - 1\n  - -2.5\n  - 'x'\n  - \"y\"\n  - {}\n  - []\n  -\n    - nested\n    - seq\nEmpty: {}\nNone: []\nNull:\nBool: true\n",
+        "Retry:\n  - ErrorEquals:\n      - States.TaskFailed\n      - CustomError\n    IntervalSeconds: 3\n    BackoffRate: 1.5\n  -\n    ErrorEquals:\n    - States.ALL\nNext: x\n",
+        "a: b\n  c: d\ne: \"f\" # c\ng: 'h'#x\ni: j # k\n  l\nm: n: o\np: [a, b]\nq: - r\n",
+        "k: ~\nk2: 0x1F\nk3: .5\nk4: +007\nurl: https://x.example/a?b=c#d\narn: arn:aws:states:::lambda:invoke\ncolon: a:b\nhash: a#b\ndash: -x\nq: ?x\nGrüße: 'ü ✓'\n",
+    ];
+
+    /// The fast reader's tree, when it takes `text`, must be exactly the
+    /// event parser's (values, keys and every span).
+    fn agrees(text: &str) -> bool {
+        match Simple::read(text) {
+            Ok(fast) => {
+                match read_events(text) {
+                    Ok(full) => {
+                        if fast != full {
+                            panic!(
+                                "trees differ for {text:?}: {}",
+                                first_difference(&fast, &full)
+                            );
+                        }
+                    }
+                    Err(d) => panic!("fast reader took {text:?}, the event parser says {d}"),
+                }
+                true
+            }
+            Err(Bail) => false,
+        }
+    }
+
+    fn first_difference(a: &Node<'_>, b: &Node<'_>) -> String {
+        match (&a.value, &b.value) {
+            (NodeValue::Object(x), NodeValue::Object(y)) if x.len() == y.len() => {
+                for (m, n) in x.iter().zip(y) {
+                    if m.key != n.key || m.key_span != n.key_span {
+                        return format!(
+                            "key {:?} {:?} vs {:?} {:?}",
+                            m.key, m.key_span, n.key, n.key_span
+                        );
+                    }
+                    if m.value != n.value {
+                        return format!("{}.{}", m.key, first_difference(&m.value, &n.value));
+                    }
+                }
+            }
+            (NodeValue::Array(x), NodeValue::Array(y)) if x.len() == y.len() => {
+                for (i, (m, n)) in x.iter().zip(y).enumerate() {
+                    if m != n {
+                        return format!("[{i}]{}", first_difference(m, n));
+                    }
+                }
+            }
+            _ => {}
+        }
+        format!(
+            " fast {:?} {:?}, events {:?} {:?}",
+            a.span, a.value, b.span, b.value
+        )
+    }
+
+    #[test]
+    fn the_fast_reader_takes_common_documents() {
+        let taken: Vec<bool> = SHAPES.iter().map(|s| agrees(s)).collect();
+        assert_eq!(taken, [true, true, true, true, false, true]);
+    }
+
+    #[test]
+    fn the_fast_reader_reads_what_the_event_parser_reads() {
+        let mut state = 7u64;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) % n.max(1) as u64) as usize
+        };
+        let pieces = [
+            " ", "  ", "\n", "- ", "-", "#", " #", "'", "\"", ": ", ":", "{}", "[]", "-1", "\n- a",
+            "x", "\n  - ", "---\n", "\n  ", "\n    ", "a: b\n", "\n\n", "''", "\\", "~", "? ", "0",
+            ".5", "<<: ", "ä", "\u{feff}", "\t", "\r\n", "\u{85}",
+        ];
+        let mut taken = 0;
+        for shape in SHAPES {
+            agrees(shape);
+            for _ in 0..2000 {
+                let mut text = shape.to_owned();
+                for _ in 0..1 + next(3) {
+                    let mut at = next(text.len() + 1);
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    if next(2) == 0 {
+                        text.insert_str(at, pieces[next(pieces.len())]);
+                    } else {
+                        let mut end = (at + 1 + next(6)).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        text.replace_range(at..end, "");
+                    }
+                }
+                taken += usize::from(agrees(&text));
+            }
+        }
+        // Most mutations keep a readable document.
+        assert!(taken > 2500, "{taken}");
     }
 
     #[test]
