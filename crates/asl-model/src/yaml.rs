@@ -137,9 +137,7 @@ impl<'a> Simple<'a> {
         loop {
             let start = self.pos;
             self.line = start;
-            while self.bytes.get(self.pos) == Some(&b' ') {
-                self.pos += 1;
-            }
+            self.skip_spaces();
             match self.bytes.get(self.pos) {
                 None => return Ok(None),
                 Some(b'\n') => self.pos += 1,
@@ -160,6 +158,11 @@ impl<'a> Simple<'a> {
         }
     }
 
+    fn skip_spaces(&mut self) {
+        let rest = &self.bytes[self.pos..];
+        self.pos += rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+    }
+
     /// Moves past the next line break (or to the end).
     fn skip_line(&mut self) {
         self.pos = match self.bytes[self.pos..].iter().position(|&b| b == b'\n') {
@@ -173,9 +176,7 @@ impl<'a> Simple<'a> {
     /// comment's end), then the line break.
     fn end_line(&mut self, quoted: bool) -> Result<(), Bail> {
         let start = self.pos;
-        while self.at(self.pos) == b' ' {
-            self.pos += 1;
-        }
+        self.skip_spaces();
         match self.bytes.get(self.pos) {
             None => Ok(()),
             Some(b'\n') => {
@@ -359,19 +360,26 @@ impl<'a> Simple<'a> {
             return Err(Bail);
         }
         let mut i = start + 1;
-        let mut end = i;
         loop {
+            // Only `:`, `#` and the line's end can end it.
+            i += self.bytes[i..]
+                .iter()
+                .position(|&b| matches!(b, b':' | b'#' | b'\n'))
+                .unwrap_or(self.bytes.len() - i);
             match self.at(i) {
-                b'\n' => return Ok(end),
+                b'\n' => break,
                 b':' if self.blank_at(i + 1) => {
                     return if key { Ok(i) } else { Err(Bail) };
                 }
-                b'#' if self.at(i - 1) == b' ' => return Ok(end),
-                b' ' => {}
-                _ => end = i + 1,
+                b'#' if self.bytes[i - 1] == b' ' => break,
+                _ => i += 1,
             }
-            i += 1;
         }
+        // Trailing blanks are not part of it (the first byte is not blank).
+        while self.bytes[i - 1] == b' ' {
+            i -= 1;
+        }
+        Ok(i)
     }
 
     /// The value after `key:` (`in_mapping`) or `-`, with the column of the
@@ -382,9 +390,7 @@ impl<'a> Simple<'a> {
         in_mapping: bool,
     ) -> Result<(Node<'a>, Option<usize>), Bail> {
         let indicator = self.pos - 1;
-        while self.at(self.pos) == b' ' {
-            self.pos += 1;
-        }
+        self.skip_spaces();
         let start = self.pos;
         if let None | Some(b'\n' | b'#') = self.bytes.get(start) {
             // The value is on the next lines, or empty (null).
