@@ -408,6 +408,37 @@ impl<'a> Simple<'a> {
         Ok((Cow::Owned(out), Span::new(start, i + 1)))
     }
 
+    /// A scalar under a local tag on one line, as `!GetAtt Fn.Arn`; the
+    /// event parser's span starts at the tag.
+    fn tagged_scalar(&mut self) -> Result<Node<'a>, Bail> {
+        let start = self.pos;
+        let suffix_len = self.bytes[start + 1..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(self.bytes.len() - start - 1);
+        let after = start + 1 + suffix_len;
+        if suffix_len == 0 || self.at(after) != b' ' {
+            return Err(Bail);
+        }
+        let suffix = &self.text[start + 1..after];
+        self.pos = after;
+        self.skip_spaces();
+        let node = match self.at(self.pos) {
+            quote @ (b'"' | b'\'') => {
+                let (text, span) = self.quoted(quote)?;
+                Node::new(Span::new(start, span.end), NodeValue::String(text))
+            }
+            _ => {
+                let begin = self.pos;
+                let end = self.plain_end(false)?;
+                self.pos = end;
+                let value = resolve_plain(Cow::Borrowed(&self.text[begin..end]), |v| v);
+                Node::new(Span::new(start, end), value)
+            }
+        };
+        Ok(short_form(node, suffix))
+    }
+
     /// A flow sequence of scalars on one line, as `[States.ALL]`.
     fn flow_sequence(&mut self) -> Result<Node<'a>, Bail> {
         let start = self.pos;
@@ -573,6 +604,7 @@ impl<'a> Simple<'a> {
                 Node::new(Span::new(start, start + 2), NodeValue::Object(Vec::new()))
             }
             b'[' => self.flow_sequence()?,
+            b'!' => self.tagged_scalar()?,
             _ => {
                 let end = self.plain_end(false)?;
                 self.pos = end;
@@ -580,7 +612,7 @@ impl<'a> Simple<'a> {
                 Node::new(Span::new(start, end), value)
             }
         };
-        self.end_line(matches!(self.at(start), b'"' | b'\'' | b'{' | b'['))?;
+        self.end_line(matches!(self.at(start), b'"' | b'\'' | b'{' | b'[' | b'!'))?;
         let next = self.next_line()?;
         if next.is_some_and(|column| column > indent) {
             return Err(Bail);
@@ -917,45 +949,57 @@ impl<'a> Builder<'a> {
     /// Applies a local tag: CloudFormation short forms become their long form;
     /// other tags are dropped (the value is kept as written).
     fn tagged(&self, node: Node<'a>, tag: Option<&Tag>) -> Node<'a> {
-        let Some(tag) = tag else {
-            return node;
-        };
-        if tag.handle != "!" {
-            return node;
-        }
-        let span = node.span;
-        let key = match tag.suffix.as_str() {
-            "Ref" => "Ref".to_owned(),
-            "Condition" => "Condition".to_owned(),
-            "GetAtt" => "Fn::GetAtt".to_owned(),
-            "Sub" | "Join" | "Select" | "Split" | "If" | "Equals" | "And" | "Or" | "Not"
-            | "FindInMap" | "Base64" | "Cidr" | "ImportValue" | "GetAZs" | "Transform"
-            | "Length" | "ToJsonString" => format!("Fn::{}", tag.suffix),
-            _ => return node,
-        };
-        // `!GetAtt Resource.Attribute` is the string form of a two-element list.
-        let value = match (&node.value, tag.suffix.as_str()) {
-            (NodeValue::String(s), "GetAtt") => match s.split_once('.') {
-                Some((resource, attribute)) => Node::new(
-                    span,
-                    NodeValue::Array(vec![
-                        Node::new(span, NodeValue::String(Cow::Owned(resource.to_owned()))),
-                        Node::new(span, NodeValue::String(Cow::Owned(attribute.to_owned()))),
-                    ]),
-                ),
-                None => node,
-            },
+        match tag {
+            Some(tag) if tag.handle == "!" => short_form(node, &tag.suffix),
             _ => node,
-        };
-        Node::new(
-            span,
-            NodeValue::Object(vec![Member {
-                key: key.into(),
-                key_span: Span::new(span.start, span.start + tag.suffix.len() + 1),
-                value,
-            }]),
-        )
+        }
     }
+}
+
+/// `node` under the local tag `!suffix`: CloudFormation short forms become
+/// their long form (`!Ref x` → `{"Ref": x}`); other tags are dropped.
+fn short_form<'a>(node: Node<'a>, suffix: &str) -> Node<'a> {
+    let span = node.span;
+    let key: Cow<'a, str> = match suffix {
+        "Ref" => Cow::Borrowed("Ref"),
+        "Condition" => Cow::Borrowed("Condition"),
+        "GetAtt" => Cow::Borrowed("Fn::GetAtt"),
+        "Sub" | "Join" | "Select" | "Split" | "If" | "Equals" | "And" | "Or" | "Not"
+        | "FindInMap" | "Base64" | "Cidr" | "ImportValue" | "GetAZs" | "Transform" | "Length"
+        | "ToJsonString" => Cow::Owned(format!("Fn::{suffix}")),
+        _ => return node,
+    };
+    // `!GetAtt Resource.Attribute` is the string form of a two-element list.
+    let value = match (node.value, suffix) {
+        (NodeValue::String(s), "GetAtt") if s.contains('.') => {
+            let (resource, attribute) = match s {
+                Cow::Borrowed(s) => {
+                    let (r, a) = s.split_once('.').unwrap_or((s, ""));
+                    (Cow::Borrowed(r), Cow::Borrowed(a))
+                }
+                Cow::Owned(s) => {
+                    let (r, a) = s.split_once('.').unwrap_or((&s, ""));
+                    (Cow::Owned(r.to_owned()), Cow::Owned(a.to_owned()))
+                }
+            };
+            Node::new(
+                span,
+                NodeValue::Array(vec![
+                    Node::new(span, NodeValue::String(resource)),
+                    Node::new(span, NodeValue::String(attribute)),
+                ]),
+            )
+        }
+        (value, _) => Node::new(span, value),
+    };
+    Node::new(
+        span,
+        NodeValue::Object(vec![Member {
+            key,
+            key_span: Span::new(span.start, span.start + suffix.len() + 1),
+            value,
+        }]),
+    )
 }
 
 /// Members from `<<` merge keys fill in keys the mapping does not set itself;
@@ -1341,7 +1385,7 @@ States:
 
     /// Block documents of the shapes the fast reader takes, and a few it
     /// hands on.
-    const SHAPES: [&str; 7] = [
+    const SHAPES: [&str; 8] = [
         MACHINE,
         "\n  StartAt: P\n  States:\n    P:\n      Type: Parallel\n      Branches:\n        - StartAt: A\n          States:\n            A:\n              Type: Pass\n              End: true\n      Catch:\n      - ErrorEquals:\n        - States.ALL\n        Next: Final State # comment\n    Final State:\n      Type: Pass\n      End: true\n",
         "# leading comment\n\"Comment\": \"quoted\"\n'Single': 'it is'\nItems:\n  - 1\n  - -2.5\n  - 'x'\n  - \"y\"\n  - {}\n  - []\n  -\n    - nested\n    - seq\nEmpty: {}\nNone: []\nNull:\nBool: true\n",
@@ -1349,6 +1393,7 @@ States:
         "a: b\n  c: d\ne: \"f\" # c\ng: 'h'#x\ni: j # k\n  l\nm: n: o\np: [a, b]\nq: - r\n",
         "k: ~\nk2: 0x1F\nk3: .5\nk4: +007\nurl: https://x.example/a?b=c#d\narn: arn:aws:states:::lambda:invoke\ncolon: a:b\nhash: a#b\ndash: -x\nq: ?x\nGrüße: 'ü ✓'\n",
         "---\nErrorEquals: [States.ALL, 'x', \"y\" ]\nEmpty: [ ]\nTrailing: [a,b,]\nWords: [a b, arn:aws:x, 1, -2, true]\nEscaped: \"a\\\"b\\\\c\\/d\\n\"\n\"k\\te\\\"y\": 1\nSeq:\n  - [x]\n  - []\n",
+        "Resources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      RoleArn: !GetAtt Role.Arn\n      Name: !Sub '${AWS::StackName}-m'\n      Queue: !Ref Queue\n      Other: !Foo x\n      Items:\n        - !Ref A\n        - !GetAtt B.C.D\n        - !Sub \"x\\ty\"\n",
     ];
 
     /// The fast reader's tree, when it takes `text`, must be exactly the
@@ -1406,7 +1451,7 @@ States:
     #[test]
     fn the_fast_reader_takes_common_documents() {
         let taken: Vec<bool> = SHAPES.iter().map(|s| agrees(s)).collect();
-        assert_eq!(taken, [true, true, true, true, false, true, true]);
+        assert_eq!(taken, [true, true, true, true, false, true, true, true]);
     }
 
     #[test]
@@ -1422,7 +1467,8 @@ States:
             " ", "  ", "\n", "- ", "-", "#", " #", "'", "\"", ": ", ":", "{}", "[]", "-1", "\n- a",
             "x", "\n  - ", "---\n", "\n  ", "\n    ", "a: b\n", "\n\n", "''", "\\", "~", "? ", "0",
             ".5", "<<: ", "ä", "\u{feff}", "\t", "\r\n", "\u{85}", ",", "[", "]", "\\\"", "\\n",
-            "\\u0041", "---", "...", "[a, b]", "--- ", "\n---\n",
+            "\\u0041", "---", "...", "[a, b]", "--- ", "\n---\n", "!Ref ", "!GetAtt ", "!Sub ",
+            "!Foo ", "!!str ", "!",
         ];
         let mut taken = 0;
         for shape in SHAPES {
