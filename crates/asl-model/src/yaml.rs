@@ -408,6 +408,105 @@ impl<'a> Simple<'a> {
         Ok((Cow::Owned(out), Span::new(start, i + 1)))
     }
 
+    /// A literal block scalar (`|` or `|-`, after an optional local tag) at
+    /// `pos`, in a collection in column `indent`; `None` when there is none
+    /// there. `pos` moves to the start of the line after it.
+    fn literal(&mut self, indent: usize) -> Result<Option<Node<'a>>, Bail> {
+        let start = self.pos;
+        let mut at = start;
+        let mut suffix = None;
+        if self.at(at) == b'!' {
+            let len = self.bytes[at + 1..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(self.bytes.len() - at - 1);
+            let after = at + 1 + len;
+            self.pos = after;
+            self.skip_spaces();
+            if len == 0 || self.pos == after || self.at(self.pos) != b'|' {
+                return Ok(None);
+            }
+            suffix = Some(&self.text[at + 1..after]);
+            at = self.pos;
+        }
+        if self.at(at) != b'|' {
+            return Ok(None);
+        }
+        // Chomping `-` only: no `+`, indentation digits or header comment.
+        let strip = self.at(at + 1) == b'-';
+        self.pos = at + 1 + usize::from(strip);
+        self.skip_spaces();
+        if self.bytes.get(self.pos) != Some(&b'\n') {
+            return Err(Bail);
+        }
+        let mut line = self.pos + 1;
+        // The first line sets the indentation (a leading empty line would
+        // need the event parser's rules).
+        let width = self.bytes[line..]
+            .iter()
+            .position(|&b| b != b' ')
+            .unwrap_or(self.bytes.len() - line);
+        if width <= indent || matches!(self.bytes.get(line + width), None | Some(b'\n')) {
+            return Err(Bail);
+        }
+        let content_start = line + width;
+        let mut out = String::new();
+        let mut end = content_start;
+        let mut empty_lines = 0;
+        loop {
+            let spaces = self.bytes[line..]
+                .iter()
+                .position(|&b| b != b' ')
+                .unwrap_or(self.bytes.len() - line);
+            match self.bytes.get(line + spaces) {
+                None if spaces == 0 => break,
+                None => return Err(Bail),
+                Some(b'\n') if spaces > width => return Err(Bail),
+                Some(b'\n') => {
+                    empty_lines += 1;
+                    line += spaces + 1;
+                }
+                Some(_) if spaces < width => break,
+                Some(_) => {
+                    let text = line + width;
+                    let eol = self.bytes[text..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map(|i| text + i)
+                        .ok_or(Bail)?;
+                    for _ in 0..empty_lines {
+                        out.push('\n');
+                    }
+                    empty_lines = 0;
+                    out.push_str(&self.text[text..eol]);
+                    out.push('\n');
+                    end = eol;
+                    while self.bytes[end - 1] == b' ' {
+                        end -= 1;
+                    }
+                    line = eol + 1;
+                }
+            }
+        }
+        if strip {
+            out.pop();
+        }
+        self.pos = line;
+        let span_start = if suffix.is_some() {
+            start
+        } else {
+            content_start
+        };
+        let node = Node::new(
+            Span::new(span_start, end),
+            NodeValue::String(Cow::Owned(out)),
+        );
+        Ok(Some(match suffix {
+            Some(suffix) => short_form(node, suffix),
+            None => node,
+        }))
+    }
+
     /// A scalar under a local tag on one line, as `!GetAtt Fn.Arn`; the
     /// event parser's span starts at the tag.
     fn tagged_scalar(&mut self) -> Result<Node<'a>, Bail> {
@@ -589,6 +688,16 @@ impl<'a> Simple<'a> {
             // `- key: value`: a mapping in a sequence entry.
             self.pos = start;
             return self.collection(start - self.line, false);
+        }
+        self.pos = start;
+        if let b'|' | b'!' = self.at(start)
+            && let Some(node) = self.literal(indent)?
+        {
+            let next = self.next_line()?;
+            if next.is_some_and(|column| column > indent) {
+                return Err(Bail);
+            }
+            return Ok((node, next));
         }
         self.pos = start;
         let node = match self.at(start) {
@@ -1385,7 +1494,7 @@ States:
 
     /// Block documents of the shapes the fast reader takes, and a few it
     /// hands on.
-    const SHAPES: [&str; 8] = [
+    const SHAPES: [&str; 9] = [
         MACHINE,
         "\n  StartAt: P\n  States:\n    P:\n      Type: Parallel\n      Branches:\n        - StartAt: A\n          States:\n            A:\n              Type: Pass\n              End: true\n      Catch:\n      - ErrorEquals:\n        - States.ALL\n        Next: Final State # comment\n    Final State:\n      Type: Pass\n      End: true\n",
         "# leading comment\n\"Comment\": \"quoted\"\n'Single': 'it is'\nItems:\n  - 1\n  - -2.5\n  - 'x'\n  - \"y\"\n  - {}\n  - []\n  -\n    - nested\n    - seq\nEmpty: {}\nNone: []\nNull:\nBool: true\n",
@@ -1394,6 +1503,7 @@ States:
         "k: ~\nk2: 0x1F\nk3: .5\nk4: +007\nurl: https://x.example/a?b=c#d\narn: arn:aws:states:::lambda:invoke\ncolon: a:b\nhash: a#b\ndash: -x\nq: ?x\nGrüße: 'ü ✓'\n",
         "---\nErrorEquals: [States.ALL, 'x', \"y\" ]\nEmpty: [ ]\nTrailing: [a,b,]\nWords: [a b, arn:aws:x, 1, -2, true]\nEscaped: \"a\\\"b\\\\c\\/d\\n\"\n\"k\\te\\\"y\": 1\nSeq:\n  - [x]\n  - []\n",
         "Resources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      RoleArn: !GetAtt Role.Arn\n      Name: !Sub '${AWS::StackName}-m'\n      Queue: !Ref Queue\n      Other: !Foo x\n      Items:\n        - !Ref A\n        - !GetAtt B.C.D\n        - !Sub \"x\\ty\"\n",
+        "Comment: |\n  one\n\n    two # not a comment\n\nDefinitionString: !Sub |-\n  {\n    \"StartAt\": \"${A}\"\n  }\nSeq:\n  - |\n    a\n  -   |\n      b\n      c\nEnd: true\n",
     ];
 
     /// The fast reader's tree, when it takes `text`, must be exactly the
@@ -1451,7 +1561,10 @@ States:
     #[test]
     fn the_fast_reader_takes_common_documents() {
         let taken: Vec<bool> = SHAPES.iter().map(|s| agrees(s)).collect();
-        assert_eq!(taken, [true, true, true, true, false, true, true, true]);
+        assert_eq!(
+            taken,
+            [true, true, true, true, false, true, true, true, true]
+        );
     }
 
     #[test]
@@ -1468,7 +1581,7 @@ States:
             "x", "\n  - ", "---\n", "\n  ", "\n    ", "a: b\n", "\n\n", "''", "\\", "~", "? ", "0",
             ".5", "<<: ", "ä", "\u{feff}", "\t", "\r\n", "\u{85}", ",", "[", "]", "\\\"", "\\n",
             "\\u0041", "---", "...", "[a, b]", "--- ", "\n---\n", "!Ref ", "!GetAtt ", "!Sub ",
-            "!Foo ", "!!str ", "!",
+            "!Foo ", "!!str ", "!", "|", "|-", "|\n", "|+", ">",
         ];
         let mut taken = 0;
         for shape in SHAPES {
