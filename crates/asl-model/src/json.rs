@@ -965,7 +965,7 @@ fn key_hash(key: &str) -> u64 {
 /// Length of the leading run of `bytes` that needs no decoding: no `"`,
 /// no `\\` and no control character. Looks at eight bytes per step (strings
 /// are most of a definition's text), then finishes byte by byte.
-fn plain_run(bytes: &[u8]) -> usize {
+pub(crate) fn plain_run(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // High bit of each byte of `word` that is zero. Bits can be wrong only

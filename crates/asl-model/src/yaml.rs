@@ -352,8 +352,10 @@ impl<'a> Simple<'a> {
         // `''` is a quote in single quotes and a line break folds: the event
         // parser decodes those.
         let len = if quote == b'"' {
-            rest.iter()
-                .position(|&b| b == b'"' || b == b'\\' || b == b'\n')
+            // The JSON reader's word-at-a-time scan: it stops at `"`, `\\`
+            // and control characters, of which only the line break is left.
+            let run = crate::json::plain_run(rest);
+            (run < rest.len()).then_some(run)
         } else {
             rest.iter().position(|&b| b == b'\'' || b == b'\n')
         }
