@@ -291,7 +291,9 @@ impl<'a> Simple<'a> {
 
     fn mapping(&mut self, indent: usize) -> Result<(Node<'a>, Option<usize>), Bail> {
         let start = self.pos;
-        let mut members: Vec<Member<'a>> = Vec::new();
+        // Most mappings of a definition hold up to eight members: one
+        // allocation instead of growing from four.
+        let mut members: Vec<Member<'a>> = Vec::with_capacity(8);
         let mut index = KeyTable::default();
         loop {
             let (key, key_span) = self.key()?;
