@@ -98,17 +98,19 @@ fn never_starts_plain(b: u8) -> bool {
     )
 }
 
-/// A reader for the block YAML that definitions are written in (Workflow
-/// Studio, SAM, hand-written files): block mappings and sequences of
-/// single-line plain scalars, quoted scalars (double-quoted ones with JSON's
-/// escapes), `{}`, one-line flow sequences of scalars, comments, blank lines
-/// and a leading `---`, without tabs or other control characters. The event parser costs
-/// ~250 instructions a byte (it scans character by character and allocates
-/// every scalar); this reader borrows every text without escapes from the
-/// source. Anything
-/// else (anchors, tags, flow mappings, nested flow collections, block
-/// scalars, multi-line scalars, tabs, other document markers, errors) makes it give up, and the event parser
-/// reads the text from the start, so both produce the same tree.
+/// A reader for the YAML that definitions and templates are written in
+/// (Workflow Studio, SAM, hand-written files): block mappings and
+/// sequences; single-line plain scalars, quoted scalars (double-quoted ones
+/// with JSON's one-character escapes) and one-line flow sequences and
+/// mappings of those; literal block scalars (`|`, `|-`); CloudFormation
+/// short-form tags on those scalars; comments, blank lines and a leading
+/// `---`. The event parser costs ~250 instructions a byte (it scans
+/// character by character and allocates every scalar); this reader borrows
+/// every text without escapes from the source. Anything else (anchors and
+/// aliases, merge keys, other tags, nested flow collections, folded or
+/// multi-line scalars, tabs, control characters, other document markers,
+/// every error) makes it give up, and the event parser reads the text from
+/// the start, so both produce the same tree.
 struct Simple<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -550,6 +552,10 @@ impl<'a> Simple<'a> {
         loop {
             self.skip_spaces();
             if self.at(self.pos) == b']' {
+                // After a trailing comma the event parser's span differs.
+                if !items.is_empty() {
+                    return Err(Bail);
+                }
                 break;
             }
             let item = match self.at(self.pos) {
@@ -559,7 +565,7 @@ impl<'a> Simple<'a> {
                 }
                 _ => {
                     let begin = self.pos;
-                    let end = self.flow_plain_end()?;
+                    let end = self.flow_plain_end(b']', false)?;
                     self.pos = end;
                     let value = resolve_plain(Cow::Borrowed(&self.text[begin..end]), |v| v);
                     Node::new(Span::new(begin, end), value)
@@ -580,10 +586,77 @@ impl<'a> Simple<'a> {
         ))
     }
 
-    /// Where the plain scalar starting at `pos` inside a flow sequence ends
-    /// (trailing blanks excluded): at `,`, `]` or the line's end; other
-    /// flow indicators, `: ` and comments go to the event parser.
-    fn flow_plain_end(&self) -> Result<usize, Bail> {
+    /// A flow mapping of scalars on one line, as `{Ref: Queue}`.
+    fn flow_mapping(&mut self) -> Result<Node<'a>, Bail> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut members: Vec<Member<'a>> = Vec::new();
+        let mut index = KeyTable::default();
+        loop {
+            self.skip_spaces();
+            if self.at(self.pos) == b'}' {
+                // After a trailing comma the event parser's span differs.
+                if !members.is_empty() {
+                    return Err(Bail);
+                }
+                break;
+            }
+            let (key, key_span) = match self.at(self.pos) {
+                quote @ (b'"' | b'\'') => self.quoted(quote)?,
+                _ => {
+                    let begin = self.pos;
+                    self.pos = self.flow_plain_end(b'}', true)?;
+                    let span = Span::new(begin, self.pos);
+                    (Cow::Borrowed(&self.text[begin..self.pos]), span)
+                }
+            };
+            // `key: value` only: no empty values, no `key:value` after
+            // quotes, no merge keys.
+            if self.at(self.pos) != b':' || self.at(self.pos + 1) != b' ' || key == "<<" {
+                return Err(Bail);
+            }
+            if check_key(&members, &mut index, &key, key_span).is_err() {
+                return Err(Bail);
+            }
+            self.pos += 1;
+            self.skip_spaces();
+            let value = match self.at(self.pos) {
+                quote @ (b'"' | b'\'') => {
+                    let (text, span) = self.quoted(quote)?;
+                    Node::new(span, NodeValue::String(text))
+                }
+                _ => {
+                    let begin = self.pos;
+                    let end = self.flow_plain_end(b'}', false)?;
+                    self.pos = end;
+                    let value = resolve_plain(Cow::Borrowed(&self.text[begin..end]), |v| v);
+                    Node::new(Span::new(begin, end), value)
+                }
+            };
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+            self.skip_spaces();
+            match self.at(self.pos) {
+                b',' => self.pos += 1,
+                b'}' => break,
+                _ => return Err(Bail),
+            }
+        }
+        self.pos += 1;
+        Ok(Node::new(
+            Span::new(start, self.pos),
+            NodeValue::Object(members),
+        ))
+    }
+
+    /// Where the plain scalar starting at `pos` inside a flow collection
+    /// closed by `close` ends (trailing blanks excluded): at `,` or `close`,
+    /// or at the `:` after a `key`; other flow indicators, the line's end,
+    /// `: ` in a value and comments go to the event parser.
+    fn flow_plain_end(&self, close: u8, key: bool) -> Result<usize, Bail> {
         let start = self.pos;
         let first = self.at(start);
         if never_starts_plain(first)
@@ -598,14 +671,18 @@ impl<'a> Simple<'a> {
         let mut i = start + 1;
         loop {
             match self.at(i) {
-                b',' | b']' => break,
-                b'\n' | b'[' | b'{' | b'}' => return Err(Bail),
+                b',' => break,
+                b if b == close => break,
+                b'\n' | b'[' | b'{' | b'}' | b']' => return Err(Bail),
                 // `key: value` in a flow sequence is a mapping.
                 b':' if matches!(
                     self.at(i + 1),
                     b' ' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
                 ) =>
                 {
+                    if key {
+                        break;
+                    }
                     return Err(Bail);
                 }
                 b'#' if self.bytes[i - 1] == b' ' => return Err(Bail),
@@ -709,13 +786,7 @@ impl<'a> Simple<'a> {
                 let (text, span) = self.quoted(quote)?;
                 Node::new(span, NodeValue::String(text))
             }
-            b'{' => {
-                if self.at(start + 1) != b'}' {
-                    return Err(Bail);
-                }
-                self.pos = start + 2;
-                Node::new(Span::new(start, start + 2), NodeValue::Object(Vec::new()))
-            }
+            b'{' => self.flow_mapping()?,
             b'[' => self.flow_sequence()?,
             b'!' => self.tagged_scalar()?,
             _ => {
@@ -1505,7 +1576,7 @@ States:
         "Retry:\n  - ErrorEquals:\n      - States.TaskFailed\n      - CustomError\n    IntervalSeconds: 3\n    BackoffRate: 1.5\n  -\n    ErrorEquals:\n    - States.ALL\nNext: x\n",
         "a: b\n  c: d\ne: \"f\" # c\ng: 'h'#x\ni: j # k\n  l\nm: n: o\np: [a, b]\nq: - r\n",
         "k: ~\nk2: 0x1F\nk3: .5\nk4: +007\nurl: https://x.example/a?b=c#d\narn: arn:aws:states:::lambda:invoke\ncolon: a:b\nhash: a#b\ndash: -x\nq: ?x\nGrüße: 'ü ✓'\n",
-        "---\nErrorEquals: [States.ALL, 'x', \"y\" ]\nEmpty: [ ]\nTrailing: [a,b,]\nWords: [a b, arn:aws:x, 1, -2, true]\nEscaped: \"a\\\"b\\\\c\\/d\\n\"\n\"k\\te\\\"y\": 1\nSeq:\n  - [x]\n  - []\n",
+        "---\nErrorEquals: [States.ALL, 'x', \"y\" ]\nEmpty: [ ]\nTight: [a,b]\nWords: [a b, arn:aws:x, 1, -2, true]\nEscaped: \"a\\\"b\\\\c\\/d\\n\"\n\"k\\te\\\"y\": 1\nSeq:\n  - [x]\n  - []\n  - {Ref: A}\n  - { \"Fn::GetAtt\": \"B.Arn\" , k: 'v', n: -1 }\nMap: {a: 1, b: x y}\n",
         "Resources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      RoleArn: !GetAtt Role.Arn\n      Name: !Sub '${AWS::StackName}-m'\n      Queue: !Ref Queue\n      Other: !Foo x\n      Items:\n        - !Ref A\n        - !GetAtt B.C.D\n        - !Sub \"x\\ty\"\n",
         "Comment: |\n  one\n\n    two # not a comment\n\nDefinitionString: !Sub |-\n  {\n    \"StartAt\": \"${A}\"\n  }\nSeq:\n  - |\n    a\n  -   |\n      b\n      c\nEnd: true\n",
     ];
@@ -1581,11 +1652,66 @@ States:
             ((state >> 33) % n.max(1) as u64) as usize
         };
         let pieces = [
-            " ", "  ", "\n", "- ", "-", "#", " #", "'", "\"", ": ", ":", "{}", "[]", "-1", "\n- a",
-            "x", "\n  - ", "---\n", "\n  ", "\n    ", "a: b\n", "\n\n", "''", "\\", "~", "? ", "0",
-            ".5", "<<: ", "ä", "\u{feff}", "\t", "\r\n", "\u{85}", ",", "[", "]", "\\\"", "\\n",
-            "\\u0041", "---", "...", "[a, b]", "--- ", "\n---\n", "!Ref ", "!GetAtt ", "!Sub ",
-            "!Foo ", "!!str ", "!", "|", "|-", "|\n", "|+", ">",
+            " ",
+            "  ",
+            "\n",
+            "- ",
+            "-",
+            "#",
+            " #",
+            "'",
+            "\"",
+            ": ",
+            ":",
+            "{}",
+            "[]",
+            "-1",
+            "\n- a",
+            "x",
+            "\n  - ",
+            "---\n",
+            "\n  ",
+            "\n    ",
+            "a: b\n",
+            "\n\n",
+            "''",
+            "\\",
+            "~",
+            "? ",
+            "0",
+            ".5",
+            "<<: ",
+            "ä",
+            "\u{feff}",
+            "\t",
+            "\r\n",
+            "\u{85}",
+            ",",
+            "[",
+            "]",
+            "\\\"",
+            "\\n",
+            "\\u0041",
+            "---",
+            "...",
+            "[a, b]",
+            "--- ",
+            "\n---\n",
+            "{a: 1}",
+            "{",
+            "}",
+            "{a: b, c: d}",
+            "!Ref ",
+            "!GetAtt ",
+            "!Sub ",
+            "!Foo ",
+            "!!str ",
+            "!",
+            "|",
+            "|-",
+            "|\n",
+            "|+",
+            ">",
         ];
         let mut taken = 0;
         for shape in SHAPES {
