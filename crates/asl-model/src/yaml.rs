@@ -10,6 +10,11 @@
 //! (`!Sub x` → `{"Fn::Sub": x}`, `!Ref x` → `{"Ref": x}`,
 //! `!GetAtt a.b` → `{"Fn::GetAtt": ["a", "b"]}`), as CloudFormation itself
 //! reads them.
+//!
+//! Most files use a small part of YAML; a fast reader (`Simple`) takes
+//! those, borrowing texts from the source, and hands anything else to the
+//! event parser, which also reports every error. A differential test keeps
+//! the two trees (and spans) identical.
 
 // A syntax error ends reading; the contract returns `Diagnostic` itself.
 #![allow(clippy::result_large_err)]
