@@ -100,6 +100,7 @@ fn never_starts_plain(b: u8) -> bool {
             | b'`'
             | b' '
             | b'\n'
+            | b'\r'
     )
 }
 
@@ -109,7 +110,7 @@ fn never_starts_plain(b: u8) -> bool {
 /// with JSON's one-character escapes) and one-line flow sequences and
 /// mappings of those; literal block scalars (`|`, `|-`); CloudFormation
 /// short-form tags on those scalars; comments, blank lines and a leading
-/// `---`. The event parser costs ~250 instructions a byte (it scans
+/// `---`, with `\n` or `\r\n` line breaks. The event parser costs ~250 instructions a byte (it scans
 /// character by character and allocates every scalar); this reader borrows
 /// every text without escapes from the source. Anything else (anchors and
 /// aliases, merge keys, other tags, nested flow collections, folded or
@@ -130,16 +131,25 @@ struct Simple<'a> {
 impl<'a> Simple<'a> {
     fn read(text: &'a str) -> Result<Node<'a>, Bail> {
         let bytes = text.as_bytes();
-        // Tabs, carriage returns and other control characters go to the
-        // event parser, and so does a byte order mark anywhere. (A fold
-        // without early exit, which the compiler vectorises.)
+        // Tabs and other control characters go to the event parser, and so
+        // do a byte order mark anywhere and a carriage return outside a
+        // `\r\n` line break. (A fold without early exit, which the compiler
+        // vectorises; the exact check only runs when it finds something.)
         let (control, non_ascii) = bytes.iter().fold((false, false), |(c, n), &b| {
             (
                 c | ((b < b' ') & (b != b'\n')) | (b == 0x7f),
                 n | (b >= 0x80),
             )
         });
-        if control || (non_ascii && text.contains('\u{feff}')) {
+        if control {
+            let line_break = |i: usize| bytes.get(i..i + 2) == Some(b"\r\n");
+            let bad =
+                |(i, &b): (usize, &u8)| (b < b' ' && b != b'\n' && !line_break(i)) || b == 0x7f;
+            if bytes.iter().enumerate().any(bad) {
+                return Err(Bail);
+            }
+        }
+        if non_ascii && text.contains('\u{feff}') {
             return Err(Bail);
         }
         let mut reader = Simple {
@@ -164,7 +174,7 @@ impl<'a> Simple<'a> {
 
     /// Whether the byte at `i` ends a token: a space, a line break or the end.
     fn blank_at(&self, i: usize) -> bool {
-        matches!(self.at(i), b' ' | b'\n')
+        matches!(self.at(i), b' ' | b'\n' | b'\r')
     }
 
     /// Moves to the first content of the next line that has some (skipping
@@ -177,7 +187,7 @@ impl<'a> Simple<'a> {
             self.skip_spaces();
             match self.bytes.get(self.pos) {
                 None => return Ok(None),
-                Some(b'\n') => self.pos += 1,
+                Some(b'\n' | b'\r') => self.pos += 1,
                 Some(b'#') => self.skip_line(),
                 Some(_) => {
                     let column = self.pos - start;
@@ -224,7 +234,7 @@ impl<'a> Simple<'a> {
         self.skip_spaces();
         match self.bytes.get(self.pos) {
             None => Ok(()),
-            Some(b'\n') => {
+            Some(b'\n' | b'\r') => {
                 self.pos += 1;
                 Ok(())
             }
@@ -366,7 +376,8 @@ impl<'a> Simple<'a> {
             let run = crate::json::plain_run(rest);
             (run < rest.len()).then_some(run)
         } else {
-            rest.iter().position(|&b| b == b'\'' || b == b'\n')
+            rest.iter()
+                .position(|&b| b == b'\'' || b == b'\n' || b == b'\r')
         }
         .ok_or(Bail)?;
         let close = start + 1 + len;
@@ -390,7 +401,7 @@ impl<'a> Simple<'a> {
         loop {
             match self.at(i) {
                 b'"' => break,
-                b'\n' => return Err(Bail),
+                b'\n' | b'\r' => return Err(Bail),
                 b'\\' => {
                     out.push(match self.at(i + 1) {
                         b'"' => '"',
@@ -408,7 +419,7 @@ impl<'a> Simple<'a> {
                 _ => {
                     let run = self.bytes[i..]
                         .iter()
-                        .position(|&b| matches!(b, b'"' | b'\\' | b'\n'))
+                        .position(|&b| matches!(b, b'"' | b'\\' | b'\n' | b'\r'))
                         .unwrap_or(self.bytes.len() - i);
                     out.push_str(&self.text[i..i + run]);
                     i += run;
@@ -447,7 +458,8 @@ impl<'a> Simple<'a> {
         let strip = self.at(at + 1) == b'-';
         self.pos = at + 1 + usize::from(strip);
         self.skip_spaces();
-        if self.bytes.get(self.pos) != Some(&b'\n') {
+        // (`\r\n` inside block scalars is left to the event parser.)
+        if self.bytes.get(self.pos) != Some(&b'\n') || self.bytes.contains(&b'\r') {
             return Err(Bail);
         }
         let mut line = self.pos + 1;
@@ -668,7 +680,7 @@ impl<'a> Simple<'a> {
             || (matches!(first, b'-' | b'?' | b':')
                 && matches!(
                     self.at(start + 1),
-                    b' ' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+                    b' ' | b'\n' | b'\r' | b',' | b'[' | b']' | b'{' | b'}'
                 ))
         {
             return Err(Bail);
@@ -678,11 +690,11 @@ impl<'a> Simple<'a> {
             match self.at(i) {
                 b',' => break,
                 b if b == close => break,
-                b'\n' | b'[' | b'{' | b'}' | b']' => return Err(Bail),
+                b'\n' | b'\r' | b'[' | b'{' | b'}' | b']' => return Err(Bail),
                 // `key: value` in a flow sequence is a mapping.
                 b':' if matches!(
                     self.at(i + 1),
-                    b' ' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+                    b' ' | b'\n' | b'\r' | b',' | b'[' | b']' | b'{' | b'}'
                 ) =>
                 {
                     if key {
@@ -721,10 +733,10 @@ impl<'a> Simple<'a> {
             // Only `:`, `#` and the line's end can end it.
             i += self.bytes[i..]
                 .iter()
-                .position(|&b| matches!(b, b':' | b'#' | b'\n'))
+                .position(|&b| matches!(b, b':' | b'#' | b'\n' | b'\r'))
                 .unwrap_or(self.bytes.len() - i);
             match self.at(i) {
-                b'\n' => break,
+                b'\n' | b'\r' => break,
                 b':' if self.blank_at(i + 1) => {
                     return if key { Ok(i) } else { Err(Bail) };
                 }
@@ -749,13 +761,16 @@ impl<'a> Simple<'a> {
         let indicator = self.pos - 1;
         self.skip_spaces();
         let start = self.pos;
-        if let None | Some(b'\n' | b'#') = self.bytes.get(start) {
+        if let None | Some(b'\n' | b'\r' | b'#') = self.bytes.get(start) {
             // The value is on the next lines, or empty (null).
-            let line_end = self.bytes[start..]
+            let mut line_end = self.bytes[start..]
                 .iter()
                 .position(|&b| b == b'\n')
                 .map_or(self.bytes.len(), |i| start + i);
             self.pos = (line_end + 1).min(self.bytes.len());
+            if line_end > start && self.bytes[line_end - 1] == b'\r' {
+                line_end -= 1;
+            }
             let next = self.next_line()?;
             return match next {
                 Some(column) if column > indent => self.collection(column, false),
@@ -1640,6 +1655,7 @@ States:
 
     #[test]
     fn the_fast_reader_takes_common_documents() {
+        assert!(agrees(&SHAPES[1].replace('\n', "\r\n")));
         let taken: Vec<bool> = SHAPES.iter().map(|s| agrees(s)).collect();
         assert_eq!(
             taken,
@@ -1719,8 +1735,12 @@ States:
             ">",
         ];
         let mut taken = 0;
-        for shape in SHAPES {
-            agrees(shape);
+        // Each shape as written and with `\r\n` line breaks.
+        let shapes = SHAPES
+            .iter()
+            .flat_map(|s| [s.to_string(), s.replace('\n', "\r\n")]);
+        for shape in shapes {
+            agrees(&shape);
             for _ in 0..2000 {
                 let mut text = shape.to_owned();
                 for _ in 0..1 + next(3) {
