@@ -110,9 +110,9 @@ fn never_starts_plain(b: u8) -> bool {
 /// with JSON's one-character escapes) and one-line flow sequences and
 /// mappings of those; literal block scalars (`|`, `|-`); CloudFormation
 /// short-form tags on those scalars; comments, blank lines and a leading
-/// `---`, with `\n` or `\r\n` line breaks. The event parser costs ~250 instructions a byte (it scans
-/// character by character and allocates every scalar); this reader borrows
-/// every text without escapes from the source. Anything else (anchors and
+/// `---`, with `\n` or `\r\n` line breaks. The event parser costs ~250
+/// instructions a byte (it scans character by character and allocates every
+/// scalar); this reader borrows every text without escapes from the source. Anything else (anchors and
 /// aliases, merge keys, other tags, nested flow collections, folded or
 /// multi-line scalars, tabs, control characters, other document markers,
 /// every error) makes it give up, and the event parser reads the text from
