@@ -227,8 +227,9 @@ impl<'a> Simple<'a> {
     }
 
     /// After a value: blanks, an optional comment (unless `quoted`: the
-    /// event parser's span of a quoted scalar, `{}` or `[]` runs to the
-    /// comment's end), then the line break.
+    /// event parser's span of a quoted scalar or a flow collection runs to
+    /// the comment's end; tagged scalars are treated alike), then the line
+    /// break.
     fn end_line(&mut self, quoted: bool) -> Result<(), Bail> {
         let start = self.pos;
         self.skip_spaces();
