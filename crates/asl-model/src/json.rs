@@ -12,8 +12,6 @@
 
 use std::borrow::Cow;
 
-use crate::hash::FastMap;
-
 use crate::diagnostic::{Diagnostic, codes};
 use crate::source::Span;
 use crate::tree::{Member, Node, NodeValue, Number};
@@ -25,9 +23,6 @@ pub const MAX_DEPTH: usize = 512;
 /// Objects with more members than this switch from a linear duplicate-key
 /// scan to a hash map.
 const LINEAR_KEY_SCAN: usize = 12;
-
-/// Positions of an object's keys, for duplicate detection in big objects.
-pub(crate) type KeyIndex<'a> = FastMap<Cow<'a, str>, Span>;
 
 /// The reader's internal error: boxed, so that every `Result` on the hot
 /// path stays as small as its `Ok` value (a `Diagnostic` is 160 bytes, and
@@ -842,7 +837,7 @@ fn blank_run(bytes: &[u8]) -> usize {
 /// it. Small objects are scanned; big ones keep a [`KeyTable`], which
 /// assumes the member with key `name` is pushed before the next check.
 #[inline(always)]
-fn check_key(
+pub(crate) fn check_key(
     members: &[Member<'_>],
     index: &mut KeyTable,
     name: &str,
@@ -864,7 +859,7 @@ fn check_key(
 /// Cheaper than a map of cloned keys (the 1,000 states of a big machine cost
 /// ~430 instructions a key that way).
 #[derive(Default)]
-struct KeyTable {
+pub(crate) struct KeyTable {
     /// Empty, or a power of two long and at most half full.
     slots: Vec<(u64, usize)>,
     /// `hash >> shift` is a hash's first slot: its top bits, which the
@@ -971,7 +966,7 @@ fn key_hash(key: &str) -> u64 {
 /// Length of the leading run of `bytes` that needs no decoding: no `"`,
 /// no `\\` and no control character. Looks at eight bytes per step (strings
 /// are most of a definition's text), then finishes byte by byte.
-fn plain_run(bytes: &[u8]) -> usize {
+pub(crate) fn plain_run(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // High bit of each byte of `word` that is zero. Bits can be wrong only
@@ -1011,35 +1006,6 @@ fn trailing_comma(comma: usize) -> Diagnostic {
 fn unterminated(open: usize, end: usize) -> Diagnostic {
     syntax("unterminated string", Span::new(open, end))
         .with_label("string starts here and is never closed")
-}
-
-/// Reports `name` when `members` already has it. Small objects are scanned;
-/// larger ones keep a key index in `index`, brought up to date lazily.
-pub(crate) fn check_duplicate<'a>(
-    members: &[Member<'a>],
-    index: &mut Option<KeyIndex<'a>>,
-    name: &str,
-    span: Span,
-) -> Result<(), Diagnostic> {
-    let first = if members.len() < LINEAR_KEY_SCAN {
-        members.iter().find(|m| m.key == name).map(|m| m.key_span)
-    } else {
-        let map = index.get_or_insert_with(|| {
-            members
-                .iter()
-                .map(|m| (m.key.clone(), m.key_span))
-                .collect()
-        });
-        // Bring the map up to date with members added since it was built.
-        for m in members.iter().skip(map.len()) {
-            map.insert(m.key.clone(), m.key_span);
-        }
-        map.get(name).copied()
-    };
-    match first {
-        Some(first_span) => Err(duplicate_key(name, span, first_span)),
-        None => Ok(()),
-    }
 }
 
 /// The diagnostic both readers give for a key that occurs twice.
