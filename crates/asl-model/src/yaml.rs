@@ -42,6 +42,13 @@ pub fn parse_yaml(text: &str) -> Result<Node<'_>, Diagnostic> {
     read_events(text)
 }
 
+/// [`parse_yaml`] without its fast reader: only the event parser. Not for
+/// general use; the differential fuzz target compares the two readers.
+#[doc(hidden)]
+pub fn parse_yaml_with_event_parser(text: &str) -> Result<Node<'_>, Diagnostic> {
+    read_events(text)
+}
+
 /// Reads a document through the event parser: every construct, and the
 /// error messages.
 fn read_events(text: &str) -> Result<Node<'_>, Diagnostic> {
