@@ -1,7 +1,7 @@
 //! The context object (`$$`): which fields exist, and checking `$$.` paths against them.
 
 use crate::SyntaxError;
-use crate::path::{JsonPath, Root, SegmentKind, Selector};
+use crate::path::{JsonPath, Root, Segment, SegmentKind, Selector};
 
 /// A known place in the context object. Paths below `Execution.Input` and `Map.Item.Value`
 /// (arbitrary JSON) resolve to those fields.
@@ -272,30 +272,52 @@ impl ContextField {
 /// of the table (a test checks the two agree).
 fn child_named(parent: ContextField, name: &str) -> Option<ContextField> {
     use ContextField as F;
-    Some(match (parent, name) {
-        (F::Root, "Execution") => F::Execution,
-        (F::Root, "State") => F::State,
-        (F::Root, "StateMachine") => F::StateMachine,
-        (F::Root, "Task") => F::Task,
-        (F::Root, "Map") => F::Map,
-        (F::Execution, "Id") => F::ExecutionId,
-        (F::Execution, "Input") => F::ExecutionInput,
-        (F::Execution, "Name") => F::ExecutionName,
-        (F::Execution, "RoleArn") => F::ExecutionRoleArn,
-        (F::Execution, "StartTime") => F::ExecutionStartTime,
-        (F::Execution, "RedriveCount") => F::ExecutionRedriveCount,
-        (F::Execution, "RedriveTime") => F::ExecutionRedriveTime,
-        (F::State, "EnteredTime") => F::StateEnteredTime,
-        (F::State, "Name") => F::StateName,
-        (F::State, "RetryCount") => F::StateRetryCount,
-        (F::StateMachine, "Id") => F::StateMachineId,
-        (F::StateMachine, "Name") => F::StateMachineName,
-        (F::Task, "Token") => F::TaskToken,
-        (F::Map, "Item") => F::MapItem,
-        (F::MapItem, "Index") => F::MapItemIndex,
-        (F::MapItem, "Value") => F::MapItemValue,
-        (F::MapItem, "Key") => F::MapItemKey,
-        (F::MapItem, "Source") => F::MapItemSource,
+    // By parent first, so only that parent's few names are compared.
+    Some(match parent {
+        F::Root => match name {
+            "Execution" => F::Execution,
+            "State" => F::State,
+            "StateMachine" => F::StateMachine,
+            "Task" => F::Task,
+            "Map" => F::Map,
+            _ => return None,
+        },
+        F::Execution => match name {
+            "Id" => F::ExecutionId,
+            "Input" => F::ExecutionInput,
+            "Name" => F::ExecutionName,
+            "RoleArn" => F::ExecutionRoleArn,
+            "StartTime" => F::ExecutionStartTime,
+            "RedriveCount" => F::ExecutionRedriveCount,
+            "RedriveTime" => F::ExecutionRedriveTime,
+            _ => return None,
+        },
+        F::State => match name {
+            "EnteredTime" => F::StateEnteredTime,
+            "Name" => F::StateName,
+            "RetryCount" => F::StateRetryCount,
+            _ => return None,
+        },
+        F::StateMachine => match name {
+            "Id" => F::StateMachineId,
+            "Name" => F::StateMachineName,
+            _ => return None,
+        },
+        F::Task => match name {
+            "Token" => F::TaskToken,
+            _ => return None,
+        },
+        F::Map => match name {
+            "Item" => F::MapItem,
+            _ => return None,
+        },
+        F::MapItem => match name {
+            "Index" => F::MapItemIndex,
+            "Value" => F::MapItemValue,
+            "Key" => F::MapItemKey,
+            "Source" => F::MapItemSource,
+            _ => return None,
+        },
         _ => return None,
     })
 }
@@ -316,52 +338,50 @@ pub fn check_context_path(path: &JsonPath) -> Result<ContextField, SyntaxError> 
         if kind == ContextValueKind::Json {
             return Ok(current);
         }
-        // Only the error messages show the path so far; build it only for them.
-        let shown = || {
-            if current == ContextField::Root {
-                "$$".to_string()
-            } else {
-                format!("$$.{}", current.path())
-            }
-        };
         match &segment.kind {
             SegmentKind::Function(_) => return Ok(current),
-            SegmentKind::Child(Selector::Name(name)) if kind == ContextValueKind::Object => {
-                match child_named(current, name) {
-                    Some(child) => current = child,
-                    None => {
-                        let known: Vec<&str> = current.children().map(|c| c.name).collect();
-                        return Err(SyntaxError::new(
-                            format!(
-                                "the context object has no field `{name}` in `{}`; known fields: {}",
-                                shown(),
-                                known.join(", ")
-                            ),
-                            segment.span,
-                        ));
-                    }
-                }
+            SegmentKind::Child(Selector::Name(name))
+                if kind == ContextValueKind::Object
+                    && let Some(child) = child_named(current, name) =>
+            {
+                current = child;
             }
-            _ if kind == ContextValueKind::Object => {
-                let shown = shown();
-                return Err(SyntaxError::new(
-                    format!("fields of `{shown}` must be selected by name, e.g. `{shown}.Name`"),
-                    segment.span,
-                ));
-            }
-            _ => {
-                let kind = match kind {
-                    ContextValueKind::Number => "a number",
-                    _ => "a string",
-                };
-                return Err(SyntaxError::new(
-                    format!("`{}` is {kind} and has no fields", shown()),
-                    segment.span,
-                ));
-            }
+            _ => return Err(step_error(current, kind, segment)),
         }
     }
     Ok(current)
+}
+
+/// Why `segment` cannot be read below `current` (of kind `kind`, not JSON). Kept out of line:
+/// the messages are only built on failure, and the checking loop stays small without them.
+#[cold]
+#[inline(never)]
+fn step_error(current: ContextField, kind: ContextValueKind, segment: &Segment) -> SyntaxError {
+    let shown = if current == ContextField::Root {
+        "$$".to_string()
+    } else {
+        format!("$$.{}", current.path())
+    };
+    let message = match &segment.kind {
+        SegmentKind::Child(Selector::Name(name)) if kind == ContextValueKind::Object => {
+            let known: Vec<&str> = current.children().map(|c| c.name).collect();
+            format!(
+                "the context object has no field `{name}` in `{shown}`; known fields: {}",
+                known.join(", ")
+            )
+        }
+        _ if kind == ContextValueKind::Object => {
+            format!("fields of `{shown}` must be selected by name, e.g. `{shown}.Name`")
+        }
+        _ => {
+            let kind = match kind {
+                ContextValueKind::Number => "a number",
+                _ => "a string",
+            };
+            format!("`{shown}` is {kind} and has no fields")
+        }
+    };
+    SyntaxError::new(message, segment.span)
 }
 
 #[cfg(test)]
