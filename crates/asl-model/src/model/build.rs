@@ -1949,7 +1949,6 @@ impl<'a> Builder<'_> {
         // Whether an integration exists is judged by the resource rules, which
         // know the catalog; here only the shape of the ARN is checked.
         let parsed = crate::rules::memo::resource(&resource.value);
-        let parsed = parsed.as_ref();
         if let (Err(e), Some(n)) = (&parsed, resource_node)
             && n.as_str().is_some()
         {
@@ -1960,14 +1959,14 @@ impl<'a> Builder<'_> {
                 name, qualifier, ..
             }),
             Some(n),
-        ) = (&parsed, resource_node)
+        ) = (parsed.as_deref(), resource_node)
         {
             self.lambda_name_chars(n, &resource.value, name, qualifier.as_ref());
         }
         if let Some(n) = resource_node {
             self.unclosed_placeholder(n, &resource.value);
         }
-        let resource_uri = parsed.as_ref().ok().cloned();
+        let resource_uri = parsed.ok();
         let credentials = node.get("Credentials").and_then(|n| {
             let t = self.object_template(n, "Credentials", lang)?;
             if n.is_object() && n.get("RoleArn").is_none() && n.get("RoleArn.$").is_none() {
