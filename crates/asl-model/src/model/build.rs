@@ -549,7 +549,17 @@ impl<'a> Builder<'_> {
 
     /// A string field whose value must be one of `values`.
     fn opt_enum(&mut self, obj: &Node<'a>, field: &str, values: &[&str]) -> Option<SpannedStr<'a>> {
-        let s = self.opt_string(obj, field)?;
+        self.enum_value(obj.get(field), field, values)
+    }
+
+    /// [`opt_enum`](Self::opt_enum) for a member already looked up.
+    fn enum_value(
+        &mut self,
+        node: Option<&Node<'a>>,
+        field: &str,
+        values: &[&str],
+    ) -> Option<SpannedStr<'a>> {
+        let s = self.spanned_string(node?, field)?;
         if values.contains(&&*s.value) {
             return Some(s);
         }
@@ -1668,8 +1678,14 @@ impl<'a> Builder<'_> {
         (retry, catch)
     }
 
-    fn error_equals(&mut self, node: &Node<'a>, what: &str) -> (Vec<SpannedStr<'a>>, Span) {
-        let Some(e) = node.get("ErrorEquals") else {
+    /// `e` is the `ErrorEquals` member of the retrier or catcher `node`.
+    fn error_equals(
+        &mut self,
+        node: &Node<'a>,
+        e: Option<&Node<'a>>,
+        what: &str,
+    ) -> (Vec<SpannedStr<'a>>, Span) {
+        let Some(e) = e else {
             self.missing(what, "ErrorEquals", node.span);
             // An empty span tells the rules not to report the list as empty.
             return (Vec::new(), Span::at(node.span.start));
@@ -1678,10 +1694,12 @@ impl<'a> Builder<'_> {
             self.wrong_type("ErrorEquals", "an array of error names", e);
             return (Vec::new(), Span::at(e.span.start));
         };
-        let names: Vec<_> = items
-            .iter()
-            .filter_map(|i| self.spanned_string(i, "ErrorEquals"))
-            .collect();
+        let mut names = Vec::with_capacity(items.len());
+        for i in items {
+            if let Some(name) = self.spanned_string(i, "ErrorEquals") {
+                names.push(name);
+            }
+        }
         // Items of the wrong type were reported; the list is not empty.
         let span = if names.len() < items.len() {
             Span::at(e.span.start)
@@ -1692,28 +1710,48 @@ impl<'a> Builder<'_> {
     }
 
     fn retrier(&mut self, node: &Node<'a>) -> Option<Retrier<'a>> {
-        if !node.is_object() {
+        const FIELDS: [&str; 7] = [
+            "ErrorEquals",
+            "IntervalSeconds",
+            "MaxAttempts",
+            "BackoffRate",
+            "MaxDelaySeconds",
+            "JitterStrategy",
+            "Comment",
+        ];
+        let Some(members) = node.as_object() else {
             self.wrong_type("a retrier", "an object", node);
             return None;
+        };
+        // One pass finds every field and reports the unknown ones (a lookup
+        // per field scanned the members seven times).
+        let mut found: [Option<&Node<'a>>; 7] = [None; 7];
+        for m in members {
+            match FIELDS.iter().position(|f| *f == m.key) {
+                Some(i) => {
+                    found[i].get_or_insert(&m.value);
+                }
+                None => self.unknown_field(m, &FIELDS, "a retrier"),
+            }
         }
-        self.check_known(
-            node,
-            &[
-                "ErrorEquals",
-                "IntervalSeconds",
-                "MaxAttempts",
-                "BackoffRate",
-                "MaxDelaySeconds",
-                "JitterStrategy",
-                "Comment",
-            ],
-            "a retrier",
-        );
-        let (error_equals, error_equals_span) = self.error_equals(node, "a retrier");
-        let num = |b: &mut Self, field: &str, min: u64, max: u64| -> Option<Spanned<u64>> {
-            let n = node.get(field)?;
+        let [
+            error_equals,
+            interval_seconds,
+            max_attempts,
+            backoff_rate,
+            max_delay_seconds,
+            jitter_strategy,
+            comment,
+        ] = found;
+        let (error_equals, error_equals_span) = self.error_equals(node, error_equals, "a retrier");
+        let num = |b: &mut Self,
+                   n: Option<&Node<'a>>,
+                   field: &str,
+                   min: u64,
+                   max: u64|
+         -> Option<Spanned<u64>> {
             match b.count(
-                n,
+                n?,
                 field,
                 QueryLanguage::JsonPath,
                 min,
@@ -1724,10 +1762,16 @@ impl<'a> Builder<'_> {
                 _ => None,
             }
         };
-        let interval_seconds = num(self, "IntervalSeconds", 1, MAX_SECONDS);
-        let max_attempts = num(self, "MaxAttempts", 0, MAX_SECONDS);
-        let max_delay_seconds = num(self, "MaxDelaySeconds", 1, MAX_DELAY_SECONDS);
-        let backoff_rate = match node.get("BackoffRate") {
+        let interval_seconds = num(self, interval_seconds, "IntervalSeconds", 1, MAX_SECONDS);
+        let max_attempts = num(self, max_attempts, "MaxAttempts", 0, MAX_SECONDS);
+        let max_delay_seconds = num(
+            self,
+            max_delay_seconds,
+            "MaxDelaySeconds",
+            1,
+            MAX_DELAY_SECONDS,
+        );
+        let backoff_rate = match backoff_rate {
             Some(n) => match n.as_f64() {
                 Some(v) if v >= 1.0 => Some(Spanned::new(v, n.span)),
                 Some(_) => {
@@ -1752,7 +1796,7 @@ impl<'a> Builder<'_> {
             None => None,
         };
         let jitter_strategy = self
-            .opt_enum(node, "JitterStrategy", &["FULL", "NONE"])
+            .enum_value(jitter_strategy, "JitterStrategy", &["FULL", "NONE"])
             .map(|s| {
                 let j = if s.value == "FULL" {
                     JitterStrategy::Full
@@ -1761,7 +1805,7 @@ impl<'a> Builder<'_> {
                 };
                 Spanned::new(j, s.span)
             });
-        let comment = self.opt_string(node, "Comment");
+        let comment = comment.and_then(|n| self.spanned_string(n, "Comment"));
         Some(Retrier {
             error_equals,
             error_equals_span,
@@ -1776,36 +1820,54 @@ impl<'a> Builder<'_> {
     }
 
     fn catcher(&mut self, node: &Node<'a>, lang: QueryLanguage) -> Option<Catcher<'a>> {
-        if !node.is_object() {
+        const FIELDS: [&str; 6] = [
+            "ErrorEquals",
+            "Next",
+            "ResultPath",
+            "Output",
+            "Assign",
+            "Comment",
+        ];
+        let Some(members) = node.as_object() else {
             self.wrong_type("a catcher", "an object", node);
             return None;
-        }
+        };
         let allowed: &[&str] = match lang {
             QueryLanguage::JsonPath => &["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"],
             QueryLanguage::Jsonata => &["ErrorEquals", "Next", "Output", "Assign", "Comment"],
         };
-        if let Some(members) = node.as_object() {
-            for m in members {
-                if allowed.contains(&&m.key[..]) {
-                    continue;
-                }
-                if matches!(&m.key[..], "ResultPath" | "Output") {
-                    let mut d = Diagnostic::error(
-                        codes::WRONG_LANGUAGE_FIELD,
-                        format!("`{}` is not available in {} catchers", m.key, lang.as_str()),
-                        m.key_span,
-                    );
-                    if let Some(h) = language_counterpart(&m.key, lang) {
-                        d = d.with_help(h);
-                    }
-                    self.push(d);
-                } else {
+        // One pass finds every field and reports the ones not allowed, like
+        // the retrier's.
+        let mut found: [Option<&Node<'a>>; 6] = [None; 6];
+        for m in members {
+            let slot = FIELDS.iter().position(|f| *f == m.key);
+            if let Some(i) = slot {
+                found[i].get_or_insert(&m.value);
+            }
+            let wrong_language = match slot {
+                Some(2) => lang == QueryLanguage::Jsonata,
+                Some(3) => lang == QueryLanguage::JsonPath,
+                Some(_) => false,
+                None => {
                     self.unknown_field(m, allowed, "a catcher");
+                    false
                 }
+            };
+            if wrong_language {
+                let mut d = Diagnostic::error(
+                    codes::WRONG_LANGUAGE_FIELD,
+                    format!("`{}` is not available in {} catchers", m.key, lang.as_str()),
+                    m.key_span,
+                );
+                if let Some(h) = language_counterpart(&m.key, lang) {
+                    d = d.with_help(h);
+                }
+                self.push(d);
             }
         }
-        let (error_equals, error_equals_span) = self.error_equals(node, "a catcher");
-        let next = match node.get("Next") {
+        let [error_equals, next, result_path, output, assign, comment] = found;
+        let (error_equals, error_equals_span) = self.error_equals(node, error_equals, "a catcher");
+        let next = match next {
             Some(n) => self.spanned_string(n, "Next"),
             None => {
                 self.missing("a catcher", "Next", node.span);
@@ -1813,16 +1875,16 @@ impl<'a> Builder<'_> {
             }
         }
         .unwrap_or_else(|| Spanned::new(Cow::Borrowed(""), node.span));
-        let result_path = match (lang, node.get("ResultPath")) {
+        let result_path = match (lang, result_path) {
             (QueryLanguage::JsonPath, Some(n)) => self.result_path(n),
             _ => None,
         };
-        let output = match (lang, node.get("Output")) {
+        let output = match (lang, output) {
             (QueryLanguage::Jsonata, Some(n)) => Some(self.template(n, lang)),
             _ => None,
         };
-        let assign = node.get("Assign").and_then(|n| self.assign(n, lang));
-        let comment = self.opt_string(node, "Comment");
+        let assign = assign.and_then(|n| self.assign(n, lang));
+        let comment = comment.and_then(|n| self.spanned_string(n, "Comment"));
         Some(Catcher {
             error_equals,
             error_equals_span,
