@@ -382,11 +382,17 @@ fn language_counterpart(key: &str, lang: QueryLanguage) -> Option<&'static str> 
 }
 
 fn plural_fields(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    // One string, not a formatted string per name joined.
+    let mut out = String::with_capacity(names.iter().map(|n| n.len() + 4).sum());
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('`');
+        out.push_str(n);
+        out.push('`');
+    }
+    out
 }
 
 /// Builds the model of a whole definition from its tree.
