@@ -9,12 +9,14 @@
 
 use crate::hash::FastMap as HashMap;
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use asl_syntax::SyntaxError;
 use asl_syntax::resource::{Resource, parse_resource};
 
-type Parsed = Rc<Result<Resource, SyntaxError>>;
+/// Shared, not copied: the model keeps the parse of every Task's `Resource`
+/// (`TaskState::resource_uri`), and the model is `Send`.
+pub(crate) type Parsed = Result<Arc<Resource>, Arc<SyntaxError>>;
 
 thread_local! {
     static MEMO: RefCell<Option<Memo>> = const { RefCell::new(None) };
@@ -51,29 +53,33 @@ pub(crate) fn resource(text: &str) -> Parsed {
     MEMO.with(|m| {
         let mut memo = m.borrow_mut();
         let Some(memo) = memo.as_mut() else {
-            return Rc::new(parse_resource(text));
+            return share(parse_resource(text));
         };
         let found = match memo {
             Memo::Few(list) => list.iter().find(|(t, _)| t == text).map(|(_, p)| p),
             Memo::Many(map) => map.get(text),
         };
         if let Some(parsed) = found {
-            return Rc::clone(parsed);
+            return parsed.clone();
         }
-        let parsed = Rc::new(parse_resource(text));
+        let parsed = share(parse_resource(text));
         match memo {
-            Memo::Few(list) if list.len() < FEW => list.push((text.to_owned(), Rc::clone(&parsed))),
+            Memo::Few(list) if list.len() < FEW => list.push((text.to_owned(), parsed.clone())),
             Memo::Few(list) => {
                 let mut map: HashMap<String, Parsed> = list.drain(..).collect();
-                map.insert(text.to_owned(), Rc::clone(&parsed));
+                map.insert(text.to_owned(), parsed.clone());
                 *memo = Memo::Many(map);
             }
             Memo::Many(map) => {
-                map.insert(text.to_owned(), Rc::clone(&parsed));
+                map.insert(text.to_owned(), parsed.clone());
             }
         }
         parsed
     })
+}
+
+fn share(parsed: Result<Resource, SyntaxError>) -> Parsed {
+    parsed.map(Arc::new).map_err(Arc::new)
 }
 
 #[cfg(test)]
@@ -86,10 +92,11 @@ mod tests {
         let scope = MemoScope::enter();
         let a = resource(text);
         let b = resource(text);
-        assert!(Rc::ptr_eq(&a, &b));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert!(Arc::ptr_eq(&a, &b));
         drop(scope);
-        let c = resource(text);
-        assert!(!Rc::ptr_eq(&a, &c));
+        let c = resource(text).unwrap();
+        assert!(!Arc::ptr_eq(&a, &c));
         assert_eq!(*a, *c);
     }
 }

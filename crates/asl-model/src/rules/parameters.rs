@@ -96,7 +96,7 @@ pub(crate) fn check_sites(
             continue;
         };
         let parsed = memo::resource(text);
-        let Ok(Resource::Optimized { service, api, .. }) = parsed.as_ref() else {
+        let Ok(Resource::Optimized { service, api, .. }) = parsed.as_deref() else {
             continue;
         };
         let prefix = if io.allowed == ITEM_READER_RESOURCES {
@@ -194,7 +194,7 @@ fn schema_into<'r>(
         name.push_str(resource);
         return Some(schema);
     }
-    match memo::resource(resource).as_ref().as_ref().ok()? {
+    match memo::resource(resource).as_deref().ok()? {
         Resource::Optimized { service, api, .. } => {
             let _ = write!(name, "{}:{}", service.value, api.value);
         }

@@ -224,7 +224,7 @@ fn check_map_io_resource(
         return;
     };
     let inner = |span: asl_syntax::Span| node.inner_span(src, Span::new(span.start, span.end));
-    match memo::resource(text).as_ref() {
+    match memo::resource(text).as_deref() {
         Ok(Resource::Optimized {
             service,
             api,
@@ -369,7 +369,7 @@ fn check_resource_in<'t>(
         return;
     };
     let parsed = memo::resource(text);
-    let Ok(resource) = parsed.as_ref() else {
+    let Ok(resource) = parsed.as_deref() else {
         return;
     };
     let inner = |span: asl_syntax::Span| node.inner_span(src, Span::new(span.start, span.end));

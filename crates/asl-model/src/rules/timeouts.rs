@@ -45,7 +45,7 @@ pub(crate) fn check_states<'a>(
                 out.push(d);
             }
         }
-        let waits_for_worker = match &task.resource_uri {
+        let waits_for_worker = match task.resource_uri.as_deref() {
             Some(Resource::Activity { .. }) => true,
             Some(Resource::Optimized { pattern, .. } | Resource::AwsSdk { pattern, .. }) => {
                 pattern.value == IntegrationPattern::Callback

@@ -14,7 +14,7 @@ use crate::model::{JsonataExpr, State, StateKind, StateMachine, TaskState};
 /// integrations and activities (a `.sync` job may finish early with the
 /// token). Unparsed resources (placeholders) get the benefit of the doubt.
 fn token_available(task: &TaskState) -> bool {
-    match &task.resource_uri {
+    match task.resource_uri.as_deref() {
         None | Some(Resource::CloudFormationPlaceholder { .. }) => true,
         Some(Resource::Activity { .. }) => true,
         Some(Resource::Optimized { pattern, .. } | Resource::AwsSdk { pattern, .. }) => {
@@ -26,7 +26,7 @@ fn token_available(task: &TaskState) -> bool {
 
 fn is_callback(task: &TaskState) -> bool {
     matches!(
-        &task.resource_uri,
+        task.resource_uri.as_deref(),
         Some(Resource::Optimized { pattern, .. } | Resource::AwsSdk { pattern, .. })
             if pattern.value == IntegrationPattern::Callback
     )
