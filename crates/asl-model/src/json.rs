@@ -147,8 +147,23 @@ impl<'a> Reader<'a> {
                 return Ok(after);
             }
         }
-        self.skip_blank_run()?;
-        Ok(self.byte(self.pos))
+        // A line break and its indentation (pretty-printed text, before
+        // each key): answered here too when fewer than 16 spaces follow.
+        if b == b'\n'
+            && let Some(chunk) = self
+                .bytes
+                .get(self.pos + 1..)
+                .and_then(<[u8]>::first_chunk::<16>)
+        {
+            let spaces = ((u128::from_le_bytes(*chunk) ^ SPACES).trailing_zeros() / 8) as usize;
+            let at = self.pos + 1 + spaces;
+            let after = self.byte(at);
+            if settled(after) {
+                self.pos = at;
+                return Ok(after);
+            }
+        }
+        self.skip_blank_run()
     }
 
     #[inline(always)]
@@ -156,21 +171,42 @@ impl<'a> Reader<'a> {
         self.bytes.get(at).copied().unwrap_or(0)
     }
 
+    /// Skips a run of blanks and returns the byte after it (0 at the end of
+    /// input). Pretty-printed text calls this for each line break and its
+    /// indentation, so the error is kept out of line: the stack frame it
+    /// needed cost more than the skip.
     #[inline(never)]
-    fn skip_blank_run(&mut self) -> Result<(), Fail> {
-        let rest = self.bytes.get(self.pos..).unwrap_or_default();
-        self.pos += blank_run(rest);
-        if self.peek() == Some(b'/') && matches!(self.bytes.get(self.pos + 1), Some(b'/' | b'*')) {
-            return Err(Box::new(
-                syntax(
-                    "comments are not allowed in JSON",
-                    Span::new(self.pos, self.pos + 2),
-                )
-                .with_label("comment starts here")
-                .with_help("remove the comment, or write the definition in YAML"),
-            ));
+    fn skip_blank_run(&mut self) -> Result<u8, Fail> {
+        let bytes = self.bytes;
+        let mut pos = self.pos;
+        // One blank byte (a line break, a tab), then the spaces after it
+        // sixteen at a time (indentation), until a byte that is not blank.
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(pos) {
+            pos += 1;
+            if let Some(chunk) = bytes.get(pos..).and_then(<[u8]>::first_chunk::<16>) {
+                // 16 when all are spaces.
+                pos += ((u128::from_le_bytes(*chunk) ^ SPACES).trailing_zeros() / 8) as usize;
+            }
         }
-        Ok(())
+        self.pos = pos;
+        let b = self.byte(pos);
+        if b == b'/' && matches!(bytes.get(pos + 1), Some(b'/' | b'*')) {
+            return Err(self.comment());
+        }
+        Ok(b)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn comment(&self) -> Fail {
+        Box::new(
+            syntax(
+                "comments are not allowed in JSON",
+                Span::new(self.pos, self.pos + 2),
+            )
+            .with_label("comment starts here")
+            .with_help("remove the comment, or write the definition in YAML"),
+        )
     }
 
     /// The character at the current position as a span (one whole UTF-8
@@ -810,28 +846,8 @@ fn out_of_range(text: &str, span: Span) -> Fail {
     )
 }
 
-/// Length of the leading run of blanks (space, tab, line feed, carriage
-/// return). Indentation is mostly spaces: those are counted eight at a time.
-fn blank_run(bytes: &[u8]) -> usize {
-    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
-    let mut done = 0;
-    loop {
-        while let Some(chunk) = bytes.get(done..done + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let other = u64::from_le_bytes(word) ^ SPACES;
-            if other != 0 {
-                done += (other.trailing_zeros() / 8) as usize;
-                break;
-            }
-            done += 8;
-        }
-        match bytes.get(done) {
-            Some(b' ' | b'\t' | b'\n' | b'\r') => done += 1,
-            _ => return done,
-        }
-    }
-}
+/// Sixteen spaces as one little-endian word.
+const SPACES: u128 = u128::from_le_bytes([b' '; 16]);
 
 /// Reports `name` when `members` (the object's members so far) already has
 /// it. Small objects are scanned; big ones keep a [`KeyTable`], which
