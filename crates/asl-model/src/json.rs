@@ -155,8 +155,7 @@ impl<'a> Reader<'a> {
                 .get(self.pos + 1..)
                 .and_then(<[u8]>::first_chunk::<16>)
         {
-            let spaces = ((u128::from_le_bytes(*chunk) ^ SPACES).trailing_zeros() / 8) as usize;
-            let at = self.pos + 1 + spaces;
+            let at = self.pos + 1 + leading_spaces(chunk);
             let after = self.byte(at);
             if settled(after) {
                 self.pos = at;
@@ -184,8 +183,7 @@ impl<'a> Reader<'a> {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(pos) {
             pos += 1;
             if let Some(chunk) = bytes.get(pos..).and_then(<[u8]>::first_chunk::<16>) {
-                // 16 when all are spaces.
-                pos += ((u128::from_le_bytes(*chunk) ^ SPACES).trailing_zeros() / 8) as usize;
+                pos += leading_spaces(chunk);
             }
         }
         self.pos = pos;
@@ -846,8 +844,13 @@ fn out_of_range(text: &str, span: Span) -> Fail {
     )
 }
 
-/// Sixteen spaces as one little-endian word.
-const SPACES: u128 = u128::from_le_bytes([b' '; 16]);
+/// How many bytes of `chunk` are spaces before the first other byte (16
+/// when all are): one compare for a line's indentation.
+#[inline(always)]
+fn leading_spaces(chunk: &[u8; 16]) -> usize {
+    const SPACES: u128 = u128::from_le_bytes([b' '; 16]);
+    ((u128::from_le_bytes(*chunk) ^ SPACES).trailing_zeros() / 8) as usize
+}
 
 /// Reports `name` when `members` (the object's members so far) already has
 /// it. Small objects are scanned; big ones keep a [`KeyTable`], which

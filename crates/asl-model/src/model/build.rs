@@ -395,7 +395,6 @@ fn plural_fields(names: &[&str]) -> String {
     out
 }
 
-/// Builds the model of a whole definition from its tree.
 /// `X` -> `XPath` for the fields that have a path twin, without formatting
 /// a string for every state that has neither.
 fn path_field_name(field: &str) -> std::borrow::Cow<'static, str> {
@@ -415,6 +414,7 @@ fn path_field_name(field: &str) -> std::borrow::Cow<'static, str> {
     std::borrow::Cow::Borrowed(known)
 }
 
+/// Builds the model of a whole definition from its tree.
 pub fn build_machine<'a>(
     root: &Node<'a>,
     src: &str,
