@@ -149,8 +149,13 @@ mod tests {
 
     fn methods(states: &str) -> Vec<(String, Kind)> {
         let text = format!(r#"{{ "StartAt": "A", "States": {{ {states} }} }}"#);
-        let analysis =
-            asl_model::analyze(&text, SourceFormat::Json, &asl_model::Options::default());
+        let arena = asl_model::Arena::new();
+        let analysis = asl_model::analyze(
+            &text,
+            &arena,
+            SourceFormat::Json,
+            &asl_model::Options::default(),
+        );
         let Some(machine) = analysis.machine else {
             panic!("definition did not build: {:?}", analysis.diagnostics)
         };

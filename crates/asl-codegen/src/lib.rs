@@ -129,7 +129,8 @@ fn finish(
         forbid_cfn_placeholders: header.settings.forbid_cfn_placeholders,
         ..asl_model::Options::default()
     };
-    let analysis = asl_model::analyze(text, format, &options);
+    let arena = asl_model::Arena::new();
+    let analysis = asl_model::analyze(text, &arena, format, &options);
     let warnings = report::warnings(&analysis.diagnostics, origin);
     let mut errors = Errors(report::errors(&analysis.diagnostics, origin));
     let machine = match analysis.machine {

@@ -1,6 +1,6 @@
 //! The calls into `asl-model`, in one place.
 
-use asl_model::{Diagnostic, Node, SourceFormat};
+use asl_model::{Arena, Diagnostic, Node, SourceFormat};
 
 use crate::rules::RuleInfo;
 
@@ -16,10 +16,14 @@ pub struct Settings {
 /// Reads a document into the spanned tree (to classify it and find template resources).
 // The error is the model's own diagnostic, produced once per unreadable file.
 #[allow(clippy::result_large_err)]
-pub fn parse(text: &str, format: SourceFormat) -> Result<Node<'_>, Diagnostic> {
+pub fn parse<'a>(
+    text: &'a str,
+    format: SourceFormat,
+    arena: &'a Arena,
+) -> Result<Node<'a>, Diagnostic> {
     match format {
-        SourceFormat::Json => asl_model::parse_json(text),
-        SourceFormat::Yaml => asl_model::parse_yaml(text),
+        SourceFormat::Json => asl_model::parse_json(text, arena),
+        SourceFormat::Yaml => asl_model::parse_yaml(text, arena),
     }
 }
 
@@ -33,7 +37,7 @@ fn options(settings: &Settings) -> asl_model::Options {
 
 /// Every finding of the model on one definition text.
 pub fn analyze(text: &str, format: SourceFormat, settings: &Settings) -> Vec<Diagnostic> {
-    asl_model::analyze(text, format, &options(settings)).diagnostics
+    asl_model::diagnostics(text, format, &options(settings))
 }
 
 /// [`analyze`] for a definition whose tree was already read.

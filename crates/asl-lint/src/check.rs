@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use asl_model::{Diagnostic, Node, SourceFormat, Span};
+use asl_model::{Arena, Diagnostic, Node, SourceFormat, Span};
 
 use crate::backend::{self, Settings};
 use crate::discover::is_definition_name;
@@ -66,7 +66,8 @@ pub fn check_text(
     if !explicit && !text.contains("States") && !text.contains("StateMachine") {
         return None;
     }
-    let root = match backend::parse(&text, format) {
+    let arena = Arena::new();
+    let root = match backend::parse(&text, format, &arena) {
         Ok(root) => root,
         Err(syntax) => {
             return (explicit || text.contains("StartAt"))

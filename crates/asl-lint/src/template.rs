@@ -196,7 +196,7 @@ pub fn extract(source: &str, format: SourceFormat, root: &Node, base_dir: &Path)
             Some(SERVERLESS_TYPE) => true,
             _ => continue,
         };
-        let logical_id = resource.key.clone();
+        let logical_id = resource.key;
         let properties = resource.value.get("Properties");
         let substitutions =
             Substitutions::read(properties.and_then(|p| p.get("DefinitionSubstitutions")));
@@ -220,15 +220,9 @@ pub fn extract(source: &str, format: SourceFormat, root: &Node, base_dir: &Path)
                 Some(in_place(source, format, &definition.value))
             }
         } else if let Some(string) = member("DefinitionString").filter(|_| !serverless) {
-            definition_string(
-                source,
-                format,
-                &string.value,
-                &logical_id,
-                &mut out.findings,
-            )
+            definition_string(source, format, &string.value, logical_id, &mut out.findings)
         } else if let Some(uri) = member("DefinitionUri").filter(|_| serverless) {
-            definition_uri(&uri.value, base_dir, &logical_id, &mut out.findings)
+            definition_uri(&uri.value, base_dir, logical_id, &mut out.findings)
         } else if let Some(s3) = member("DefinitionS3Location").filter(|_| !serverless) {
             out.findings.push(
                 Diagnostic::note(
@@ -643,12 +637,14 @@ mod tests {
     use super::*;
 
     fn extract_yaml(text: &str) -> Extracted {
-        let root = asl_model::parse_yaml(text).expect("valid YAML");
+        let arena = asl_model::Arena::new();
+        let root = asl_model::parse_yaml(text, &arena).expect("valid YAML");
         extract(text, SourceFormat::Yaml, &root, Path::new("."))
     }
 
     fn extract_json(text: &str) -> Extracted {
-        let root = asl_model::parse_json(text).expect("valid JSON");
+        let arena = asl_model::Arena::new();
+        let root = asl_model::parse_json(text, &arena).expect("valid JSON");
         extract(text, SourceFormat::Json, &root, Path::new("."))
     }
 

@@ -35,13 +35,19 @@ fn parse_and_check(text: &str, format: SourceFormat, options: &Options) -> usize
             usize::from(serde_json::from_str::<serde_json::Value>(text).is_err())
         }
         Mode::ParseOnly => {
+            let arena = asl_model::Arena::new();
             let tree = match format {
-                SourceFormat::Json => asl_model::parse_json(text),
-                SourceFormat::Yaml => asl_model::parse_yaml(text),
+                SourceFormat::Json => asl_model::parse_json(text, &arena),
+                SourceFormat::Yaml => asl_model::parse_yaml(text, &arena),
             };
             usize::from(tree.is_err())
         }
-        Mode::Analyze => asl_model::analyze(text, format, options).diagnostics.len(),
+        Mode::Analyze => {
+            let arena = asl_model::Arena::new();
+            asl_model::analyze(text, &arena, format, options)
+                .diagnostics
+                .len()
+        }
     }
 }
 
@@ -111,14 +117,14 @@ fn to_yaml(node: &asl_model::Node, indent: usize, out: &mut String) {
     use asl_model::NodeValue;
     let pad = " ".repeat(indent);
     let scalar = |n: &asl_model::Node| match &n.value {
-        NodeValue::Object(m) if m.is_empty() => Some("{}".to_owned()),
-        NodeValue::Array(a) if a.is_empty() => Some("[]".to_owned()),
+        NodeValue::Object([]) => Some("{}".to_owned()),
+        NodeValue::Array([]) => Some("[]".to_owned()),
         NodeValue::Object(_) | NodeValue::Array(_) => None,
         _ => Some(n.to_json_value().to_string()),
     };
     match &node.value {
         NodeValue::Object(members) => {
-            for m in members {
+            for m in members.iter() {
                 let key = serde_json::Value::String(m.key.to_string()).to_string();
                 match scalar(&m.value) {
                     Some(text) => {
@@ -132,7 +138,7 @@ fn to_yaml(node: &asl_model::Node, indent: usize, out: &mut String) {
             }
         }
         NodeValue::Array(items) => {
-            for item in items {
+            for item in items.iter() {
                 match scalar(item) {
                     Some(text) => {
                         let _ = writeln!(out, "{pad}- {text}");
@@ -253,7 +259,8 @@ fn main() {
 
         // The same machine in block YAML.
         let mut yaml = String::new();
-        if let Ok(tree) = asl_model::parse_json(&inputs[0].0) {
+        let arena = asl_model::Arena::new();
+        if let Ok(tree) = asl_model::parse_json(&inputs[0].0, &arena) {
             to_yaml(&tree, 0, &mut yaml);
         }
         let label = format!("synthetic 1,000 states as YAML ({} KB)", yaml.len() / 1024);

@@ -10,11 +10,9 @@
 // on any hot path, and the contract returns `Diagnostic` itself.
 #![allow(clippy::result_large_err)]
 
-use std::borrow::Cow;
-
 use crate::diagnostic::{Diagnostic, codes};
 use crate::source::Span;
-use crate::tree::{Member, Node, NodeValue, Number};
+use crate::tree::{Arena, Member, Node, NodeValue, Number};
 
 /// Deepest nesting of arrays and objects accepted. Real definitions stay far
 /// below this; the limit exists so hostile input fails fast and clearly.
@@ -31,10 +29,11 @@ type Fail = Box<Diagnostic>;
 
 /// Reads one JSON document. A leading byte-order mark is skipped; spans
 /// still count its bytes, so they index the text as given.
-pub fn parse_json(text: &str) -> Result<Node<'_>, Diagnostic> {
+pub fn parse_json<'a>(text: &'a str, arena: &'a Arena) -> Result<Node<'a>, Diagnostic> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
+        arena,
         pos: 0,
     };
     if text.starts_with('\u{feff}') {
@@ -46,14 +45,14 @@ pub fn parse_json(text: &str) -> Result<Node<'_>, Diagnostic> {
 struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
+    arena: &'a Arena,
     pos: usize,
 }
 
 /// An array or object whose closing bracket has not been read yet.
 ///
 /// Elements and members of open containers wait on shared scratch stacks
-/// (from `base` up) and move into one exactly sized `Vec` when the container
-/// closes, instead of each container growing its own `Vec` step by step.
+/// (from `base` up) and are copied into the arena when the container closes.
 enum Frame<'a> {
     Array {
         start: usize,
@@ -63,7 +62,7 @@ enum Frame<'a> {
         start: usize,
         base: usize,
         /// The key whose value (an array or object) is being read.
-        key: Cow<'a, str>,
+        key: &'a str,
         key_span: Span,
         index: KeyTable,
     },
@@ -241,17 +240,8 @@ impl<'a> Reader<'a> {
         // small-object path (bigger requests cost it ~10x as much, felt by
         // small definitions); a big document grows them a few times.
         let mut stack: Vec<Frame> = Vec::with_capacity(8);
-        // One placeholder at the bottom of each scratch stack keeps every
-        // container's `base` above zero: `split_off(0)` would hand over the
-        // whole scratch buffer instead of copying into an exact-size one.
         let mut items: Vec<Node<'a>> = Vec::with_capacity(16);
-        items.push(Node::new(Span::at(0), NodeValue::Null));
         let mut members: Vec<Member<'a>> = Vec::with_capacity(8);
-        members.push(Member {
-            key: Cow::Borrowed(""),
-            key_span: Span::at(0),
-            value: Node::new(Span::at(0), NodeValue::Null),
-        });
         'value: loop {
             // Read one value; containers push a frame and read their first
             // element/member on the next turn of the loop.
@@ -263,7 +253,7 @@ impl<'a> Reader<'a> {
                     let b = self.next()?;
                     if b == b'}' {
                         self.pos += 1;
-                        Node::new(span_to(start, self.pos), NodeValue::Object(Vec::new()))
+                        Node::new(span_to(start, self.pos), NodeValue::Object(&[]))
                     } else {
                         let (key, key_span) = self.key_string(b)?;
                         self.expect_colon()?;
@@ -283,7 +273,7 @@ impl<'a> Reader<'a> {
                     self.pos += 1;
                     if self.next()? == b']' {
                         self.pos += 1;
-                        Node::new(span_to(start, self.pos), NodeValue::Array(Vec::new()))
+                        Node::new(span_to(start, self.pos), NodeValue::Array(&[]))
                     } else {
                         stack.push(Frame::Array {
                             start,
@@ -323,7 +313,10 @@ impl<'a> Reader<'a> {
                                 b']' => {
                                     self.pos += 1;
                                     let span = span_to(*start, self.pos);
-                                    let own = items.split_off(*base);
+                                    let own = self
+                                        .arena
+                                        .alloc_nodes(items.get(*base..).unwrap_or_default());
+                                    items.truncate(*base);
                                     stack.pop();
                                     node = Node::new(span, NodeValue::Array(own));
                                     break;
@@ -340,7 +333,7 @@ impl<'a> Reader<'a> {
                         index,
                     } => {
                         members.push(Member {
-                            key: std::mem::take(key),
+                            key,
                             key_span: *key_span,
                             value: node,
                         });
@@ -355,7 +348,7 @@ impl<'a> Reader<'a> {
                                     }
                                     let (name, span) = self.key_string(b)?;
                                     let own = members.get(*base..).unwrap_or_default();
-                                    check_key(own, index, &name, span)?;
+                                    check_key(own, index, name, span)?;
                                     self.expect_colon()?;
                                     let b = self.next()?;
                                     if b == b'{' || b == b'[' {
@@ -373,7 +366,10 @@ impl<'a> Reader<'a> {
                                 b'}' => {
                                     self.pos += 1;
                                     let span = span_to(*start, self.pos);
-                                    let own = members.split_off(*base);
+                                    let own = self
+                                        .arena
+                                        .alloc_members(members.get(*base..).unwrap_or_default());
+                                    members.truncate(*base);
                                     stack.pop();
                                     node = Node::new(span, NodeValue::Object(own));
                                     break;
@@ -447,7 +443,7 @@ impl<'a> Reader<'a> {
 
     /// Reads a key; `first` is the byte at the current position.
     #[inline(always)]
-    fn key_string(&mut self, first: u8) -> Result<(Cow<'a, str>, Span), Fail> {
+    fn key_string(&mut self, first: u8) -> Result<(&'a str, Span), Fail> {
         if first != b'"' {
             return Err(self.not_a_key());
         }
@@ -596,7 +592,7 @@ impl<'a> Reader<'a> {
     /// Reads a string starting at the opening quote; leaves `pos` after the
     /// closing quote.
     #[inline(always)]
-    fn string(&mut self) -> Result<Cow<'a, str>, Fail> {
+    fn string(&mut self) -> Result<&'a str, Fail> {
         let open = self.pos;
         let content_start = open + 1;
         // Fast path: no escapes. `"` and `\` are ASCII, so the slice always
@@ -605,9 +601,7 @@ impl<'a> Reader<'a> {
         let end = content_start + plain_run(rest);
         if self.bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
-            return Ok(Cow::Borrowed(
-                self.text.get(content_start..end).unwrap_or(""),
-            ));
+            return Ok(self.text.get(content_start..end).unwrap_or(""));
         }
         self.pos = end;
         self.escaped_string(open, content_start)
@@ -616,7 +610,7 @@ impl<'a> Reader<'a> {
     /// The rest of a string whose plain start ended before `pos` at a
     /// backslash, a control character or the end of input.
     #[inline(never)]
-    fn escaped_string(&mut self, open: usize, content_start: usize) -> Result<Cow<'a, str>, Fail> {
+    fn escaped_string(&mut self, open: usize, content_start: usize) -> Result<&'a str, Fail> {
         if let Some(0x00..=0x1f) = self.peek() {
             return Err(Box::new(self.control_in_string(open)));
         }
@@ -628,7 +622,7 @@ impl<'a> Reader<'a> {
             match b {
                 b'"' => {
                     self.pos += 1;
-                    return Ok(Cow::Owned(out));
+                    return Ok(self.arena.alloc_str(&out));
                 }
                 b'\\' => self.escape(&mut out)?,
                 0x00..=0x1f => return Err(Box::new(self.control_in_string(open))),
@@ -748,7 +742,7 @@ impl<'a> Reader<'a> {
         Ok(value)
     }
 
-    fn number(&mut self) -> Result<Number, Fail> {
+    fn number(&mut self) -> Result<Number<'a>, Fail> {
         // Works on a local position (stored once at the end) and leaves every
         // error to cold functions, so the common case stays small.
         let bytes = self.bytes;
@@ -929,7 +923,7 @@ impl KeyTable {
             if (self.len + 1) * 2 > self.slots.len() {
                 self.grow();
             }
-            self.place(key_hash(&m.key), self.len + 1);
+            self.place(key_hash(m.key), self.len + 1);
             self.len += 1;
         }
     }
@@ -1042,6 +1036,11 @@ pub(crate) fn duplicate_key(name: &str, span: Span, first: Span) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reader with an arena of its own.
+    fn parse_json(text: &str) -> Result<Node<'_>, Diagnostic> {
+        super::parse_json(text, crate::tree::test_arena())
+    }
 
     fn err(text: &str) -> Diagnostic {
         match parse_json(text) {
@@ -1352,7 +1351,7 @@ mod tests {
     fn spans_are_in_bounds(node: &Node, text: &str) {
         node.walk(|n| {
             assert!(n.span.slice(text).is_some(), "bad span {:?}", n.span);
-            if let NodeValue::Object(members) = &n.value {
+            if let NodeValue::Object(members) = n.value {
                 for m in members {
                     assert!(
                         m.key_span.slice(text).is_some(),

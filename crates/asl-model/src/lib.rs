@@ -21,9 +21,9 @@ pub use catalog::SchemaRegistry;
 pub use diagnostic::{Diagnostic, Severity};
 pub use json::parse_json;
 pub use model::StateMachine;
-pub use rules::{Analysis, RULES, Rule, analyze, analyze_tree};
+pub use rules::{Analysis, RULES, Rule, analyze, analyze_tree, diagnostics};
 pub use source::{SourceFormat, Span};
-pub use tree::{Member, Node, NodeValue, Number};
+pub use tree::{Arena, Member, Node, NodeValue, Number};
 pub use yaml::parse_yaml;
 
 /// What the caller knows about the machine that the text does not say.

@@ -4,39 +4,103 @@
 //! members keep their source order, and numbers keep their exact source text
 //! so nothing is lost before the typed model is built.
 
-use std::borrow::Cow;
-
 use crate::source::Span;
+
+/// The memory a document's tree lives in.
+///
+/// A reader puts every array, object and decoded string of the tree here, so
+/// reading a definition costs a few chunk allocations instead of one per
+/// container, and dropping the tree is freeing those chunks: nodes have no
+/// destructor to run. The tree borrows the arena (and the source text) for
+/// its lifetime `'a`; keep the arena alive as long as the tree and the model
+/// built from it:
+///
+/// ```
+/// let arena = asl_model::Arena::new();
+/// let root = asl_model::parse_json(r#"{"StartAt": "A"}"#, &arena).unwrap();
+/// assert_eq!(root.get("StartAt").and_then(|n| n.as_str()), Some("A"));
+/// ```
+#[derive(Default)]
+pub struct Arena {
+    bump: bumpalo::Bump,
+}
+
+impl Arena {
+    pub fn new() -> Arena {
+        Arena::default()
+    }
+
+    /// A copy of `nodes` in the arena (the elements of an array).
+    pub fn alloc_nodes<'a>(&'a self, nodes: &[Node<'a>]) -> &'a [Node<'a>] {
+        if nodes.is_empty() {
+            return &[];
+        }
+        self.bump.alloc_slice_copy(nodes)
+    }
+
+    /// A copy of `members` in the arena (the members of an object).
+    pub fn alloc_members<'a>(&'a self, members: &[Member<'a>]) -> &'a [Member<'a>] {
+        if members.is_empty() {
+            return &[];
+        }
+        self.bump.alloc_slice_copy(members)
+    }
+
+    /// A copy of `text` in the arena (a string that is not in the source as
+    /// it reads, such as one with escapes).
+    pub fn alloc_str(&self, text: &str) -> &str {
+        self.bump.alloc_str(text)
+    }
+
+    /// Bytes of memory the arena holds.
+    pub fn allocated_bytes(&self) -> usize {
+        self.bump.allocated_bytes()
+    }
+}
+
+/// An arena that lives as long as the test process, so tests can read a
+/// tree in one expression. It is leaked: tests are short.
+#[cfg(test)]
+pub(crate) fn test_arena() -> &'static Arena {
+    Box::leak(Box::default())
+}
+
+impl std::fmt::Debug for Arena {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Arena")
+            .field("allocated_bytes", &self.allocated_bytes())
+            .finish()
+    }
+}
 
 /// One value of the document with the byte span it was read from.
 ///
-/// Strings and keys borrow from the source text when they are written without
-/// escapes (almost always), so reading a definition allocates only for
-/// objects, arrays and the rare escaped string; [`Node::into_owned`] detaches
-/// a tree from its text.
-#[derive(Clone, Debug, PartialEq)]
+/// Strings and keys borrow the source text when they are written without
+/// escapes (almost always); containers and escaped strings live in the
+/// [`Arena`] the tree was read into. A node is a few words and `Copy`.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Node<'a> {
     pub span: Span,
     pub value: NodeValue<'a>,
 }
 
 /// The kinds of value a definition can hold (the JSON data model).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum NodeValue<'a> {
     Null,
     Bool(bool),
-    Number(Number),
-    String(Cow<'a, str>),
-    Array(Vec<Node<'a>>),
+    Number(Number<'a>),
+    String(&'a str),
+    Array(&'a [Node<'a>]),
     /// Members in source order. Duplicate keys are rejected by the readers,
     /// so a key occurs at most once.
-    Object(Vec<Member<'a>>),
+    Object(&'a [Member<'a>]),
 }
 
 /// One `"key": value` pair of an object.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Member<'a> {
-    pub key: Cow<'a, str>,
+    pub key: &'a str,
     /// Span of the key as written, including its quotes in JSON.
     pub key_span: Span,
     pub value: Node<'a>,
@@ -53,9 +117,9 @@ impl Member<'_> {
 ///
 /// The text is kept so that integers beyond 2^53 and the exact spelling
 /// (`1.0` vs `1`) survive into code generation and messages.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Number {
-    text: NumberText,
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Number<'a> {
+    text: NumberText<'a>,
     value: f64,
 }
 
@@ -64,17 +128,22 @@ pub struct Number {
 const INLINE_NUMBER: usize = 22;
 
 /// The text of a number: inline when short, boxed otherwise.
-#[derive(Clone, Debug, PartialEq)]
-enum NumberText {
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum NumberText<'a> {
     Inline { len: u8, bytes: [u8; INLINE_NUMBER] },
-    Boxed(Box<str>),
+    Long(&'a str),
 }
 
-impl NumberText {
-    fn new(text: &str) -> NumberText {
+impl<'a> NumberText<'a> {
+    fn new(text: &'a str) -> NumberText<'a> {
         if text.len() > INLINE_NUMBER {
-            return NumberText::Boxed(text.into());
+            return NumberText::Long(text);
         }
+        NumberText::inline(text)
+    }
+
+    /// The first [`INLINE_NUMBER`] bytes of `text` stored inline.
+    fn inline(text: &str) -> NumberText<'a> {
         // Byte by byte: numbers are a few digits, and a `memcpy` call for
         // them cost more than the copy.
         let mut bytes = [0u8; INLINE_NUMBER];
@@ -82,8 +151,7 @@ impl NumberText {
             *slot = b;
         }
         NumberText::Inline {
-            // `text.len() <= INLINE_NUMBER`, which fits a `u8`.
-            len: text.len() as u8,
+            len: text.len().min(INLINE_NUMBER) as u8,
             bytes,
         }
     }
@@ -94,16 +162,16 @@ impl NumberText {
                 .get(..usize::from(*len))
                 .and_then(|b| std::str::from_utf8(b).ok())
                 .unwrap_or(""),
-            NumberText::Boxed(text) => text,
+            NumberText::Long(text) => text,
         }
     }
 }
 
-impl Number {
+impl<'a> Number<'a> {
     /// Builds a number from JSON number text. Returns `None` when the text is
     /// not a number `f64` can represent (it can always parse RFC 8259 syntax;
     /// out-of-range magnitudes become infinite and are rejected).
-    pub fn from_text(text: &str) -> Option<Number> {
+    pub fn from_text(text: &'a str) -> Option<Number<'a>> {
         let value: f64 = match small_natural(text) {
             // Exact: every integer below 2^53 is an f64.
             Some(n) => n as f64,
@@ -117,7 +185,7 @@ impl Number {
 
     /// A number whose value the reader already computed from `text` (a plain
     /// integer of at most 15 digits, so `value` is exact and finite).
-    pub(crate) fn exact(text: &str, value: f64) -> Number {
+    pub(crate) fn exact(text: &'a str, value: f64) -> Number<'a> {
         Number {
             text: NumberText::new(text),
             value,
@@ -127,7 +195,7 @@ impl Number {
     /// [`Number::exact`] for a text of at most 16 bytes given as the 16
     /// source bytes from its start (the reader has them at hand): two word
     /// moves instead of a `memcpy` call, which cost more than the copy.
-    pub(crate) fn exact_in(window: [u8; 16], len: usize, value: f64) -> Number {
+    pub(crate) fn exact_in(window: [u8; 16], len: usize, value: f64) -> Number<'a> {
         // Keep the first `len` bytes, zero the rest.
         let keep = u128::MAX.checked_shr(128 - 8 * len as u32).unwrap_or(0);
         let text = (u128::from_le_bytes(window) & keep).to_le_bytes();
@@ -143,7 +211,23 @@ impl Number {
         }
     }
 
-    pub fn from_f64(value: f64) -> Option<Number> {
+    /// [`Number::from_text`] for a text that does not live as long as the
+    /// tree: stored inline when short, else copied into `arena`.
+    pub fn from_text_in(text: &str, arena: &'a Arena) -> Option<Number<'a>> {
+        let number = Number::from_text(text)?;
+        Some(Number {
+            text: if text.len() > INLINE_NUMBER {
+                NumberText::Long(arena.alloc_str(text))
+            } else {
+                NumberText::inline(text)
+            },
+            value: number.value,
+        })
+    }
+
+    /// A number for `value` in canonical decimal, its text kept in `arena`
+    /// when it is too long to store inline.
+    pub fn from_f64(value: f64, arena: &'a Arena) -> Option<Number<'a>> {
         if !value.is_finite() {
             return None;
         }
@@ -152,15 +236,13 @@ impl Number {
         } else {
             format!("{value}")
         };
-        Some(Number {
-            text: NumberText::new(&text),
-            value,
-        })
+        Number::from_text_in(&text, arena)
     }
 
-    pub fn from_i64(value: i64) -> Number {
+    pub fn from_i64(value: i64) -> Number<'a> {
         Number {
-            text: NumberText::new(&value.to_string()),
+            // At most 20 bytes: always inline, never borrowing the temporary.
+            text: NumberText::inline(&value.to_string()),
             value: value as f64,
         }
     }
@@ -239,7 +321,7 @@ fn small_natural(text: &str) -> Option<u64> {
     })
 }
 
-impl std::fmt::Display for Number {
+impl std::fmt::Display for Number<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.text())
     }
@@ -250,80 +332,24 @@ impl<'a> Node<'a> {
         Node { span, value }
     }
 
-    /// The same tree with every string owned, independent of the source text.
-    pub fn into_owned(self) -> Node<'static> {
-        let value = match self.value {
-            NodeValue::Null => NodeValue::Null,
-            NodeValue::Bool(b) => NodeValue::Bool(b),
-            NodeValue::Number(n) => NodeValue::Number(n),
-            NodeValue::String(s) => NodeValue::String(Cow::Owned(s.into_owned())),
-            NodeValue::Array(items) => {
-                NodeValue::Array(items.into_iter().map(Node::into_owned).collect())
-            }
-            NodeValue::Object(members) => NodeValue::Object(
-                members
-                    .into_iter()
-                    .map(|m| Member {
-                        key: Cow::Owned(m.key.into_owned()),
-                        key_span: m.key_span,
-                        value: m.value.into_owned(),
-                    })
-                    .collect(),
-            ),
-        };
-        Node {
-            span: self.span,
-            value,
-        }
-    }
-
-    /// An owned copy of this tree (see [`Node::into_owned`]), made in one
-    /// pass rather than cloning the borrowed tree first.
-    pub fn to_owned_node(&self) -> Node<'static> {
-        let owned = |s: &Cow<'_, str>| Cow::Owned(s.to_string());
-        let value = match &self.value {
-            NodeValue::Null => NodeValue::Null,
-            NodeValue::Bool(b) => NodeValue::Bool(*b),
-            NodeValue::Number(n) => NodeValue::Number(n.clone()),
-            NodeValue::String(s) => NodeValue::String(owned(s)),
-            NodeValue::Array(items) => {
-                NodeValue::Array(items.iter().map(Node::to_owned_node).collect())
-            }
-            NodeValue::Object(members) => NodeValue::Object(
-                members
-                    .iter()
-                    .map(|m| Member {
-                        key: owned(&m.key),
-                        key_span: m.key_span,
-                        value: m.value.to_owned_node(),
-                    })
-                    .collect(),
-            ),
-        };
-        Node {
-            span: self.span,
-            value,
-        }
-    }
-
     /// The member value for `key` when this node is an object.
-    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+    pub fn get(&self, key: &str) -> Option<&'a Node<'a>> {
         self.member(key).map(|m| &m.value)
     }
 
     /// The whole member (key, key span, value) for `key` when this node is an
     /// object.
-    pub fn member(&self, key: &str) -> Option<&Member<'a>> {
+    pub fn member(&self, key: &str) -> Option<&'a Member<'a>> {
         self.as_object()?.iter().find(|m| m.key == key)
     }
 
     /// The element at `index` when this node is an array.
-    pub fn index(&self, index: usize) -> Option<&Node<'a>> {
+    pub fn index(&self, index: usize) -> Option<&'a Node<'a>> {
         self.as_array()?.get(index)
     }
 
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.value {
+    pub fn as_str(&self) -> Option<&'a str> {
+        match self.value {
             NodeValue::String(s) => Some(s),
             _ => None,
         }
@@ -336,7 +362,7 @@ impl<'a> Node<'a> {
         }
     }
 
-    pub fn as_number(&self) -> Option<&Number> {
+    pub fn as_number(&self) -> Option<&Number<'a>> {
         match &self.value {
             NodeValue::Number(n) => Some(n),
             _ => None,
@@ -355,15 +381,15 @@ impl<'a> Node<'a> {
         self.as_number().and_then(Number::as_i64)
     }
 
-    pub fn as_array(&self) -> Option<&[Node<'a>]> {
-        match &self.value {
+    pub fn as_array(&self) -> Option<&'a [Node<'a>]> {
+        match self.value {
             NodeValue::Array(items) => Some(items),
             _ => None,
         }
     }
 
-    pub fn as_object(&self) -> Option<&[Member<'a>]> {
-        match &self.value {
+    pub fn as_object(&self) -> Option<&'a [Member<'a>]> {
+        match self.value {
             NodeValue::Object(members) => Some(members),
             _ => None,
         }
@@ -421,7 +447,7 @@ impl<'a> Node<'a> {
         let mapped = match source.as_bytes().first() {
             Some(b'"') => map_quoted(source, b'"', inner),
             Some(b'\'') => map_quoted(source, b'\'', inner),
-            _ if source == value => Some(inner),
+            _ if source == *value => Some(inner),
             _ => None,
         };
         match mapped {
@@ -525,25 +551,25 @@ mod tests {
         Node::new(Span::new(0, 1), value)
     }
 
-    fn object<'a>(members: Vec<(&'a str, Node<'a>)>) -> Node<'a> {
+    fn object<'a>(arena: &'a Arena, members: Vec<(&'a str, Node<'a>)>) -> Node<'a> {
+        let members: Vec<Member<'a>> = members
+            .into_iter()
+            .map(|(k, v)| Member {
+                key: k,
+                key_span: Span::new(0, 1),
+                value: v,
+            })
+            .collect();
         Node::new(
             Span::new(0, 10),
-            NodeValue::Object(
-                members
-                    .into_iter()
-                    .map(|(k, v)| Member {
-                        key: k.into(),
-                        key_span: Span::new(0, 1),
-                        value: v,
-                    })
-                    .collect(),
-            ),
+            NodeValue::Object(arena.alloc_members(&members)),
         )
     }
 
     #[test]
     fn get_finds_members_by_key() {
-        let node = object(vec![("Type", leaf(NodeValue::String("Pass".into())))]);
+        let arena = Arena::new();
+        let node = object(&arena, vec![("Type", leaf(NodeValue::String("Pass")))]);
         assert_eq!(node.get("Type").and_then(Node::as_str), Some("Pass"));
         assert!(node.get("Next").is_none());
     }
@@ -575,27 +601,6 @@ mod tests {
             Number::from_text(short).map(|n| n.text().to_owned()),
             Some(short.to_owned())
         );
-    }
-
-    #[test]
-    fn owned_copies_equal_the_borrowed_tree_and_own_every_string() {
-        let text = r#"{"a": ["x", 1.50, {"b\u00e9": null}], "c": true}"#;
-        let tree = crate::json::parse_json(text).expect("valid");
-        let copied = tree.to_owned_node();
-        assert_eq!(copied, tree);
-        assert_eq!(tree.clone().into_owned(), copied);
-        let mut borrowed = 0;
-        copied.walk(|n| {
-            if let NodeValue::String(Cow::Borrowed(_)) = n.value {
-                borrowed += 1;
-            }
-            for m in n.as_object().unwrap_or_default() {
-                if let Cow::Borrowed(_) = m.key {
-                    borrowed += 1;
-                }
-            }
-        });
-        assert_eq!(borrowed, 0);
     }
 
     #[test]
@@ -644,10 +649,14 @@ mod tests {
 
     #[test]
     fn json_value_keeps_member_order() {
-        let node = object(vec![
-            ("b", leaf(NodeValue::Bool(true))),
-            ("a", leaf(NodeValue::Null)),
-        ]);
+        let arena = Arena::new();
+        let node = object(
+            &arena,
+            vec![
+                ("b", leaf(NodeValue::Bool(true))),
+                ("a", leaf(NodeValue::Null)),
+            ],
+        );
         let value = node.to_json_value();
         let keys: Vec<&String> = value.as_object().expect("object").keys().collect();
         assert_eq!(keys, ["b", "a"]);
@@ -656,7 +665,7 @@ mod tests {
     #[test]
     fn inner_span_of_an_unescaped_string_is_shifted_past_the_quote() {
         let text = r#"{"Next.$": "$.a.b"}"#;
-        let node = Node::new(Span::new(11, 18), NodeValue::String("$.a.b".into()));
+        let node = Node::new(Span::new(11, 18), NodeValue::String("$.a.b"));
         assert_eq!(
             node.inner_span(text, Span::new(2, 3)).slice(text),
             Some("a")
@@ -666,10 +675,7 @@ mod tests {
     #[test]
     fn inner_span_accounts_for_escapes() {
         let text = r#"["\u00e9\"x"]"#;
-        let node = Node::new(
-            Span::new(1, text.len() - 1),
-            NodeValue::String("é\"x".into()),
-        );
+        let node = Node::new(Span::new(1, text.len() - 1), NodeValue::String("é\"x"));
         // "x" is decoded bytes 3..4 (é is two bytes, then the quote).
         assert_eq!(
             node.inner_span(text, Span::new(3, 4)).slice(text),
@@ -680,7 +686,7 @@ mod tests {
     #[test]
     fn inner_span_of_a_plain_yaml_scalar_is_direct() {
         let text = "Next: $.a";
-        let node = Node::new(Span::new(6, 9), NodeValue::String("$.a".into()));
+        let node = Node::new(Span::new(6, 9), NodeValue::String("$.a"));
         assert_eq!(
             node.inner_span(text, Span::new(2, 3)).slice(text),
             Some("a")
@@ -690,7 +696,7 @@ mod tests {
     #[test]
     fn inner_span_never_splits_a_character() {
         let text = r#""é""#;
-        let node = Node::new(Span::new(0, 4), NodeValue::String("é".into()));
+        let node = Node::new(Span::new(0, 4), NodeValue::String("é"));
         // Byte 1 of the value is inside `é`: the whole node is returned.
         assert_eq!(node.inner_span(text, Span::new(1, 2)), Span::new(0, 4));
     }
@@ -698,19 +704,18 @@ mod tests {
     #[test]
     fn inner_span_falls_back_to_the_whole_node() {
         let text = "Comment: |\n  ab\n";
-        let node = Node::new(Span::new(13, 15), NodeValue::String("ab\n".into()));
+        let node = Node::new(Span::new(13, 15), NodeValue::String("ab\n"));
         assert_eq!(node.inner_span(text, Span::new(0, 1)), Span::new(13, 15));
     }
 
     #[test]
     fn walk_visits_parents_before_children() {
-        let node = object(vec![(
-            "a",
-            Node::new(
-                Span::new(0, 1),
-                NodeValue::Array(vec![leaf(NodeValue::Null)]),
-            ),
-        )]);
+        let arena = Arena::new();
+        let null = [leaf(NodeValue::Null)];
+        let node = object(
+            &arena,
+            vec![("a", Node::new(Span::new(0, 1), NodeValue::Array(&null)))],
+        );
         let mut kinds = Vec::new();
         node.walk(|n| kinds.push(n.kind()));
         assert_eq!(kinds, ["object", "array", "null"]);

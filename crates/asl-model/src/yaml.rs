@@ -27,7 +27,7 @@ use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::json::{KeyTable, MAX_DEPTH, check_key};
 use crate::source::Span;
-use crate::tree::{Member, Node, NodeValue, Number};
+use crate::tree::{Arena, Member, Node, NodeValue, Number};
 
 /// Most nodes alias expansion may produce in one document. Real definitions
 /// have a few thousand; exponential alias bombs hit this quickly.
@@ -35,25 +35,29 @@ const MAX_NODES: usize = 2_000_000;
 
 /// Reads one YAML document into the spanned tree. An empty document reads as
 /// `null`.
-pub fn parse_yaml(text: &str) -> Result<Node<'_>, Diagnostic> {
-    if let Ok(node) = Simple::read(text) {
+pub fn parse_yaml<'a>(text: &'a str, arena: &'a Arena) -> Result<Node<'a>, Diagnostic> {
+    if let Ok(node) = Simple::read(text, arena) {
         return Ok(node);
     }
-    read_events(text)
+    read_events(text, arena)
 }
 
 /// [`parse_yaml`] without its fast reader: only the event parser. Not for
 /// general use; the differential fuzz target compares the two readers.
 #[doc(hidden)]
-pub fn parse_yaml_with_event_parser(text: &str) -> Result<Node<'_>, Diagnostic> {
-    read_events(text)
+pub fn parse_yaml_with_event_parser<'a>(
+    text: &'a str,
+    arena: &'a Arena,
+) -> Result<Node<'a>, Diagnostic> {
+    read_events(text, arena)
 }
 
 /// Reads a document through the event parser: every construct, and the
 /// error messages.
-fn read_events(text: &str) -> Result<Node<'_>, Diagnostic> {
+fn read_events<'a>(text: &'a str, arena: &'a Arena) -> Result<Node<'a>, Diagnostic> {
     let mut builder = Builder {
         text,
+        arena,
         offsets: Offsets::new(text),
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -126,6 +130,7 @@ fn never_starts_plain(b: u8) -> bool {
 /// the start, so both produce the same tree.
 struct Simple<'a> {
     text: &'a str,
+    arena: &'a Arena,
     bytes: &'a [u8],
     pos: usize,
     /// Where the line of `pos` starts.
@@ -136,7 +141,7 @@ struct Simple<'a> {
 }
 
 impl<'a> Simple<'a> {
-    fn read(text: &'a str) -> Result<Node<'a>, Bail> {
+    fn read(text: &'a str, arena: &'a Arena) -> Result<Node<'a>, Bail> {
         let bytes = text.as_bytes();
         // Tabs and other control characters go to the event parser, and so
         // do a byte order mark anywhere and a carriage return outside a
@@ -161,6 +166,7 @@ impl<'a> Simple<'a> {
         }
         let mut reader = Simple {
             text,
+            arena,
             bytes,
             pos: 0,
             line: 0,
@@ -307,6 +313,7 @@ impl<'a> Simple<'a> {
                     // The event parser ends a block collection where the
                     // next token starts (or at the end of the text).
                     let end = items.last().map_or(start, |n| n.span.end).max(self.pos);
+                    let items = self.arena.alloc_nodes(&items);
                     let node = Node::new(Span::new(start, end), NodeValue::Array(items));
                     return Ok((node, next));
                 }
@@ -322,7 +329,7 @@ impl<'a> Simple<'a> {
         let mut index = KeyTable::default();
         loop {
             let (key, key_span) = self.key()?;
-            if check_key(&members, &mut index, &key, key_span).is_err() {
+            if check_key(&members, &mut index, key, key_span).is_err() {
                 return Err(Bail);
             }
             let (value, next) = self.value(indent, true)?;
@@ -339,6 +346,7 @@ impl<'a> Simple<'a> {
                         .last()
                         .map_or(start, |m| m.value.span.end)
                         .max(self.pos);
+                    let members = self.arena.alloc_members(&members);
                     let node = Node::new(Span::new(start, end), NodeValue::Object(members));
                     return Ok((node, next));
                 }
@@ -347,7 +355,7 @@ impl<'a> Simple<'a> {
     }
 
     /// A mapping key and its `:`.
-    fn key(&mut self) -> Result<(Cow<'a, str>, Span), Bail> {
+    fn key(&mut self) -> Result<(&'a str, Span), Bail> {
         let start = self.pos;
         let (key, span) = match self.at(start) {
             quote @ (b'"' | b'\'') => self.quoted(quote)?,
@@ -357,7 +365,7 @@ impl<'a> Simple<'a> {
                     return Err(Bail);
                 }
                 self.pos = end;
-                (Cow::Borrowed(&self.text[start..end]), Span::new(start, end))
+                (&self.text[start..end], Span::new(start, end))
             }
         };
         if self.at(self.pos) != b':'
@@ -373,7 +381,7 @@ impl<'a> Simple<'a> {
 
     /// A quoted scalar on one line; `pos` moves past it. Texts without
     /// escapes are borrowed.
-    fn quoted(&mut self, quote: u8) -> Result<(Cow<'a, str>, Span), Bail> {
+    fn quoted(&mut self, quote: u8) -> Result<(&'a str, Span), Bail> {
         let start = self.pos;
         let rest = &self.bytes[start + 1..];
         // `''` is a quote in single quotes and a line break folds: the event
@@ -396,14 +404,14 @@ impl<'a> Simple<'a> {
             return Err(Bail);
         }
         self.pos = close + 1;
-        let text = Cow::Borrowed(&self.text[start + 1..close]);
+        let text = &self.text[start + 1..close];
         Ok((text, Span::new(start, close + 1)))
     }
 
     /// The rest of a double-quoted scalar from its first `\` (at
     /// `backslash`): the one-character escapes JSON also has; others go to
     /// the event parser.
-    fn escaped(&mut self, start: usize, backslash: usize) -> Result<(Cow<'a, str>, Span), Bail> {
+    fn escaped(&mut self, start: usize, backslash: usize) -> Result<(&'a str, Span), Bail> {
         let mut out = String::from(&self.text[start + 1..backslash]);
         let mut i = backslash;
         loop {
@@ -435,7 +443,7 @@ impl<'a> Simple<'a> {
             }
         }
         self.pos = i + 1;
-        Ok((Cow::Owned(out), Span::new(start, i + 1)))
+        Ok((self.arena.alloc_str(&out), Span::new(start, i + 1)))
     }
 
     /// A literal block scalar (`|` or `|-`, after an optional local tag) at
@@ -530,10 +538,10 @@ impl<'a> Simple<'a> {
         };
         let node = Node::new(
             Span::new(span_start, end),
-            NodeValue::String(Cow::Owned(out)),
+            NodeValue::String(self.arena.alloc_str(&out)),
         );
         Ok(Some(match suffix {
-            Some(suffix) => short_form(node, suffix),
+            Some(suffix) => short_form(node, suffix, self.arena),
             None => node,
         }))
     }
@@ -562,11 +570,11 @@ impl<'a> Simple<'a> {
                 let begin = self.pos;
                 let end = self.plain_end(false)?;
                 self.pos = end;
-                let value = resolve_plain(Cow::Borrowed(&self.text[begin..end]), |v| v);
+                let value = resolve_plain(&self.text[begin..end], self.arena, |v| v);
                 Node::new(Span::new(start, end), value)
             }
         };
-        Ok(short_form(node, suffix))
+        Ok(short_form(node, suffix, self.arena))
     }
 
     /// A flow sequence of scalars on one line, as `[States.ALL]`.
@@ -592,7 +600,7 @@ impl<'a> Simple<'a> {
                     let begin = self.pos;
                     let end = self.flow_plain_end(b']', false)?;
                     self.pos = end;
-                    let value = resolve_plain(Cow::Borrowed(&self.text[begin..end]), |v| v);
+                    let value = resolve_plain(&self.text[begin..end], self.arena, |v| v);
                     Node::new(Span::new(begin, end), value)
                 }
             };
@@ -607,7 +615,7 @@ impl<'a> Simple<'a> {
         self.pos += 1;
         Ok(Node::new(
             Span::new(start, self.pos),
-            NodeValue::Array(items),
+            NodeValue::Array(self.arena.alloc_nodes(&items)),
         ))
     }
 
@@ -632,7 +640,7 @@ impl<'a> Simple<'a> {
                     let begin = self.pos;
                     self.pos = self.flow_plain_end(b'}', true)?;
                     let span = Span::new(begin, self.pos);
-                    (Cow::Borrowed(&self.text[begin..self.pos]), span)
+                    (&self.text[begin..self.pos], span)
                 }
             };
             // `key: value` only: no empty values, no `key:value` after
@@ -640,7 +648,7 @@ impl<'a> Simple<'a> {
             if self.at(self.pos) != b':' || self.at(self.pos + 1) != b' ' || key == "<<" {
                 return Err(Bail);
             }
-            if check_key(&members, &mut index, &key, key_span).is_err() {
+            if check_key(&members, &mut index, key, key_span).is_err() {
                 return Err(Bail);
             }
             self.pos += 1;
@@ -654,7 +662,7 @@ impl<'a> Simple<'a> {
                     let begin = self.pos;
                     let end = self.flow_plain_end(b'}', false)?;
                     self.pos = end;
-                    let value = resolve_plain(Cow::Borrowed(&self.text[begin..end]), |v| v);
+                    let value = resolve_plain(&self.text[begin..end], self.arena, |v| v);
                     Node::new(Span::new(begin, end), value)
                 }
             };
@@ -673,7 +681,7 @@ impl<'a> Simple<'a> {
         self.pos += 1;
         Ok(Node::new(
             Span::new(start, self.pos),
-            NodeValue::Object(members),
+            NodeValue::Object(self.arena.alloc_members(&members)),
         ))
     }
 
@@ -820,7 +828,7 @@ impl<'a> Simple<'a> {
             _ => {
                 let end = self.plain_end(false)?;
                 self.pos = end;
-                let value = resolve_plain(Cow::Borrowed(&self.text[start..end]), |v| v);
+                let value = resolve_plain(&self.text[start..end], self.arena, |v| v);
                 Node::new(Span::new(start, end), value)
             }
         };
@@ -887,12 +895,13 @@ enum Frame<'a> {
 }
 
 enum PendingKey<'a> {
-    Key(Cow<'a, str>, Span),
+    Key(&'a str, Span),
     Merge,
 }
 
 struct Builder<'a> {
     text: &'a str,
+    arena: &'a Arena,
     offsets: Offsets,
     stack: Vec<Frame<'a>>,
     /// Anchored nodes by anchor id, with their node count.
@@ -970,10 +979,10 @@ impl<'a> Builder<'a> {
                 }) = self.stack.last_mut()
                 {
                     let merge = value == "<<" && style == ScalarStyle::Plain;
-                    let name = source_text(self.text, value, style, span);
+                    let name = source_text(self.text, self.arena, &value, style, span);
                     if anchor != 0 {
                         // An anchored key can be reused as a value elsewhere.
-                        let node = Node::new(span, NodeValue::String(name.clone()));
+                        let node = Node::new(span, NodeValue::String(name));
                         self.anchors.insert(anchor, (node, 1));
                     }
                     *key = Some(if merge {
@@ -1019,6 +1028,7 @@ impl<'a> Builder<'a> {
                 }) = self.stack.pop()
                 {
                     let end = items.last().map_or(span.end, |n| n.span.end).max(span.end);
+                    let items = self.arena.alloc_nodes(&items);
                     let node = Node::new(Span::new(start, end), NodeValue::Array(items));
                     let node = self.tagged(node, tag.as_ref());
                     self.finish(node, anchor)?;
@@ -1039,6 +1049,7 @@ impl<'a> Builder<'a> {
                         .map_or(span.end, |m| m.value.span.end)
                         .max(span.end);
                     apply_merges(&mut members, merges);
+                    let members = self.arena.alloc_members(&members);
                     let node = Node::new(Span::new(start, end), NodeValue::Object(members));
                     let node = self.tagged(node, tag.as_ref());
                     self.finish(node, anchor)?;
@@ -1056,7 +1067,7 @@ impl<'a> Builder<'a> {
                     )
                     .with_label("expanding this alias exceeds the limit"));
                 }
-                let node = node.clone();
+                let node = *node;
                 self.deliver(node)?;
             }
         }
@@ -1094,7 +1105,7 @@ impl<'a> Builder<'a> {
         if anchor != 0 {
             let mut count = 0;
             node.walk(|_| count += 1);
-            self.anchors.insert(anchor, (node.clone(), count));
+            self.anchors.insert(anchor, (node, count));
         }
         self.deliver(node)
     }
@@ -1147,13 +1158,14 @@ impl<'a> Builder<'a> {
         let core = tag
             .filter(|t| t.is_yaml_core_schema())
             .map(|t| t.suffix.as_str());
+        let (text, arena) = (self.text, self.arena);
         let value = match (style, core) {
             (_, Some("null")) => NodeValue::Null,
-            (_, Some("str")) => NodeValue::String(source_text(self.text, value, style, span)),
+            (_, Some("str")) => NodeValue::String(source_text(text, arena, &value, style, span)),
             (ScalarStyle::Plain, _) | (_, Some("int" | "float" | "bool")) => {
-                resolve_plain(value, |v| source_text(self.text, v, style, span))
+                resolve_plain(&value, arena, |v| source_text(text, arena, v, style, span))
             }
-            _ => NodeValue::String(source_text(self.text, value, style, span)),
+            _ => NodeValue::String(source_text(text, arena, &value, style, span)),
         };
         Node::new(span, value)
     }
@@ -1162,7 +1174,7 @@ impl<'a> Builder<'a> {
     /// other tags are dropped (the value is kept as written).
     fn tagged(&self, node: Node<'a>, tag: Option<&Tag>) -> Node<'a> {
         match tag {
-            Some(tag) if tag.handle == "!" => short_form(node, &tag.suffix),
+            Some(tag) if tag.handle == "!" => short_form(node, &tag.suffix, self.arena),
             _ => node,
         }
     }
@@ -1170,47 +1182,38 @@ impl<'a> Builder<'a> {
 
 /// `node` under the local tag `!suffix`: CloudFormation short forms become
 /// their long form (`!Ref x` → `{"Ref": x}`); other tags are dropped.
-fn short_form<'a>(node: Node<'a>, suffix: &str) -> Node<'a> {
+fn short_form<'a>(node: Node<'a>, suffix: &str, arena: &'a Arena) -> Node<'a> {
     let span = node.span;
-    let key: Cow<'a, str> = match suffix {
-        "Ref" => Cow::Borrowed("Ref"),
-        "Condition" => Cow::Borrowed("Condition"),
-        "GetAtt" => Cow::Borrowed("Fn::GetAtt"),
+    let key: &'a str = match suffix {
+        "Ref" => "Ref",
+        "Condition" => "Condition",
+        "GetAtt" => "Fn::GetAtt",
         "Sub" | "Join" | "Select" | "Split" | "If" | "Equals" | "And" | "Or" | "Not"
         | "FindInMap" | "Base64" | "Cidr" | "ImportValue" | "GetAZs" | "Transform" | "Length"
-        | "ToJsonString" => Cow::Owned(format!("Fn::{suffix}")),
+        | "ToJsonString" => arena.alloc_str(&format!("Fn::{suffix}")),
         _ => return node,
     };
     // `!GetAtt Resource.Attribute` is the string form of a two-element list.
     let value = match (node.value, suffix) {
         (NodeValue::String(s), "GetAtt") if s.contains('.') => {
-            let (resource, attribute) = match s {
-                Cow::Borrowed(s) => {
-                    let (r, a) = s.split_once('.').unwrap_or((s, ""));
-                    (Cow::Borrowed(r), Cow::Borrowed(a))
-                }
-                Cow::Owned(s) => {
-                    let (r, a) = s.split_once('.').unwrap_or((&s, ""));
-                    (Cow::Owned(r.to_owned()), Cow::Owned(a.to_owned()))
-                }
-            };
+            let (resource, attribute) = s.split_once('.').unwrap_or((s, ""));
             Node::new(
                 span,
-                NodeValue::Array(vec![
+                NodeValue::Array(arena.alloc_nodes(&[
                     Node::new(span, NodeValue::String(resource)),
                     Node::new(span, NodeValue::String(attribute)),
-                ]),
+                ])),
             )
         }
         (value, _) => Node::new(span, value),
     };
     Node::new(
         span,
-        NodeValue::Object(vec![Member {
+        NodeValue::Object(arena.alloc_members(&[Member {
             key,
             key_span: Span::new(span.start, span.start + suffix.len() + 1),
             value,
-        }]),
+        }])),
     )
 }
 
@@ -1221,7 +1224,7 @@ fn apply_merges<'a>(members: &mut Vec<Member<'a>>, merges: Vec<Node<'a>>) {
         let sources = match source.value {
             NodeValue::Object(m) => vec![m],
             NodeValue::Array(items) => items
-                .into_iter()
+                .iter()
                 .filter_map(|n| match n.value {
                     NodeValue::Object(m) => Some(m),
                     _ => None,
@@ -1231,7 +1234,7 @@ fn apply_merges<'a>(members: &mut Vec<Member<'a>>, merges: Vec<Node<'a>>) {
         };
         for merged in sources.into_iter().flatten() {
             if !members.iter().any(|m| m.key == merged.key) {
-                members.push(merged);
+                members.push(*merged);
             }
         }
     }
@@ -1241,10 +1244,11 @@ fn apply_merges<'a>(members: &mut Vec<Member<'a>>, merges: Vec<Node<'a>>) {
 /// (plain, or quoted without escapes or line folding), else owned.
 fn source_text<'a>(
     text: &'a str,
-    value: Cow<'_, str>,
+    arena: &'a Arena,
+    value: &str,
     style: ScalarStyle,
     span: Span,
-) -> Cow<'a, str> {
+) -> &'a str {
     let written = text.get(span.start..span.end).unwrap_or_default();
     let inner = match style {
         ScalarStyle::Plain => Some(written),
@@ -1254,31 +1258,32 @@ fn source_text<'a>(
         _ => None,
     };
     match inner {
-        Some(s) if s == value => Cow::Borrowed(s),
-        _ => Cow::Owned(value.into_owned()),
+        Some(s) if s == value => s,
+        _ => arena.alloc_str(value),
     }
 }
 
 /// Core-schema resolution of a plain scalar; `string` makes the text of one
 /// that stays a string.
 fn resolve_plain<'a, 'v>(
-    value: Cow<'v, str>,
-    string: impl FnOnce(Cow<'v, str>) -> Cow<'a, str>,
+    value: &'v str,
+    arena: &'a Arena,
+    string: impl FnOnce(&'v str) -> &'a str,
 ) -> NodeValue<'a> {
-    let s: &str = &value;
+    let s = value;
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return NodeValue::Null,
         "true" | "True" | "TRUE" => return NodeValue::Bool(true),
         "false" | "False" | "FALSE" => return NodeValue::Bool(false),
         _ => {}
     }
-    if let Some(number) = resolve_number(s) {
+    if let Some(number) = resolve_number(s, arena) {
         return NodeValue::Number(number);
     }
     NodeValue::String(string(value))
 }
 
-fn resolve_number(s: &str) -> Option<Number> {
+fn resolve_number<'a>(s: &str, arena: &'a Arena) -> Option<Number<'a>> {
     let first = *s.as_bytes().first()?;
     if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
         return None;
@@ -1302,7 +1307,7 @@ fn resolve_number(s: &str) -> Option<Number> {
         } else {
             digits.to_owned()
         };
-        return Number::from_text(&text);
+        return Number::from_text_in(&text, arena);
     }
     if !is_core_float(unsigned) {
         return None;
@@ -1310,10 +1315,13 @@ fn resolve_number(s: &str) -> Option<Number> {
     // Keep the text when it is already valid JSON, otherwise normalise
     // (`1.` and `.5` are YAML floats but not JSON numbers).
     let json_text = s.strip_prefix('+').unwrap_or(s);
-    if crate::json::parse_json(json_text).is_ok_and(|n| n.as_number().is_some()) {
-        Number::from_text(json_text)
+    // (A number never puts anything in the reader's arena.)
+    let scratch = Arena::new();
+    if crate::json::parse_json(json_text, &scratch).is_ok_and(|n| n.as_number().is_some()) {
+        Number::from_text_in(json_text, arena)
     } else {
-        json_text.parse::<f64>().ok().and_then(Number::from_f64)
+        let value = json_text.parse::<f64>().ok()?;
+        Number::from_f64(value, arena)
     }
 }
 
@@ -1341,6 +1349,11 @@ fn is_core_float(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tree::test_arena;
+
+    fn parse_yaml(text: &str) -> Result<Node<'_>, Diagnostic> {
+        super::parse_yaml(text, test_arena())
+    }
 
     fn parse(text: &str) -> Node<'_> {
         match parse_yaml(text) {
@@ -1376,6 +1389,7 @@ States:
             r#"{"StartAt": "Charge", "States": {"Charge": {"Type": "Task",
                 "Resource": "arn:aws:states:::lambda:invoke", "TimeoutSeconds": 30,
                 "Parameters": {"FunctionName": "charge", "Payload.$": "$"}, "End": true}}}"#,
+            test_arena(),
         )
         .expect("valid json");
         assert_eq!(root.to_json_value(), json.to_json_value());
@@ -1434,10 +1448,11 @@ States:
 
     #[test]
     fn plain_and_simple_quoted_texts_borrow_from_the_source() {
-        let root = parse("Type: Pass\n'Next': \"B\"\nC: \"a\\tb\"\nD: 'it''s'\n");
+        let text = "Type: Pass\n'Next': \"B\"\nC: \"a\\tb\"\nD: 'it''s'\n";
+        let root = parse(text);
         let members = root.as_object().expect("mapping");
-        let borrowed = |c: &Cow<'_, str>| matches!(c, Cow::Borrowed(_));
-        assert!(members.iter().all(|m| borrowed(&m.key)));
+        let borrowed = |s: &str| text.as_bytes().as_ptr_range().contains(&s.as_ptr());
+        assert!(members.iter().all(|m| borrowed(m.key)));
         let values: Vec<bool> = members
             .iter()
             .map(|m| match &m.value.value {
@@ -1612,9 +1627,9 @@ States:
     /// The fast reader's tree, when it takes `text`, must be exactly the
     /// event parser's (values, keys and every span).
     fn agrees(text: &str) -> bool {
-        match Simple::read(text) {
+        match Simple::read(text, test_arena()) {
             Ok(fast) => {
-                match read_events(text) {
+                match read_events(text, test_arena()) {
                     Ok(full) => {
                         if fast != full {
                             panic!(
@@ -1632,7 +1647,7 @@ States:
     }
 
     fn first_difference(a: &Node<'_>, b: &Node<'_>) -> String {
-        match (&a.value, &b.value) {
+        match (a.value, b.value) {
             (NodeValue::Object(x), NodeValue::Object(y)) if x.len() == y.len() => {
                 for (m, n) in x.iter().zip(y) {
                     if m.key != n.key || m.key_span != n.key_span {

@@ -335,7 +335,7 @@ impl<'n, 'a> StateFields<'n, 'a> {
             unknown: false,
         };
         for m in members {
-            match table.index.get(&m.key[..]) {
+            match table.index.get(m.key) {
                 Some(&i) => {
                     let i = usize::from(i);
                     fields.slots[i].get_or_insert(m);
@@ -439,8 +439,8 @@ pub fn build_machine<'a>(
 /// The string `node` holds, sharing the tree's text (no copy unless the
 /// source spelled it with escapes); empty for other nodes.
 fn string_of<'a>(node: &Node<'a>) -> Cow<'a, str> {
-    match &node.value {
-        NodeValue::String(s) => s.clone(),
+    match node.value {
+        NodeValue::String(s) => Cow::Borrowed(s),
         _ => Cow::Borrowed(""),
     }
 }
@@ -539,7 +539,7 @@ impl<'a> Builder<'_> {
             return;
         };
         for m in members {
-            if !allowed.contains(&&m.key[..]) {
+            if !allowed.contains(&m.key) {
                 self.unknown_field(m, allowed, what);
             }
         }
@@ -552,7 +552,7 @@ impl<'a> Builder<'_> {
             m.key_span,
         )
         .with_label("not a field of the States Language here");
-        if let Some(s) = did_you_mean(&m.key, allowed.iter().copied()) {
+        if let Some(s) = did_you_mean(m.key, allowed.iter().copied()) {
             d = d.with_help(format!("did you mean `{s}`?"));
         } else if !allowed.is_empty() {
             d = d.with_note(format!("allowed fields: {}", plural_fields(allowed)));
@@ -653,7 +653,7 @@ impl<'a> Builder<'_> {
     /// The string shares the tree's text: no copy when it borrows the source.
     fn spanned_string(&mut self, node: &Node<'a>, field: &str) -> Option<SpannedStr<'a>> {
         match &node.value {
-            NodeValue::String(s) => Some(Spanned::new(s.clone(), node.span)),
+            NodeValue::String(s) => Some(Spanned::new(Cow::Borrowed(s), node.span)),
             _ => {
                 self.wrong_type(field, "a string", node);
                 None
@@ -702,7 +702,7 @@ impl<'a> Builder<'_> {
         let body = jsonata_body(text)?;
         Some(JsonataExpr {
             // Between the two-byte delimiters.
-            body: sub_cow(text, 2..2 + body.len()),
+            body: Cow::Borrowed(text.get(2..2 + body.len()).unwrap_or_default()),
             span: node.span,
         })
     }
@@ -1075,10 +1075,10 @@ impl<'a> Builder<'_> {
         match &node.value {
             NodeValue::Object(members) => {
                 let mut out = Vec::with_capacity(members.len());
-                for m in members {
+                for m in members.iter() {
                     let dynamic_key = lang == QueryLanguage::JsonPath && m.key.ends_with(".$");
                     if dynamic_key {
-                        let stripped = m.key.strip_suffix(".$").unwrap_or(&m.key);
+                        let stripped = m.key.strip_suffix(".$").unwrap_or(m.key);
                         if let Some(other) = members.iter().find(|o| o.key == stripped) {
                             self.push(
                                 Diagnostic::error(
@@ -1093,10 +1093,10 @@ impl<'a> Builder<'_> {
                                 .with_help("keep only one of the two keys"),
                             );
                         }
-                        let key = Spanned::new(sub_cow(&m.key, 0..stripped.len()), m.key_span);
-                        let value = match self.dynamic(&m.value, &m.key) {
+                        let key = Spanned::new(Cow::Borrowed(stripped), m.key_span);
+                        let value = match self.dynamic(&m.value, m.key) {
                             Some(d) => Template::Dynamic(d),
-                            None => Template::Literal(m.value.clone()),
+                            None => Template::Literal(m.value),
                         };
                         out.push(TemplateMember {
                             key,
@@ -1122,7 +1122,7 @@ impl<'a> Builder<'_> {
                         }
                         let value = self.template(&m.value, lang);
                         out.push(TemplateMember {
-                            key: Spanned::new(m.key.clone(), m.key_span),
+                            key: Spanned::new(Cow::Borrowed(m.key), m.key_span),
                             dynamic: false,
                             value,
                         });
@@ -1141,10 +1141,10 @@ impl<'a> Builder<'_> {
                 Some(e) => Template::Jsonata(e),
                 None => {
                     self.check_delimiters(node, text);
-                    Template::Literal(node.clone())
+                    Template::Literal(*node)
                 }
             },
-            _ => Template::Literal(node.clone()),
+            _ => Template::Literal(*node),
         }
     }
 
@@ -1224,7 +1224,7 @@ impl<'a> Builder<'_> {
                 )
                 .with_label("used literally"),
             );
-            return Some(Template::Literal(node.clone()));
+            return Some(Template::Literal(*node));
         }
         Some(self.template(node, lang))
     }
@@ -1244,9 +1244,9 @@ impl<'a> Builder<'_> {
         };
         for m in members {
             let name = if lang == QueryLanguage::JsonPath {
-                m.key.strip_suffix(".$").unwrap_or(&m.key)
+                m.key.strip_suffix(".$").unwrap_or(m.key)
             } else {
-                &m.key[..]
+                m.key
             };
             self.check_variable_name(name, m.key_span);
         }
@@ -1353,10 +1353,10 @@ impl<'a> Builder<'_> {
         };
         if let Some(members) = node.as_object() {
             for m in members {
-                if allowed.contains(&&m.key[..]) {
+                if allowed.contains(&m.key) {
                     continue;
                 }
-                if kind != MachineKind::Top && matches!(&m.key[..], "Version" | "TimeoutSeconds") {
+                if kind != MachineKind::Top && matches!(m.key, "Version" | "TimeoutSeconds") {
                     self.push(
                         Diagnostic::error(
                             codes::FIELD_NOT_ALLOWED,
@@ -1523,7 +1523,7 @@ impl<'a> Builder<'_> {
         list: &mut Vec<State<'a>>,
     ) {
         let node = &member.value;
-        let name = Spanned::new(member.key.clone(), member.key_span);
+        let name = Spanned::new(Cow::Borrowed(member.key), member.key_span);
         let Some(members) = node.as_object() else {
             self.wrong_type(&format!("state `{}`", member.key), "an object", node);
             return;
@@ -1580,7 +1580,7 @@ impl<'a> Builder<'_> {
                     span,
                 }) => StateKind::Pass(PassState {
                     result: None,
-                    transition: Transition::Next(Spanned::new(next.clone(), *span)),
+                    transition: Transition::Next(Spanned::new(Cow::Borrowed(next), *span)),
                 }),
                 _ => StateKind::Succeed(SucceedState),
             };
@@ -1651,7 +1651,7 @@ impl<'a> Builder<'_> {
         };
         let other_bits = table.allowed(kind_index, other);
         for m in members {
-            let key = &m.key[..];
+            let key = m.key;
             let bit = table.bit(key);
             if bit & (allowed_bits | table.common) != 0 {
                 continue;
@@ -2015,7 +2015,7 @@ impl<'a> Builder<'_> {
                     format!("`{}` is not available in {} catchers", m.key, lang.as_str()),
                     m.key_span,
                 );
-                if let Some(h) = language_counterpart(&m.key, lang) {
+                if let Some(h) = language_counterpart(m.key, lang) {
                     d = d.with_help(h);
                 }
                 self.push(d);
@@ -2972,7 +2972,7 @@ impl<'a> Builder<'_> {
         let mut extra: Vec<&Member> = Vec::new();
         let mut variable: Option<&Member> = None;
         for m in members {
-            let key = &m.key[..];
+            let key = m.key;
             match key {
                 "Variable" => variable = Some(m),
                 "Comment" => {}
@@ -3053,7 +3053,7 @@ impl<'a> Builder<'_> {
             }
             self.push(d);
         }
-        match &op.key[..] {
+        match op.key {
             "And" | "Or" => {
                 if let Some(v) = variable {
                     self.push(
@@ -3067,7 +3067,7 @@ impl<'a> Builder<'_> {
                 }
                 let rules = match op.value.as_array() {
                     None => {
-                        self.wrong_type(&op.key, "an array of rules", &op.value);
+                        self.wrong_type(op.key, "an array of rules", &op.value);
                         Vec::new()
                     }
                     Some([]) => {
@@ -3126,7 +3126,7 @@ impl<'a> Builder<'_> {
                     if !self.operand_ok(operator, &op.value, key) {
                         return ChoiceRule::Invalid(node.span);
                     }
-                    Operand::Literal(op.value.clone())
+                    Operand::Literal(op.value)
                 };
                 ChoiceRule::Comparison(Comparison {
                     variable,
@@ -3194,15 +3194,6 @@ fn find_placeholder(text: &str, from: usize) -> Option<usize> {
         at = dollar + 1;
     }
     None
-}
-
-/// `part` (the bytes `range` of `whole`) with `whole`'s lifetime: a slice
-/// of the source when `whole` borrows it, a copy otherwise.
-fn sub_cow<'a>(whole: &Cow<'a, str>, range: std::ops::Range<usize>) -> Cow<'a, str> {
-    match whole {
-        Cow::Borrowed(s) => Cow::Borrowed(s.get(range).unwrap_or_default()),
-        Cow::Owned(s) => Cow::Owned(s.get(range).unwrap_or_default().to_owned()),
-    }
 }
 
 /// The value of a member that may be absent.

@@ -26,7 +26,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::StateMachine;
 use crate::model::build::build_machine;
 use crate::source::{SourceFormat, Span};
-use crate::tree::Node;
+use crate::tree::{Arena, Node};
 
 /// Codes of the structural and semantic rules (the readers' and the
 /// resource/request rules' codes live in [`crate::diagnostic::codes`]).
@@ -146,11 +146,18 @@ impl Analysis<'_> {
     }
 }
 
-/// Reads a definition, builds the typed model and runs every rule.
-pub fn analyze<'a>(text: &'a str, format: SourceFormat, options: &Options) -> Analysis<'a> {
+/// Reads a definition, builds the typed model and runs every rule. The tree
+/// is read into `arena`, which the model borrows (its literals are nodes of
+/// the tree).
+pub fn analyze<'a>(
+    text: &'a str,
+    arena: &'a Arena,
+    format: SourceFormat,
+    options: &Options,
+) -> Analysis<'a> {
     let tree = match format {
-        SourceFormat::Json => crate::json::parse_json(text),
-        SourceFormat::Yaml => crate::yaml::parse_yaml(text),
+        SourceFormat::Json => crate::json::parse_json(text, arena),
+        SourceFormat::Yaml => crate::yaml::parse_yaml(text, arena),
     };
     match tree {
         Ok(root) => analyze_tree(&root, text, options),
@@ -159,6 +166,12 @@ pub fn analyze<'a>(text: &'a str, format: SourceFormat, options: &Options) -> An
             diagnostics: vec![d],
         },
     }
+}
+
+/// Only the findings of [`analyze`], for callers that do not need the model.
+pub fn diagnostics(text: &str, format: SourceFormat, options: &Options) -> Vec<Diagnostic> {
+    let arena = Arena::new();
+    analyze(text, &arena, format, options).diagnostics
 }
 
 /// [`analyze`] for a tree that was already read (for example a definition

@@ -348,7 +348,7 @@ impl<'s> SchemaFacts<'s> {
         };
         out.clear();
         for m in members {
-            let (key, is_dynamic) = request_key(&m.key);
+            let (key, is_dynamic) = request_key(m.key);
             let Some(role) = roles.get(key) else {
                 continue;
             };
@@ -597,8 +597,8 @@ fn instance_of(
     match &node.value {
         NodeValue::Object(members) => {
             let mut map = Map::with_capacity(members.len());
-            for m in members {
-                let (key, is_dynamic) = request_key(&m.key);
+            for m in members.iter() {
+                let (key, is_dynamic) = request_key(m.key);
                 let step = |pointer: &mut String| {
                     pointer.push('/');
                     if key.contains(['~', '/']) {
@@ -735,7 +735,7 @@ fn misspelled_members<'n>(
     if let Some(names) = names
         && members
             .iter()
-            .all(|m| names.contains(m.key.strip_suffix(".$").unwrap_or(&m.key)))
+            .all(|m| names.contains(m.key.strip_suffix(".$").unwrap_or(m.key)))
     {
         return Vec::new();
     }
@@ -745,7 +745,7 @@ fn misspelled_members<'n>(
     members
         .iter()
         .filter_map(|m| {
-            let key = m.key.strip_suffix(".$").unwrap_or(&m.key);
+            let key = m.key.strip_suffix(".$").unwrap_or(m.key);
             if properties.contains_key(key) {
                 return None;
             }
@@ -791,7 +791,7 @@ mod tests {
     }
 
     fn check_with(src: &str, registry: &SchemaRegistry) -> Vec<Diagnostic> {
-        let root = parse_json(src).expect("valid json");
+        let root = parse_json(src, crate::tree::test_arena()).expect("valid json");
         let mut out = Vec::new();
         check_tree(&root, src, registry, &mut out);
         out

@@ -647,7 +647,7 @@ mod tests {
     }
 
     fn run(src: &str, options: ResourceOptions) -> Vec<Diagnostic> {
-        let root = parse_json(src).expect("valid json");
+        let root = parse_json(src, crate::tree::test_arena()).expect("valid json");
         let mut out = Vec::new();
         check_tree(&root, src, options, &mut out);
         out
@@ -876,7 +876,7 @@ mod tests {
     #[test]
     fn yaml_spans_point_at_the_suffix() {
         let src = "StartAt: T\nStates:\n  T:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke.sync\n    End: true\n";
-        let root = crate::yaml::parse_yaml(src).expect("valid yaml");
+        let root = crate::yaml::parse_yaml(src, crate::tree::test_arena()).expect("valid yaml");
         let mut out = Vec::new();
         check_tree(&root, src, ResourceOptions::default(), &mut out);
         assert_eq!(out[0].span, span_of(src, ".sync"));

@@ -17,7 +17,7 @@ fn options_for(code: &str) -> Options {
 }
 
 fn run<'a>(text: &'a str, options: &Options) -> Analysis<'a> {
-    analyze(text, SourceFormat::Json, options)
+    analyze(text, crate::tree::test_arena(), SourceFormat::Json, options)
 }
 
 #[test]
@@ -106,7 +106,12 @@ fn unreadable_text_gives_no_model_and_one_syntax_error() {
 #[test]
 fn yaml_definitions_are_analyzed_like_json() {
     let text = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: Missing\n";
-    let a = analyze(text, SourceFormat::Yaml, &Options::default());
+    let a = analyze(
+        text,
+        crate::tree::test_arena(),
+        SourceFormat::Yaml,
+        &Options::default(),
+    );
     let d = a
         .diagnostics
         .iter()
