@@ -129,7 +129,7 @@ fn finish(
         forbid_cfn_placeholders: header.settings.forbid_cfn_placeholders,
         ..asl_model::Options::default()
     };
-    let arena = asl_model::Arena::new();
+    let arena = asl_model::Arena::for_text(text);
     let analysis = asl_model::analyze(text, &arena, format, &options);
     let warnings = report::warnings(&analysis.diagnostics, origin);
     let mut errors = Errors(report::errors(&analysis.diagnostics, origin));

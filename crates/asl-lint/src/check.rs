@@ -66,7 +66,7 @@ pub fn check_text(
     if !explicit && !text.contains("States") && !text.contains("StateMachine") {
         return None;
     }
-    let arena = Arena::new();
+    let arena = Arena::for_text(&text);
     let root = match backend::parse(&text, format, &arena) {
         Ok(root) => root,
         Err(syntax) => {

@@ -139,10 +139,9 @@ fn is_candidate(name: &str) -> bool {
 
 /// Whether a file name says it is a definition (`*.asl.json`, `*.asl.yaml`, `*.asl.yml`).
 pub fn is_definition_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
     [".asl.json", ".asl.yaml", ".asl.yml"]
         .iter()
-        .any(|ext| lower.ends_with(ext))
+        .any(|ext| asl_model::source::ends_with_ignoring_case(name, ext))
 }
 
 /// A path as shown in findings: forward slashes, without a leading `./`.

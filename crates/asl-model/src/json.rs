@@ -769,13 +769,22 @@ impl<'a> Reader<'a> {
             _ => return Err(self.bad_number_at(pos, "expected a digit after `-`")),
         }
         let whole_end = pos;
+        // The digits after the point join `whole` (as in `2.50` -> 250), so
+        // a short decimal's value is `whole / 10^fraction_digits`.
+        let mut fraction_digits = 0;
         if bytes.get(pos) == Some(&b'.') {
             pos += 1;
             if !matches!(bytes.get(pos), Some(b'0'..=b'9')) {
                 return Err(self.bad_number_at(pos, "expected a digit after the decimal point"));
             }
-            pos = digits_end(bytes, pos);
+            let fraction_start = pos;
+            while let Some(&b @ b'0'..=b'9') = bytes.get(pos) {
+                whole = whole.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+                pos += 1;
+            }
+            fraction_digits = pos - fraction_start;
         }
+        let mantissa_end = pos;
         if matches!(bytes.get(pos), Some(b'e' | b'E')) {
             pos += 1;
             if matches!(bytes.get(pos), Some(b'+' | b'-')) {
@@ -789,14 +798,22 @@ impl<'a> Reader<'a> {
         self.pos = pos;
         let span = span_to(start, pos);
         let text = span.slice(self.text).unwrap_or("");
-        if pos == whole_end && whole_end - digits_start <= 15 {
+        if pos == mantissa_end && whole_end - digits_start + fraction_digits <= 15 {
             // Every integer below 2^53 is exact as f64, and so is its
-            // negation (`-0` gives -0.0, as the float parser would).
-            let value = whole as f64;
+            // negation (`-0` gives -0.0, as the float parser would). With a
+            // fraction, both the digits and 10^k (k <= 15 < 23) are exact, so
+            // the one rounding of the division gives the correctly rounded
+            // value the float parser would (Clinger's fast path).
+            let digits = whole as f64;
+            let value = match POWERS_OF_TEN.get(fraction_digits) {
+                Some(&scale) if fraction_digits > 0 => digits / scale,
+                _ => digits,
+            };
             let value = if negative { -value } else { value };
-            return Ok(match bytes.get(start..).and_then(<[u8]>::first_chunk) {
-                Some(&window) => Number::exact_in(window, text.len(), value),
-                None => Number::exact(text, value),
+            let window = bytes.get(start..).and_then(<[u8]>::first_chunk);
+            return Ok(match window {
+                Some(&window) if text.len() <= 16 => Number::exact_in(window, text.len(), value),
+                _ => Number::exact(text, value),
             });
         }
         Number::from_text(text).ok_or_else(|| out_of_range(text, span))
@@ -813,6 +830,11 @@ impl<'a> Reader<'a> {
 }
 
 /// End of the run of ASCII digits starting at `pos`.
+/// 10^0 ..= 10^15, each exact as `f64`.
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
 fn digits_end(bytes: &[u8], mut pos: usize) -> usize {
     while matches!(bytes.get(pos), Some(b'0'..=b'9')) {
         pos += 1;
@@ -1110,6 +1132,51 @@ mod tests {
             .map(|n| n.as_number().expect("number").text())
             .collect();
         assert_eq!(texts, ["1.50", "-0", "2E+3", "12345678901234567890"]);
+    }
+
+    #[test]
+    fn short_decimals_read_to_the_same_value_as_the_float_parser() {
+        let mut texts: Vec<String> = [
+            "0.1",
+            "0.3",
+            "2.0",
+            "-2.50",
+            "-0.0",
+            "0.000000000000001",
+            "9.99999999999999",
+            "123456789012.345",
+            "999999999999999.9",
+            "1.7976931348623157",
+            "0.1234567890123456",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        // Pseudo-random decimals with 1 to 17 digits around the point.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 17 + 1) as usize;
+            let point = ((x >> 8) as usize) % digits;
+            let all = format!("{:017}", x >> 5);
+            let d = &all[all.len() - digits..];
+            let (int, frac) = d.split_at(point.max(1));
+            let int = int.trim_start_matches('0');
+            let int = if int.is_empty() { "0" } else { int };
+            let sign = if x & 1 == 0 { "" } else { "-" };
+            if !frac.is_empty() {
+                texts.push(format!("{sign}{int}.{frac}"));
+            }
+        }
+        for text in &texts {
+            let node = parse_json(text).expect("valid number");
+            let expected: f64 = text.parse().expect("float");
+            let n = node.as_number().expect("number");
+            assert_eq!(n.as_f64().to_bits(), expected.to_bits(), "{text}");
+            assert_eq!(n.text(), text);
+        }
     }
 
     #[test]

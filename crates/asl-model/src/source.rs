@@ -105,10 +105,9 @@ impl SourceFormat {
     /// The format a file name's extension implies (`.json`, `.asl.json` → JSON;
     /// `.yaml`, `.yml`, `.asl.yaml` → YAML). `None` for anything else.
     pub fn from_path(path: &str) -> Option<SourceFormat> {
-        let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".json") {
+        if ends_with_ignoring_case(path, ".json") {
             Some(SourceFormat::Json)
-        } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        } else if ends_with_ignoring_case(path, ".yaml") || ends_with_ignoring_case(path, ".yml") {
             Some(SourceFormat::Yaml)
         } else {
             None
@@ -149,6 +148,13 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
     (line, col)
+}
+
+/// Whether `text` ends with the ASCII `suffix`, ignoring ASCII case (no
+/// lowercased copy of a whole path for it).
+pub fn ends_with_ignoring_case(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len()
+        && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 #[cfg(test)]

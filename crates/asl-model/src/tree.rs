@@ -30,6 +30,15 @@ impl Arena {
         Arena::default()
     }
 
+    /// An arena with room for the tree of `text` in one block, so reading it
+    /// does not allocate chunk after growing chunk (a tree takes about twice
+    /// the bytes of pretty-printed JSON; more is allocated as needed).
+    pub fn for_text(text: &str) -> Arena {
+        Arena {
+            bump: bumpalo::Bump::with_capacity(text.len().saturating_mul(2)),
+        }
+    }
+
     /// A copy of `nodes` in the arena (the elements of an array).
     pub fn alloc_nodes<'a>(&'a self, nodes: &[Node<'a>]) -> &'a [Node<'a>] {
         if nodes.is_empty() {
@@ -183,8 +192,8 @@ impl<'a> Number<'a> {
         })
     }
 
-    /// A number whose value the reader already computed from `text` (a plain
-    /// integer of at most 15 digits, so `value` is exact and finite).
+    /// A number whose value the reader already computed from `text` (at most
+    /// 15 digits, so `value` is finite and correctly rounded).
     pub(crate) fn exact(text: &'a str, value: f64) -> Number<'a> {
         Number {
             text: NumberText::new(text),

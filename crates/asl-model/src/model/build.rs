@@ -432,10 +432,6 @@ pub fn build_machine<'a>(
     (machine, b.diags)
 }
 
-/// `parse(text)` from `cache` when the text parsed before. A text is stored
-/// only from its second occurrence (`seen` holds the hashes of texts met
-/// once; a hash collision only stores a text early), so texts that occur
-/// once, most of them in a small definition, cost no copy.
 /// The string `node` holds, sharing the tree's text (no copy unless the
 /// source spelled it with escapes); empty for other nodes.
 fn string_of<'a>(node: &Node<'a>) -> Cow<'a, str> {
@@ -445,10 +441,15 @@ fn string_of<'a>(node: &Node<'a>) -> Cow<'a, str> {
     }
 }
 
-fn shared_parse<T>(
-    cache: &mut crate::hash::FastMap<String, Arc<T>>,
+/// `parse(text)` from `cache` when the text parsed before. A text is stored
+/// only from its second occurrence (`seen` holds the hashes of texts met
+/// once; a hash collision only stores a text early): most texts of a big
+/// definition occur once, and storing each cost more than it saved. The
+/// keys borrow the tree's strings.
+fn shared_parse<'t, T>(
+    cache: &mut crate::hash::FastMap<&'t str, Arc<T>>,
     seen: &mut crate::hash::FastSet<u64>,
-    text: &str,
+    text: &'t str,
     parse: impl FnOnce(&str) -> Result<T, asl_syntax::SyntaxError>,
 ) -> Result<Arc<T>, asl_syntax::SyntaxError> {
     use std::hash::BuildHasher;
@@ -460,7 +461,7 @@ fn shared_parse<T>(
     if let Ok(v) = &parsed
         && !seen.insert(hash)
     {
-        cache.insert(text.to_owned(), Arc::clone(v));
+        cache.insert(text, Arc::clone(v));
     }
     parsed
 }
@@ -472,25 +473,23 @@ enum MachineKind {
     Processor,
 }
 
-struct Builder<'s> {
+struct Builder<'s, 't> {
     src: &'s str,
     diags: Vec<Diagnostic>,
     top_language: QueryLanguage,
     /// `.$` values and paths that parsed, by text: definitions repeat the
     /// same few (`$.order`, `$$.Task.Token`) in many states, and every state
     /// shares the one parse.
-    parsed: crate::hash::FastMap<String, Arc<PayloadValue>>,
-    paths: crate::hash::FastMap<String, Arc<asl_syntax::path::JsonPath>>,
+    parsed: crate::hash::FastMap<&'t str, Arc<PayloadValue>>,
+    paths: crate::hash::FastMap<&'t str, Arc<asl_syntax::path::JsonPath>>,
     /// The same for reference paths (`ResultPath`, catchers' `ResultPath`,
     /// `…Path` counts), which parse by the stricter grammar.
-    reference_paths: crate::hash::FastMap<String, Arc<asl_syntax::path::JsonPath>>,
-    /// Hashes of the texts parsed once: a text is cached when it comes
-    /// again, so texts that occur once (most, in a small definition) cost
-    /// no copy.
+    reference_paths: crate::hash::FastMap<&'t str, Arc<asl_syntax::path::JsonPath>>,
+    /// Hashes of the texts parsed once (see [`shared_parse`]).
     seen: crate::hash::FastSet<u64>,
 }
 
-impl<'a> Builder<'_> {
+impl<'a> Builder<'_, 'a> {
     // ----- reporting helpers -------------------------------------------------
 
     fn error(&mut self, code: &'static str, message: impl Into<String>, span: Span) {
@@ -640,7 +639,7 @@ impl<'a> Builder<'_> {
         }
     }
 
-    fn string<'n>(&mut self, node: &'n Node, field: &str) -> Option<&'n str> {
+    fn string(&mut self, node: &Node<'a>, field: &str) -> Option<&'a str> {
         match node.as_str() {
             Some(s) => Some(s),
             None => {
@@ -773,7 +772,7 @@ impl<'a> Builder<'_> {
     /// `parse_path(text)`, shared with every earlier parse of the same text.
     fn parse_path_cached(
         &mut self,
-        text: &str,
+        text: &'a str,
     ) -> Result<Arc<asl_syntax::path::JsonPath>, asl_syntax::SyntaxError> {
         shared_parse(&mut self.paths, &mut self.seen, text, parse_path)
     }
@@ -782,7 +781,7 @@ impl<'a> Builder<'_> {
     /// same text.
     fn parse_payload_cached(
         &mut self,
-        text: &str,
+        text: &'a str,
     ) -> Result<Arc<PayloadValue>, asl_syntax::SyntaxError> {
         shared_parse(&mut self.parsed, &mut self.seen, text, parse_payload_value)
     }
@@ -1446,7 +1445,7 @@ impl<'a> Builder<'_> {
         })
     }
 
-    fn query_language(&mut self, node: &Node) -> Option<Spanned<QueryLanguage>> {
+    fn query_language(&mut self, node: &Node<'a>) -> Option<Spanned<QueryLanguage>> {
         let s = self.string(node, "QueryLanguage")?;
         let lang = match s {
             "JSONPath" => QueryLanguage::JsonPath,
@@ -2297,7 +2296,7 @@ impl<'a> Builder<'_> {
         }
     }
 
-    fn timestamp(&mut self, node: &Node, field: &str) -> Option<Spanned<Timestamp>> {
+    fn timestamp(&mut self, node: &Node<'a>, field: &str) -> Option<Spanned<Timestamp>> {
         let text = self.string(node, field)?;
         match parse_timestamp(text) {
             Ok(t) => Some(Spanned::new(t, node.span)),
@@ -2605,7 +2604,7 @@ impl<'a> Builder<'_> {
         }
     }
 
-    fn processor_config(&mut self, node: &Node) -> Option<ProcessorConfig> {
+    fn processor_config(&mut self, node: &Node<'a>) -> Option<ProcessorConfig> {
         if !node.is_object() {
             self.wrong_type("ProcessorConfig", "an object", node);
             return None;
@@ -3138,7 +3137,7 @@ impl<'a> Builder<'_> {
         }
     }
 
-    fn operand_ok(&mut self, op: ComparisonOperator, value: &Node, key: &str) -> bool {
+    fn operand_ok(&mut self, op: ComparisonOperator, value: &Node<'a>, key: &str) -> bool {
         use ComparisonOperator::*;
         match op {
             StringEquals

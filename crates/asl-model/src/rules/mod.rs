@@ -170,7 +170,7 @@ pub fn analyze<'a>(
 
 /// Only the findings of [`analyze`], for callers that do not need the model.
 pub fn diagnostics(text: &str, format: SourceFormat, options: &Options) -> Vec<Diagnostic> {
-    let arena = Arena::new();
+    let arena = Arena::for_text(text);
     analyze(text, &arena, format, options).diagnostics
 }
 
