@@ -12,6 +12,8 @@
 
 use crate::diagnostic::{Diagnostic, codes};
 use crate::source::Span;
+use bumpalo::collections::Vec as BumpVec;
+
 use crate::tree::{Arena, Member, Node, NodeValue, Number};
 
 /// Deepest nesting of arrays and objects accepted. Real definitions stay far
@@ -236,12 +238,13 @@ impl<'a> Reader<'a> {
     }
 
     fn document(&mut self) -> Result<Node<'a>, Fail> {
-        // Started below 1 KB each, which the allocator serves from its fast
-        // small-object path (bigger requests cost it ~10x as much, felt by
-        // small definitions); a big document grows them a few times.
-        let mut stack: Vec<Frame> = Vec::with_capacity(8);
-        let mut items: Vec<Node<'a>> = Vec::with_capacity(16);
-        let mut members: Vec<Member<'a>> = Vec::with_capacity(8);
+        // The scratch stacks live in the arena as well: a small definition is
+        // then read with no allocator call beyond the arena's first block
+        // (what growing stacks leave behind goes away with the arena).
+        let bump = self.arena.bump();
+        let mut stack = BumpVec::<Frame>::with_capacity_in(8, bump);
+        let mut items = BumpVec::<Node<'a>>::with_capacity_in(16, bump);
+        let mut members = BumpVec::<Member<'a>>::with_capacity_in(8, bump);
         'value: loop {
             // Read one value; containers push a frame and read their first
             // element/member on the next turn of the loop.

@@ -31,12 +31,17 @@ impl Arena {
     }
 
     /// An arena with room for the tree of `text` in one block, so reading it
-    /// does not allocate chunk after growing chunk (a tree takes about twice
-    /// the bytes of pretty-printed JSON; more is allocated as needed).
+    /// does not allocate chunk after growing chunk: a tree takes about twice
+    /// the bytes of pretty-printed JSON, and the reader's scratch stacks
+    /// start in 2 KiB. More is allocated as needed.
     pub fn for_text(text: &str) -> Arena {
         Arena {
-            bump: bumpalo::Bump::with_capacity(text.len().saturating_mul(2)),
+            bump: bumpalo::Bump::with_capacity(text.len().saturating_mul(2).saturating_add(2048)),
         }
+    }
+
+    pub(crate) fn bump(&self) -> &bumpalo::Bump {
+        &self.bump
     }
 
     /// A copy of `nodes` in the arena (the elements of an array).

@@ -145,7 +145,8 @@ fn builtin(index: usize) -> Option<&'static RequestSchema> {
 /// adds. Cheap to clone (user schemas are shared).
 #[derive(Clone, Default)]
 pub struct SchemaRegistry {
-    user: BTreeMap<String, Arc<RequestSchema>>,
+    /// Shared: every check clones the options it is given.
+    user: Arc<BTreeMap<String, Arc<RequestSchema>>>,
     /// Leave the shipped schemas out (only the user's apply).
     pub without_builtins: bool,
 }
@@ -161,7 +162,7 @@ impl SchemaRegistry {
     pub fn add(&mut self, key: impl Into<String>, schema: Value) -> Result<(), String> {
         let key = key.into();
         let compiled = RequestSchema::compile(key.clone(), schema)?;
-        self.user.insert(key, Arc::new(compiled));
+        Arc::make_mut(&mut self.user).insert(key, Arc::new(compiled));
         Ok(())
     }
 
@@ -252,7 +253,7 @@ impl PartialEq for SchemaRegistry {
             && self
                 .user
                 .iter()
-                .zip(&other.user)
+                .zip(other.user.iter())
                 .all(|((ka, a), (kb, b))| ka == kb && a.schema == b.schema)
     }
 }
