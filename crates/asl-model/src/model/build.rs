@@ -318,8 +318,11 @@ impl FieldTable {
 /// reads a dozen fields per state, and a lookup each scanned the members
 /// again.
 struct StateFields<'n, 'a> {
-    /// The first member of each name, as `Node::member` finds.
-    slots: [Option<&'n Member<'a>>; STATE_FIELD_NAMES.len()],
+    members: &'n [Member<'a>],
+    /// Where the first member of each name is in `members`, plus one (zero:
+    /// absent). Bytes rather than references keep the struct small enough
+    /// to build and return without a block copy.
+    slots: [u8; STATE_FIELD_NAMES.len()],
     /// The bits of the fields present.
     present: u64,
     /// Whether some member is no state field at all.
@@ -330,15 +333,20 @@ impl<'n, 'a> StateFields<'n, 'a> {
     fn new(members: &'n [Member<'a>]) -> StateFields<'n, 'a> {
         let table = FieldTable::get();
         let mut fields = StateFields {
-            slots: [None; STATE_FIELD_NAMES.len()],
+            members,
+            slots: [0; STATE_FIELD_NAMES.len()],
             present: 0,
             unknown: false,
         };
-        for m in members {
+        for (position, m) in members.iter().enumerate() {
             match table.index.get(m.key) {
                 Some(&i) => {
                     let i = usize::from(i);
-                    fields.slots[i].get_or_insert(m);
+                    if fields.slots[i] == 0 {
+                        // Past 255 members (never in a real state) `member`
+                        // finds the field by name instead.
+                        fields.slots[i] = u8::try_from(position + 1).unwrap_or(u8::MAX);
+                    }
                     fields.present |= 1u64 << i;
                 }
                 None => fields.unknown = true,
@@ -349,11 +357,18 @@ impl<'n, 'a> StateFields<'n, 'a> {
 
     /// `index` comes from [`field!`].
     fn member(&self, index: usize) -> Option<&'n Member<'a>> {
-        self.slots[index]
+        match self.slots[index] {
+            0 => None,
+            u8::MAX => {
+                let name = STATE_FIELD_NAMES.get(index)?;
+                self.members.iter().find(|m| m.key == *name)
+            }
+            slot => self.members.get(usize::from(slot) - 1),
+        }
     }
 
     fn get(&self, index: usize) -> Option<&'n Node<'a>> {
-        self.slots[index].map(|m| &m.value)
+        self.member(index).map(|m| &m.value)
     }
 }
 
@@ -1597,7 +1612,6 @@ impl<'a> Builder<'_, 'a> {
         };
 
         let allowed = self.check_state_fields(members, &f, type_name, kind_index, language);
-        let io = self.data_flow(&f, allowed, type_name, language);
         let state = &member.key;
         let kind = match type_name {
             "Task" => StateKind::Task(self.task(node, &f, state, language)),
@@ -1623,9 +1637,14 @@ impl<'a> Builder<'_, 'a> {
             comment,
             query_language,
             language,
-            io,
+            io: DataFlow::default(),
             kind,
         });
+        // Filled in place: built apart and moved in, the large `DataFlow`
+        // was copied twice more.
+        if let Some(pushed) = list.last_mut() {
+            self.data_flow(&mut pushed.io, &f, allowed, type_name, language);
+        }
     }
 
     /// Reports fields the state may not have; returns the bits of the ones
@@ -1688,13 +1707,15 @@ impl<'a> Builder<'_, 'a> {
     }
 
     /// Reads the data-flow fields present whose bits are in `allowed`.
+    /// Reads the input and output fields `allowed` into `io` (empty).
     fn data_flow(
         &mut self,
+        io: &mut DataFlow<'a>,
         f: &StateFields<'_, 'a>,
         allowed: u64,
         kind: &str,
         lang: QueryLanguage,
-    ) -> DataFlow<'a> {
+    ) {
         let field = |i: usize| {
             if allowed & (1u64 << i) != 0 {
                 f.get(i)
@@ -1710,7 +1731,6 @@ impl<'a> Builder<'_, 'a> {
         let assign = field(field!("Assign"));
         let output = field(field!("Output"));
         let arguments = field(field!("Arguments"));
-        let mut io = DataFlow::default();
         if let Some(n) = input_path {
             io.input_path = self.io_path(n, "InputPath");
         }
@@ -1737,7 +1757,6 @@ impl<'a> Builder<'_, 'a> {
         if let Some(n) = arguments {
             io.arguments = Some(self.template(n, lang));
         }
-        io
     }
 
     fn transition(
@@ -3268,5 +3287,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn fields_after_the_255th_member_of_a_state_are_still_read() {
+        let mut text = String::from(r#"{"StartAt": "A", "States": {"A": {"#);
+        for i in 0..300 {
+            text.push_str(&format!(r#""X{i}": 1, "#));
+        }
+        text.push_str(r#""Type": "Pass", "Result": 7, "End": true}}}"#);
+        let arena = crate::tree::Arena::new();
+        let root = crate::json::parse_json(&text, &arena).expect("valid json");
+        let (machine, diagnostics) = build_machine(&root, &text);
+        let state = &machine.expect("a machine").states.list[0];
+        let StateKind::Pass(pass) = &state.kind else {
+            panic!("not a Pass state: {:?}", state.kind);
+        };
+        assert_eq!(pass.result.and_then(|r| r.as_u64()), Some(7));
+        assert!(matches!(pass.transition, Transition::End(_)));
+        // Each unknown field is reported; nothing else is.
+        assert_eq!(diagnostics.len(), 300, "{diagnostics:?}");
     }
 }
