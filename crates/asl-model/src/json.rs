@@ -882,7 +882,12 @@ pub(crate) fn check_key(
     span: Span,
 ) -> Result<(), Fail> {
     let first = if members.len() < LINEAR_KEY_SCAN {
-        members.iter().find(|m| m.key == name)
+        // Length and first byte first: keys of one length mostly differ
+        // there, and the full comparison is a `memcmp` call.
+        let first = name.as_bytes().first();
+        members.iter().find(|m| {
+            m.key.len() == name.len() && m.key.as_bytes().first() == first && m.key == name
+        })
     } else {
         index.check(members, name)
     };
