@@ -27,19 +27,23 @@ impl FastHasher {
 
 impl Hasher for FastHasher {
     fn write(&mut self, bytes: &[u8]) {
-        // The length keeps "a" and "a\0" apart (the last word is zero-padded).
+        // The length keeps "a" and "a\0" apart.
         self.add(bytes.len() as u64);
+        let Some(last) = bytes.last_chunk::<8>() else {
+            // Under eight bytes (most keys and names): one word, gathered
+            // byte by byte; a zero-padded copy was a `memcpy` call.
+            self.add(bytes.iter().fold(0, |word, &b| word << 8 | u64::from(b)));
+            return;
+        };
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
             self.add(u64::from_le_bytes(word));
         }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
+        // A partial last word is read as the last eight bytes (overlapping).
+        if !chunks.remainder().is_empty() {
+            self.add(u64::from_le_bytes(*last));
         }
     }
 

@@ -244,7 +244,10 @@ impl<'a> Reader<'a> {
         let bump = self.arena.bump();
         let mut stack = BumpVec::<Frame>::with_capacity_in(8, bump);
         let mut items = BumpVec::<Node<'a>>::with_capacity_in(16, bump);
-        let mut members = BumpVec::<Member<'a>>::with_capacity_in(8, bump);
+        // Room for the members of a big `States` object up front (about one
+        // per 256 bytes of text): regrowing copies them all each time.
+        let member_room = (self.bytes.len() / 256).clamp(8, 4096);
+        let mut members = BumpVec::<Member<'a>>::with_capacity_in(member_room, bump);
         'value: loop {
             // Read one value; containers push a frame and read their first
             // element/member on the next turn of the loop.

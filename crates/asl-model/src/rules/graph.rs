@@ -7,7 +7,7 @@ use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
 
 use super::codes;
-use super::walk::{Facts, NO_STATE, Scope};
+use super::walk::{Facts, NO_STATE, Scope, ScopeIndex};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::model::{SpannedStr, State, StateKind, StateMachine, Transition};
 use crate::source::Span;
@@ -67,15 +67,22 @@ fn names(facts: &Facts<'_>, out: &mut Vec<Diagnostic>) {
     if let Some(states) = facts.single_scope()
         && states.is_sorted_by_key(|s| s.name.span.start)
     {
-        return names_in_order(states.iter(), out);
+        // The scope's name index already maps each name to its first state.
+        let index = match facts.root_index() {
+            ScopeIndex::Map(map) => Some(map),
+            ScopeIndex::Linear(_) => None,
+        };
+        return names_in_order(states.iter(), index, out);
     }
     let mut sorted: Vec<&State> = facts.states().collect();
     sorted.sort_by_key(|s| s.name.span.start);
-    names_in_order(sorted.iter().copied(), out);
+    names_in_order(sorted.iter().copied(), None, out);
 }
 
+/// `index`, when given, maps each name of `states` to its first position.
 fn names_in_order<'a>(
     states: impl Iterator<Item = &'a State<'a>> + Clone,
+    index: Option<&HashMap<&str, usize>>,
     out: &mut Vec<Diagnostic>,
 ) {
     // Map labels name Map Runs, so they are unique like state names.
@@ -100,14 +107,19 @@ fn names_in_order<'a>(
     }
     let count = states.clone().take(LINEAR_NAMES + 1).count();
     let linear = count <= LINEAR_NAMES;
-    let mut first: HashMap<&str, Span> = if linear {
+    let mut first: HashMap<&str, Span> = if linear || index.is_some() {
         HashMap::default()
     } else {
         HashMap::with_capacity_and_hasher(states.clone().count(), Default::default())
     };
     for (i, s) in states.clone().enumerate() {
         let name = &*s.name.value;
-        let prev = if linear {
+        let prev = if let Some(index) = index {
+            match index.get(name) {
+                Some(&f) if f != i => states.clone().nth(f).map(|p| p.name.span),
+                _ => None,
+            }
+        } else if linear {
             states
                 .clone()
                 .take(i)

@@ -416,6 +416,12 @@ impl<'a> Facts<'a> {
             .then_some(&self.root.machine.states.list[..])
     }
 
+    /// The root scope's name index (the whole machine's, when it nests no
+    /// other machine).
+    pub(crate) fn root_index(&self) -> &ScopeIndex<'a> {
+        &self.root.index
+    }
+
     fn scope_at(&self, i: usize) -> Option<&Scope<'a>> {
         match i.checked_sub(1) {
             None => Some(&self.root),
