@@ -816,11 +816,7 @@ impl<'a> Reader<'a> {
                 _ => digits,
             };
             let value = if negative { -value } else { value };
-            let window = bytes.get(start..).and_then(<[u8]>::first_chunk);
-            return Ok(match window {
-                Some(&window) if text.len() <= 16 => Number::exact_in(window, text.len(), value),
-                _ => Number::exact(text, value),
-            });
+            return Ok(Number::exact(text, value));
         }
         Number::from_text(text).ok_or_else(|| out_of_range(text, span))
     }

@@ -162,55 +162,12 @@ impl Member<'_> {
 /// A number as written in the source, with its value as `f64`.
 ///
 /// The text is kept so that integers beyond 2^53 and the exact spelling
-/// (`1.0` vs `1`) survive into code generation and messages.
+/// (`1.0` vs `1`) survive into code generation and messages. It borrows the
+/// source (JSON) or the tree's arena (YAML's canonical form).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Number<'a> {
-    text: NumberText<'a>,
+    text: &'a str,
     value: f64,
-}
-
-/// Longest number text stored without a heap allocation (numbers are
-/// frequent in definitions and almost always short).
-const INLINE_NUMBER: usize = 22;
-
-/// The text of a number: inline when short, boxed otherwise.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum NumberText<'a> {
-    Inline { len: u8, bytes: [u8; INLINE_NUMBER] },
-    Long(&'a str),
-}
-
-impl<'a> NumberText<'a> {
-    fn new(text: &'a str) -> NumberText<'a> {
-        if text.len() > INLINE_NUMBER {
-            return NumberText::Long(text);
-        }
-        NumberText::inline(text)
-    }
-
-    /// The first [`INLINE_NUMBER`] bytes of `text` stored inline.
-    fn inline(text: &str) -> NumberText<'a> {
-        // Byte by byte: numbers are a few digits, and a `memcpy` call for
-        // them cost more than the copy.
-        let mut bytes = [0u8; INLINE_NUMBER];
-        for (slot, &b) in bytes.iter_mut().zip(text.as_bytes()) {
-            *slot = b;
-        }
-        NumberText::Inline {
-            len: text.len().min(INLINE_NUMBER) as u8,
-            bytes,
-        }
-    }
-
-    fn as_str(&self) -> &str {
-        match self {
-            NumberText::Inline { len, bytes } => bytes
-                .get(..usize::from(*len))
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .unwrap_or(""),
-            NumberText::Long(text) => text,
-        }
-    }
 }
 
 impl<'a> Number<'a> {
@@ -223,56 +180,26 @@ impl<'a> Number<'a> {
             Some(n) => n as f64,
             None => text.parse().ok()?,
         };
-        value.is_finite().then(|| Number {
-            text: NumberText::new(text),
-            value,
-        })
+        value.is_finite().then_some(Number { text, value })
     }
 
     /// A number whose value the reader already computed from `text` (at most
     /// 15 digits, so `value` is finite and correctly rounded).
     pub(crate) fn exact(text: &'a str, value: f64) -> Number<'a> {
-        Number {
-            text: NumberText::new(text),
-            value,
-        }
-    }
-
-    /// [`Number::exact`] for a text of at most 16 bytes given as the 16
-    /// source bytes from its start (the reader has them at hand): two word
-    /// moves instead of a `memcpy` call, which cost more than the copy.
-    pub(crate) fn exact_in(window: [u8; 16], len: usize, value: f64) -> Number<'a> {
-        // Keep the first `len` bytes, zero the rest.
-        let keep = u128::MAX.checked_shr(128 - 8 * len as u32).unwrap_or(0);
-        let text = (u128::from_le_bytes(window) & keep).to_le_bytes();
-        let mut bytes = [0u8; INLINE_NUMBER];
-        bytes[..16].copy_from_slice(&text);
-        Number {
-            text: NumberText::Inline {
-                // At most 16, which fits a `u8`.
-                len: len.min(16) as u8,
-                bytes,
-            },
-            value,
-        }
+        Number { text, value }
     }
 
     /// [`Number::from_text`] for a text that does not live as long as the
-    /// tree: stored inline when short, else copied into `arena`.
+    /// tree: the text is copied into `arena`.
     pub fn from_text_in(text: &str, arena: &'a Arena) -> Option<Number<'a>> {
-        let number = Number::from_text(text)?;
+        let value = Number::from_text(text)?.value;
         Some(Number {
-            text: if text.len() > INLINE_NUMBER {
-                NumberText::Long(arena.alloc_str(text))
-            } else {
-                NumberText::inline(text)
-            },
-            value: number.value,
+            text: arena.alloc_str(text),
+            value,
         })
     }
 
-    /// A number for `value` in canonical decimal, its text kept in `arena`
-    /// when it is too long to store inline.
+    /// A number for `value` in canonical decimal, its text kept in `arena`.
     pub fn from_f64(value: f64, arena: &'a Arena) -> Option<Number<'a>> {
         if !value.is_finite() {
             return None;
@@ -285,17 +212,17 @@ impl<'a> Number<'a> {
         Number::from_text_in(&text, arena)
     }
 
-    pub fn from_i64(value: i64) -> Number<'a> {
+    /// A number for `value`, its text kept in `arena`.
+    pub fn from_i64(value: i64, arena: &'a Arena) -> Number<'a> {
         Number {
-            // At most 20 bytes: always inline, never borrowing the temporary.
-            text: NumberText::inline(&value.to_string()),
+            text: arena.alloc_str(&value.to_string()),
             value: value as f64,
         }
     }
 
     /// The number exactly as written (JSON) or in canonical decimal (YAML).
-    pub fn text(&self) -> &str {
-        self.text.as_str()
+    pub fn text(&self) -> &'a str {
+        self.text
     }
 
     pub fn as_f64(&self) -> f64 {
@@ -701,17 +628,17 @@ mod tests {
     }
 
     #[test]
-    fn number_text_of_every_length_is_kept() {
-        let digits = "-1234567890123456789012345678901234567890";
-        for len in 1..=digits.len() {
-            let text = &digits[..len];
-            assert_eq!(Number::exact(text, 0.0).text(), text);
-            if let Some(window) = digits.as_bytes().first_chunk::<16>()
-                && len <= 16
-            {
-                assert_eq!(Number::exact_in(*window, len, 0.0).text(), text);
-            }
-        }
+    fn numbers_made_from_values_keep_their_text_in_the_arena() {
+        let arena = Arena::new();
+        let long = Number::from_f64(1e300, &arena).expect("finite");
+        assert_eq!(long.text().len(), 301);
+        assert_eq!(long.as_f64(), 1e300);
+        assert_eq!(Number::from_i64(-42, &arena).text(), "-42");
+        assert_eq!(
+            Number::from_text_in("2.50", &arena).map(|n| n.text()),
+            Some("2.50")
+        );
+        assert!(Number::from_f64(f64::NAN, &arena).is_none());
     }
 
     #[test]

@@ -1289,10 +1289,12 @@ fn resolve_number<'a>(s: &str, arena: &'a Arena) -> Option<Number<'a>> {
         return None;
     }
     if let Some(hex) = s.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16).ok().map(Number::from_i64);
+        let value = i64::from_str_radix(hex, 16).ok()?;
+        return Some(Number::from_i64(value, arena));
     }
     if let Some(octal) = s.strip_prefix("0o") {
-        return i64::from_str_radix(octal, 8).ok().map(Number::from_i64);
+        let value = i64::from_str_radix(octal, 8).ok()?;
+        return Some(Number::from_i64(value, arena));
     }
     let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
     if unsigned.is_empty() {
