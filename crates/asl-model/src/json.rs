@@ -149,14 +149,18 @@ impl<'a> Reader<'a> {
             }
         }
         // A line break and its indentation (pretty-printed text, before
-        // each key): answered here too when fewer than 16 spaces follow.
+        // each key): answered here too when fewer than 32 spaces follow.
         if b == b'\n'
             && let Some(chunk) = self
                 .bytes
                 .get(self.pos + 1..)
-                .and_then(<[u8]>::first_chunk::<16>)
+                .and_then(<[u8]>::first_chunk::<32>)
         {
-            let at = self.pos + 1 + leading_spaces(chunk);
+            let (first, second) = chunk.split_at(16);
+            let mut at = self.pos + 1 + leading_spaces(first);
+            if at == self.pos + 17 {
+                at += leading_spaces(second);
+            }
             let after = self.byte(at);
             if settled(after) {
                 self.pos = at;
@@ -862,12 +866,16 @@ fn out_of_range(text: &str, span: Span) -> Fail {
     )
 }
 
-/// How many bytes of `chunk` are spaces before the first other byte (16
-/// when all are): one compare for a line's indentation.
+/// How many of the first 16 bytes of `chunk` are spaces before the first
+/// other byte (16 when all are; 0 for a shorter chunk): one compare for a
+/// line's indentation.
 #[inline(always)]
-fn leading_spaces(chunk: &[u8; 16]) -> usize {
+fn leading_spaces(chunk: &[u8]) -> usize {
     const SPACES: u128 = u128::from_le_bytes([b' '; 16]);
-    ((u128::from_le_bytes(*chunk) ^ SPACES).trailing_zeros() / 8) as usize
+    match chunk.first_chunk::<16>() {
+        Some(&bytes) => ((u128::from_le_bytes(bytes) ^ SPACES).trailing_zeros() / 8) as usize,
+        None => 0,
+    }
 }
 
 /// Reports `name` when `members` (the object's members so far) already has
@@ -1183,6 +1191,20 @@ mod tests {
             let n = node.as_number().expect("number");
             assert_eq!(n.as_f64().to_bits(), expected.to_bits(), "{text}");
             assert_eq!(n.text(), text);
+        }
+    }
+
+    #[test]
+    fn indentation_of_any_width_is_skipped_with_exact_spans() {
+        for width in 0..70 {
+            let pad = " ".repeat(width);
+            let text = format!("{{\n{pad}\"a\": 1,\n{pad}\"b\": [\n{pad}true\n{pad}]\n{pad}}}");
+            let root = parse_json(&text).expect("valid");
+            let b = root.member("b").expect("b");
+            assert_eq!(b.key_span.slice(&text), Some("\"b\""), "{width}");
+            let first = b.value.index(0).expect("element");
+            assert_eq!(first.span.slice(&text), Some("true"), "{width}");
+            assert_eq!(root.span.slice(&text), Some(text.as_str()), "{width}");
         }
     }
 
