@@ -36,10 +36,16 @@ thread_local! {
 /// Arenas holding more than this are freed rather than kept for reuse.
 const MAX_SPARE_BYTES: usize = 8 << 20;
 
+/// The spare block, if this thread has one (none while the thread is being
+/// torn down).
+fn take_spare() -> Option<bumpalo::Bump> {
+    SPARE.try_with(std::cell::Cell::take).ok().flatten()
+}
+
 impl Default for Arena {
     fn default() -> Arena {
         Arena {
-            bump: SPARE.take().unwrap_or_default(),
+            bump: take_spare().unwrap_or_default(),
         }
     }
 }
@@ -50,7 +56,8 @@ impl Drop for Arena {
         if bump.allocated_bytes() <= MAX_SPARE_BYTES {
             // Keeps the largest block, empty; nothing borrows it any more.
             bump.reset();
-            SPARE.set(Some(bump));
+            // During thread teardown the block is simply freed.
+            let _ = SPARE.try_with(|spare| spare.set(Some(bump)));
         }
     }
 }
@@ -66,7 +73,7 @@ impl Arena {
     /// start in 2 KiB. More is allocated as needed. (The spare block of an
     /// earlier arena is used instead when there is one.)
     pub fn for_text(text: &str) -> Arena {
-        let bump = SPARE.take().unwrap_or_else(|| {
+        let bump = take_spare().unwrap_or_else(|| {
             bumpalo::Bump::with_capacity(text.len().saturating_mul(2).saturating_add(2048))
         });
         Arena { bump }
