@@ -1897,17 +1897,9 @@ impl<'a> Builder<'_, 'a> {
             self.wrong_type("a retrier", "an object", node);
             return None;
         };
-        // One pass finds every field and reports the unknown ones (a lookup
-        // per field scanned the members seven times).
-        let mut found: [Option<&Node<'a>>; 7] = [None; 7];
-        for m in members {
-            match FIELDS.iter().position(|f| *f == m.key) {
-                Some(i) => {
-                    found[i].get_or_insert(&m.value);
-                }
-                None => self.unknown_field(m, &FIELDS, "a retrier"),
-            }
-        }
+        let found = pick_fields(members, &FIELDS, |m| {
+            self.unknown_field(m, &FIELDS, "a retrier");
+        });
         let [
             error_equals,
             interval_seconds,
@@ -1916,7 +1908,7 @@ impl<'a> Builder<'_, 'a> {
             max_delay_seconds,
             jitter_strategy,
             comment,
-        ] = found;
+        ] = found.map(value_of);
         let (error_equals, error_equals_span) = self.error_equals(node, error_equals, "a retrier");
         let num = |b: &mut Self,
                    n: Option<&Node<'a>>,
@@ -2010,36 +2002,27 @@ impl<'a> Builder<'_, 'a> {
             QueryLanguage::JsonPath => &["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"],
             QueryLanguage::Jsonata => &["ErrorEquals", "Next", "Output", "Assign", "Comment"],
         };
-        // One pass finds every field and reports the ones not allowed, like
-        // the retrier's.
-        let mut found: [Option<&Node<'a>>; 6] = [None; 6];
-        for m in members {
-            let slot = FIELDS.iter().position(|f| *f == m.key);
-            if let Some(i) = slot {
-                found[i].get_or_insert(&m.value);
+        let found = pick_fields(members, &FIELDS, |m| {
+            self.unknown_field(m, allowed, "a catcher");
+        });
+        // `ResultPath` belongs to JSONPath catchers, `Output` to JSONata ones.
+        let [_, _, result_path, output, _, _] = found;
+        let other_language = match lang {
+            QueryLanguage::JsonPath => output,
+            QueryLanguage::Jsonata => result_path,
+        };
+        if let Some(m) = other_language {
+            let mut d = Diagnostic::error(
+                codes::WRONG_LANGUAGE_FIELD,
+                format!("`{}` is not available in {} catchers", m.key, lang.as_str()),
+                m.key_span,
+            );
+            if let Some(h) = language_counterpart(m.key, lang) {
+                d = d.with_help(h);
             }
-            let wrong_language = match slot {
-                Some(2) => lang == QueryLanguage::Jsonata,
-                Some(3) => lang == QueryLanguage::JsonPath,
-                Some(_) => false,
-                None => {
-                    self.unknown_field(m, allowed, "a catcher");
-                    false
-                }
-            };
-            if wrong_language {
-                let mut d = Diagnostic::error(
-                    codes::WRONG_LANGUAGE_FIELD,
-                    format!("`{}` is not available in {} catchers", m.key, lang.as_str()),
-                    m.key_span,
-                );
-                if let Some(h) = language_counterpart(m.key, lang) {
-                    d = d.with_help(h);
-                }
-                self.push(d);
-            }
+            self.push(d);
         }
-        let [error_equals, next, result_path, output, assign, comment] = found;
+        let [error_equals, next, result_path, output, assign, comment] = found.map(value_of);
         let (error_equals, error_equals_span) = self.error_equals(node, error_equals, "a catcher");
         let next = match next {
             Some(n) => self.spanned_string(n, "Next"),
@@ -3217,6 +3200,26 @@ fn find_placeholder(text: &str, from: usize) -> Option<usize> {
 /// The value of a member that may be absent.
 fn value_of<'n, 'a>(member: Option<&'n Member<'a>>) -> Option<&'n Node<'a>> {
     member.map(|m| &m.value)
+}
+
+/// The first member named by each of `fields`, found in one pass over
+/// `members` (a lookup per field scanned them once per field); `unknown`
+/// gets every member named otherwise.
+fn pick_fields<'n, 'a, const N: usize>(
+    members: &'n [Member<'a>],
+    fields: &[&str; N],
+    mut unknown: impl FnMut(&'n Member<'a>),
+) -> [Option<&'n Member<'a>>; N] {
+    let mut found = [None; N];
+    for m in members {
+        match fields.iter().position(|f| *f == m.key) {
+            Some(i) => {
+                found[i].get_or_insert(m);
+            }
+            None => unknown(m),
+        }
+    }
+    found
 }
 
 fn empty_machine<'a>(span: Span) -> StateMachine<'a> {

@@ -212,6 +212,32 @@ fn parameters_in_a_jsonata_state_belongs_to_the_other_language() {
 }
 
 #[test]
+fn a_catchers_field_of_the_other_language_is_named_as_such() {
+    let jsonpath = machine(
+        r#""A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Output": {}, "Next": "B"}], "Next": "B"},
+           "B": {"Type": "Succeed"}"#,
+    );
+    assert_eq!(
+        culprits(&jsonpath, codes::WRONG_LANGUAGE_FIELD),
+        [r#""Output""#]
+    );
+    let jsonata = machine(
+        r#""A": {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:lambda:us-east-1:1:function:f",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.e", "Next": "B"}], "Next": "B"},
+           "B": {"Type": "Succeed"}"#,
+    );
+    assert_eq!(
+        culprits(&jsonata, codes::WRONG_LANGUAGE_FIELD),
+        [r#""ResultPath""#]
+    );
+    // Neither is also reported as unknown, and the right one is fine.
+    for t in [&jsonpath, &jsonata] {
+        assert!(culprits(t, codes::UNKNOWN_FIELD).is_empty());
+    }
+}
+
+#[test]
 fn timeout_and_timeout_path_together_are_exclusive() {
     let t = machine(
         r#""A": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "TimeoutSeconds": 5, "TimeoutSecondsPath": "$.t", "End": true}"#,
