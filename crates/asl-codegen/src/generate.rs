@@ -296,14 +296,14 @@ impl Generator<'_> {
         let variants: Vec<Ident> = machine
             .states
             .iter()
-            .map(|s| format_ident!("{}", unique.take(camel(&s.name.value, "State"))))
+            .map(|s| format_ident!("{}", unique.take(camel(s.name.value, "State"))))
             .collect();
         let targets = Targets {
             enum_name: &enum_name,
             machine,
             variants: &variants,
         };
-        let start = targets.goto(&machine.start_at.value);
+        let start = targets.goto(machine.start_at.value);
 
         let mut arms = TokenStream::new();
         for (state, variant) in machine.states.iter().zip(&variants) {
@@ -346,7 +346,7 @@ impl Generator<'_> {
         let json = json();
         let result = result();
         let error = error_ty();
-        let name = string(&state.name.value);
+        let name = string(state.name.value);
         let io = &state.io;
         let input_path = io.input_path.as_ref().map(|p| io_path(Some(p)));
         let output_path = io.output_path.as_ref().map(|p| io_path(Some(p)));
@@ -384,7 +384,7 @@ impl Generator<'_> {
                 let method = format_ident!("{}", integration.method);
                 let pattern = pattern_tokens(integration.pattern);
                 let kind = integration.kind;
-                let resource = string(&task.resource.value);
+                let resource = string(task.resource.value);
                 let timeout = task.timeout.as_ref().map(|c| seconds(c, "TimeoutSeconds"));
                 let heartbeat = task.heartbeat.as_ref().map(|c| {
                     let s = seconds(c, "HeartbeatSeconds");
@@ -471,7 +471,7 @@ impl Generator<'_> {
                         quote!(#rt::spec::WaitFor::Seconds(#v))
                     }
                     WaitDuration::Seconds(Count::Path(p)) | WaitDuration::SecondsPath(p) => {
-                        let p = path(&p.text);
+                        let p = path(p.text);
                         quote!(#rt::spec::WaitFor::SecondsPath(#p))
                     }
                     WaitDuration::Timestamp(t) => {
@@ -479,7 +479,7 @@ impl Generator<'_> {
                         quote!(#rt::spec::WaitFor::Timestamp(#text))
                     }
                     WaitDuration::TimestampPath(p) => {
-                        let p = path(&p.text);
+                        let p = path(p.text);
                         quote!(#rt::spec::WaitFor::TimestampPath(#p))
                     }
                     WaitDuration::Seconds(Count::Jsonata(e)) => {
@@ -573,7 +573,7 @@ impl Generator<'_> {
                             return #result::Ok(::core::option::Option::Some(#i));
                         }
                     });
-                    let target = targets.goto(&branch.next.value);
+                    let target = targets.goto(branch.next.value);
                     let rule_assign = match &branch.assign {
                         _ if jsonata => {
                             let io = self.lazy(
@@ -614,7 +614,7 @@ impl Generator<'_> {
                 }
                 let default = match &choice.default {
                     Some(d) => {
-                        let target = targets.goto(&d.value);
+                        let target = targets.goto(d.value);
                         quote! {{
                             data = #rt::state::choice_output(
                                 &mut ctx,
@@ -689,7 +689,7 @@ impl Generator<'_> {
             StateKind::Map(map) => {
                 let processor = self.machine(&map.item_processor.machine);
                 let items_path = map.items_path.as_ref().map(|p| {
-                    let p = path(&p.text);
+                    let p = path(p.text);
                     quote!(::core::option::Option::Some(#p))
                 });
                 let item_selector = map
@@ -708,7 +708,7 @@ impl Generator<'_> {
                         Some(quote!(::core::option::Option::Some(#rt::spec::Number::Fixed(#v))))
                     }
                     Some(Tolerance::Path(p)) => {
-                        let p = path(&p.text);
+                        let p = path(p.text);
                         Some(quote!(::core::option::Option::Some(#rt::spec::Number::Path(#p))))
                     }
                     Some(Tolerance::Jsonata(_)) | None => None,
@@ -807,7 +807,7 @@ impl Generator<'_> {
         use ComparisonOperator as Op;
         let rt = rt();
         let choice = quote!(#rt::choice);
-        let variable = self.path_static(&c.variable.text);
+        let variable = self.path_static(c.variable.text);
         let op = c.operator.value;
         if op == Op::IsPresent {
             let expected = literal_bool(&c.operand);
@@ -830,7 +830,7 @@ impl Generator<'_> {
         let literal = match &c.operand {
             Operand::Path(other) => {
                 let f = format_ident!("{}_path", name);
-                let other = self.path_static(&other.text);
+                let other = self.path_static(other.text);
                 return quote!(#choice::#f(#value, &*#choice::variable(#other?, input, env)?));
             }
             Operand::Literal(node) => node.to_json_value(),
@@ -942,7 +942,7 @@ impl Targets<'_> {
     /// Where to go after a state that completed normally.
     fn after(&self, transition: &Transition) -> TokenStream {
         match transition {
-            Transition::Next(next) => self.goto(&next.value),
+            Transition::Next(next) => self.goto(next.value),
             Transition::End(_) => quote!(return ::core::result::Result::Ok(data)),
         }
     }
@@ -966,7 +966,7 @@ fn outcome(
     let result = result();
     let error = error_ty();
     let arms = catchers.iter().enumerate().map(|(i, c)| {
-        let target = targets.goto(&c.next.value);
+        let target = targets.goto(c.next.value);
         quote!(::core::option::Option::Some(#i) => #target,)
     });
     quote! {
@@ -1025,7 +1025,7 @@ fn io_path(value: Option<&IoPath>) -> TokenStream {
     let text = match value {
         None => "$",
         Some(IoPath::Null(_)) => return none(),
-        Some(IoPath::Path(p)) => &p.text,
+        Some(IoPath::Path(p)) => p.text,
     };
     let text = string(text);
     quote!(::asl::__private::path(#text)?)
@@ -1037,7 +1037,7 @@ fn result_path(value: Option<&ResultPath>) -> TokenStream {
         None => quote!(#rt::dataflow::ResultPathSpec::Default),
         Some(ResultPath::Null(_)) => quote!(#rt::dataflow::ResultPathSpec::Discard),
         Some(ResultPath::Path(p)) => {
-            let text = string(&p.text);
+            let text = string(p.text);
             quote!(#rt::dataflow::ResultPathSpec::parse(#text)?)
         }
     }
@@ -1093,7 +1093,7 @@ fn seconds(c: &Count, field: &str) -> TokenStream {
             quote!(#rt::spec::Seconds::Fixed(#v))
         }
         Count::Path(p) => {
-            let p = path(&p.text);
+            let p = path(p.text);
             quote!(#rt::spec::Seconds::Path(#p))
         }
         Count::Jsonata(e) => {
@@ -1112,7 +1112,7 @@ fn number(c: Option<&Count>, field: &str) -> Option<TokenStream> {
             quote!(#opt::Some(#rt::spec::Number::Fixed(#v)))
         }
         Some(Count::Path(p)) => {
-            let p = path(&p.text);
+            let p = path(p.text);
             quote!(#opt::Some(#rt::spec::Number::Path(#p)))
         }
         Some(Count::Jsonata(e)) => {
@@ -1124,7 +1124,7 @@ fn number(c: Option<&Count>, field: &str) -> Option<TokenStream> {
 }
 
 fn error_equals(names: &[SpannedStr]) -> TokenStream {
-    let names = names.iter().map(|n| string(&n.value));
+    let names = names.iter().map(|n| string(n.value));
     quote!(&[#(#names),*])
 }
 
@@ -1190,11 +1190,11 @@ fn fail_field(text: Option<&Text>, field: &str) -> TokenStream {
     match text {
         None => none(),
         Some(Text::Fixed(s)) => {
-            let s = string(&s.value);
+            let s = string(s.value);
             quote!(::core::option::Option::Some(#rt::spec::FailField::Literal(#s)))
         }
         Some(Text::Path(d)) => {
-            let s = string(&d.text);
+            let s = string(d.text);
             quote!(::core::option::Option::Some(#rt::spec::FailField::dynamic(#s)?))
         }
         Some(Text::Jsonata(e)) => {

@@ -49,7 +49,7 @@ fn visit(machine: &StateMachine, found: &mut Vec<Integration>) {
                     continue;
                 }
                 let (method, pattern) =
-                    describe(task.resource_uri.as_deref(), resource, &state.name.value);
+                    describe(task.resource_uri.as_deref(), resource, state.name.value);
                 let kind = match pattern {
                     IntegrationPattern::RequestResponse => Kind::RequestResponse,
                     IntegrationPattern::RunJob | IntegrationPattern::RunJobV2 => Kind::RunJob,

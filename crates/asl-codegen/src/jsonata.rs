@@ -17,7 +17,7 @@ pub fn check(machine: &StateMachine) -> Vec<Unsupported> {
 }
 
 fn expression(found: &mut Vec<Unsupported>, e: &JsonataExpr) {
-    if let Err(err) = asl_jsonata::Expression::parse(&e.body) {
+    if let Err(err) = asl_jsonata::Expression::parse(e.body) {
         found.push(Unsupported {
             span: e.span,
             message: format!("this JSONata expression is not supported by `asl!` yet: {err}"),

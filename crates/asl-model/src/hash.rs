@@ -71,6 +71,14 @@ impl Hasher for FastHasher {
     }
 }
 
+/// The hasher's state after `bytes` alone, before [`FastHasher::finish`]
+/// brings the high bits down: for tables that pick slots by the top bits.
+pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = FastHasher::default();
+    hasher.write(bytes);
+    hasher.hash
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

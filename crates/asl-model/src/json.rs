@@ -835,12 +835,12 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// End of the run of ASCII digits starting at `pos`.
 /// 10^0 ..= 10^15, each exact as `f64`.
 const POWERS_OF_TEN: [f64; 16] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 ];
 
+/// End of the run of ASCII digits starting at `pos`.
 fn digits_end(bytes: &[u8], mut pos: usize) -> usize {
     while matches!(bytes.get(pos), Some(b'0'..=b'9')) {
         pos += 1;
@@ -988,29 +988,10 @@ impl KeyTable {
     }
 }
 
-/// A hash of every byte of `key` in the multiply-rotate scheme of
-/// [`FastHasher`](crate::hash::FastHasher), reading whole words only (the last one overlapping the
-/// one before), where the hasher copies a short tail through `memcpy`.
+/// A hash of every byte of `key`, with its best-mixed bits on top (the
+/// table picks slots by them).
 fn key_hash(key: &str) -> u64 {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-    let mix = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    let bytes = key.as_bytes();
-    let mut hash = mix(0, bytes.len() as u64);
-    let Some(last) = bytes.last_chunk::<8>() else {
-        let word = bytes.iter().fold(0, |word, &b| word << 8 | u64::from(b));
-        return mix(hash, word);
-    };
-    let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(word);
-        hash = mix(hash, u64::from_le_bytes(w));
-    }
-    if words.remainder().is_empty() {
-        hash
-    } else {
-        mix(hash, u64::from_le_bytes(*last))
-    }
+    crate::hash::hash_bytes(key.as_bytes())
 }
 
 /// Length of the leading run of `bytes` that needs no decoding: no `"`,
@@ -1424,22 +1405,6 @@ mod tests {
     }
 
     /// Small deterministic generator so the mutation tests need no crate.
-    struct Lcg(u64);
-
-    impl Lcg {
-        fn next(&mut self) -> u64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            self.0 >> 33
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n.max(1) as u64) as usize
-        }
-    }
-
     const SAMPLE: &str = r#"{"Comment": "ä \u00e9 \"q\"", "StartAt": "A", "States": {"A": {"Type": "Task",
         "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"},
         "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 3, "BackoffRate": 1.5e0}], "End": true}}}"#;
@@ -1461,7 +1426,7 @@ mod tests {
 
     #[test]
     fn mutated_documents_never_panic_and_errors_point_inside_the_text() {
-        let mut rng = Lcg(7);
+        let mut rng = crate::testing::Lcg(7);
         let pieces = [
             "{", "}", "[", "]", ",", ":", "\"", "\\", "-", "0", "1e", ".", "ä", "\u{feff}", " ",
             "\n", "nul", "\\u", "\\ud800",

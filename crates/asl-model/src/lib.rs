@@ -14,6 +14,8 @@ pub mod json;
 pub mod model;
 pub mod rules;
 pub mod source;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod tree;
 pub mod yaml;
 

@@ -53,7 +53,9 @@ impl Default for Arena {
 impl Drop for Arena {
     fn drop(&mut self) {
         let mut bump = std::mem::take(&mut self.bump);
-        if bump.allocated_bytes() <= MAX_SPARE_BYTES {
+        // An arena that never allocated has no block worth keeping (and
+        // would take the place of one that has).
+        if (1..=MAX_SPARE_BYTES).contains(&bump.allocated_bytes()) {
             // Keeps the largest block, empty; nothing borrows it any more.
             bump.reset();
             // During thread teardown the block is simply freed.
@@ -567,6 +569,10 @@ mod tests {
             // A second arena at the same time gets memory of its own.
             let third = Arena::new();
             assert_eq!(third.allocated_bytes(), 0);
+            // The empty one, dropped last, does not displace the block.
+            drop(second);
+            drop(third);
+            assert_eq!(Arena::new().allocated_bytes(), held);
         })
         .join()
         .expect("thread");

@@ -1690,13 +1690,7 @@ States:
 
     #[test]
     fn the_fast_reader_reads_what_the_event_parser_reads() {
-        let mut state = 7u64;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            ((state >> 33) % n.max(1) as u64) as usize
-        };
+        let mut rng = crate::testing::Lcg(7);
         let pieces = [
             " ",
             "  ",
@@ -1768,21 +1762,7 @@ States:
             agrees(&shape);
             for _ in 0..2000 {
                 let mut text = shape.to_owned();
-                for _ in 0..1 + next(3) {
-                    let mut at = next(text.len() + 1);
-                    while !text.is_char_boundary(at) {
-                        at -= 1;
-                    }
-                    if next(2) == 0 {
-                        text.insert_str(at, pieces[next(pieces.len())]);
-                    } else {
-                        let mut end = (at + 1 + next(6)).min(text.len());
-                        while !text.is_char_boundary(end) {
-                            end += 1;
-                        }
-                        text.replace_range(at..end, "");
-                    }
-                }
+                rng.mutate(&mut text, &pieces);
                 taken += usize::from(agrees(&text));
             }
         }
@@ -1792,34 +1772,14 @@ States:
 
     #[test]
     fn mutated_documents_never_panic_and_spans_stay_in_bounds() {
-        let mut state = 11u64;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            ((state >> 33) % n.max(1) as u64) as usize
-        };
+        let mut rng = crate::testing::Lcg(11);
         let pieces = [
             ":", "- ", "&a ", "*a", "!Sub ", "'", "\"", "\n  ", "[", "{", "ä", "\t", "<<: ",
             "---\n", "|\n",
         ];
         for _ in 0..2000 {
             let mut text = MACHINE.to_owned();
-            for _ in 0..1 + next(3) {
-                let mut at = next(text.len() + 1);
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
-                if next(2) == 0 {
-                    text.insert_str(at, pieces[next(pieces.len())]);
-                } else {
-                    let mut end = (at + 1 + next(6)).min(text.len());
-                    while !text.is_char_boundary(end) {
-                        end += 1;
-                    }
-                    text.replace_range(at..end, "");
-                }
-            }
+            rng.mutate(&mut text, &pieces);
             match parse_yaml(&text) {
                 Ok(node) => node.walk(|n| {
                     assert!(

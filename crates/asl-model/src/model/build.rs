@@ -6,7 +6,6 @@
 //! Wherever a field cannot be read, the model gets a conservative stand-in so
 //! the semantic rules can still run on the rest.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use asl_syntax::intrinsic::{PayloadValue, parse_payload_value};
@@ -447,15 +446,6 @@ pub fn build_machine<'a>(
     (machine, b.diags)
 }
 
-/// The string `node` holds, sharing the tree's text (no copy unless the
-/// source spelled it with escapes); empty for other nodes.
-fn string_of<'a>(node: &Node<'a>) -> Cow<'a, str> {
-    match node.value {
-        NodeValue::String(s) => Cow::Borrowed(s),
-        _ => Cow::Borrowed(""),
-    }
-}
-
 /// `parse(text)` from `cache` when the text parsed before. A text is stored
 /// only from its second occurrence (`seen` holds the hashes of texts met
 /// once; a hash collision only stores a text early): most texts of a big
@@ -667,7 +657,7 @@ impl<'a> Builder<'_, 'a> {
     /// The string shares the tree's text: no copy when it borrows the source.
     fn spanned_string(&mut self, node: &Node<'a>, field: &str) -> Option<SpannedStr<'a>> {
         match &node.value {
-            NodeValue::String(s) => Some(Spanned::new(Cow::Borrowed(s), node.span)),
+            NodeValue::String(s) => Some(Spanned::new(s, node.span)),
             _ => {
                 self.wrong_type(field, "a string", node);
                 None
@@ -693,7 +683,7 @@ impl<'a> Builder<'_, 'a> {
         values: &[&str],
     ) -> Option<SpannedStr<'a>> {
         let s = self.spanned_string(node?, field)?;
-        if values.contains(&&*s.value) {
+        if values.contains(&s.value) {
             return Some(s);
         }
         let mut d = Diagnostic::error(
@@ -702,7 +692,7 @@ impl<'a> Builder<'_, 'a> {
             s.span,
         )
         .with_note(format!("expected one of {}", plural_fields(values)));
-        if let Some(x) = did_you_mean(&s.value, values.iter().copied()) {
+        if let Some(x) = did_you_mean(s.value, values.iter().copied()) {
             d = d.with_help(format!("did you mean `{x}`?"));
         }
         self.push(d);
@@ -716,7 +706,7 @@ impl<'a> Builder<'_, 'a> {
         let body = jsonata_body(text)?;
         Some(JsonataExpr {
             // Between the two-byte delimiters.
-            body: Cow::Borrowed(text.get(2..2 + body.len()).unwrap_or_default()),
+            body: text.get(2..2 + body.len()).unwrap_or_default(),
             span: node.span,
         })
     }
@@ -762,7 +752,7 @@ impl<'a> Builder<'_, 'a> {
         match parsed {
             Ok(path) => {
                 let jp = JsonPath {
-                    text: string_of(node),
+                    text,
                     span: node.span,
                     path,
                 };
@@ -932,7 +922,7 @@ impl<'a> Builder<'_, 'a> {
                     PayloadValue::Intrinsic(call) => self.check_call(call, node, text),
                 }
                 Some(Dynamic {
-                    text: string_of(node),
+                    text,
                     span: node.span,
                     expr,
                 })
@@ -1107,7 +1097,7 @@ impl<'a> Builder<'_, 'a> {
                                 .with_help("keep only one of the two keys"),
                             );
                         }
-                        let key = Spanned::new(Cow::Borrowed(stripped), m.key_span);
+                        let key = Spanned::new(stripped, m.key_span);
                         let value = match self.dynamic(&m.value, m.key) {
                             Some(d) => Template::Dynamic(d),
                             None => Template::Literal(m.value),
@@ -1136,7 +1126,7 @@ impl<'a> Builder<'_, 'a> {
                         }
                         let value = self.template(&m.value, lang);
                         out.push(TemplateMember {
-                            key: Spanned::new(Cow::Borrowed(m.key), m.key_span),
+                            key: Spanned::new(m.key, m.key_span),
                             dynamic: false,
                             value,
                         });
@@ -1406,7 +1396,7 @@ impl<'a> Builder<'_, 'a> {
                 None
             }
         }
-        .unwrap_or_else(|| Spanned::new(Cow::Borrowed(""), node.span));
+        .unwrap_or_else(|| Spanned::new("", node.span));
 
         let states = match node.get("States") {
             Some(n) => self.states(n, language),
@@ -1537,7 +1527,7 @@ impl<'a> Builder<'_, 'a> {
         list: &mut Vec<State<'a>>,
     ) {
         let node = &member.value;
-        let name = Spanned::new(Cow::Borrowed(member.key), member.key_span);
+        let name = Spanned::new(member.key, member.key_span);
         let Some(members) = node.as_object() else {
             self.wrong_type(&format!("state `{}`", member.key), "an object", node);
             return;
@@ -1594,7 +1584,7 @@ impl<'a> Builder<'_, 'a> {
                     span,
                 }) => StateKind::Pass(PassState {
                     result: None,
-                    transition: Transition::Next(Spanned::new(Cow::Borrowed(next), *span)),
+                    transition: Transition::Next(Spanned::new(next, *span)),
                 }),
                 _ => StateKind::Succeed(SucceedState),
             };
@@ -2031,7 +2021,7 @@ impl<'a> Builder<'_, 'a> {
                 None
             }
         }
-        .unwrap_or_else(|| Spanned::new(Cow::Borrowed(""), node.span));
+        .unwrap_or_else(|| Spanned::new("", node.span));
         let result_path = match (lang, result_path) {
             (QueryLanguage::JsonPath, Some(n)) => self.result_path(n),
             _ => None,
@@ -2170,14 +2160,14 @@ impl<'a> Builder<'_, 'a> {
                 None
             }
         }
-        .unwrap_or_else(|| Spanned::new(Cow::Borrowed(""), node.span));
+        .unwrap_or_else(|| Spanned::new("", node.span));
         // Whether an integration exists is judged by the resource rules, which
         // know the catalog; here only the shape of the ARN is checked.
-        let parsed = crate::rules::memo::resource(&resource.value);
+        let parsed = crate::rules::memo::resource(resource.value);
         if let (Err(e), Some(n)) = (&parsed, resource_node)
             && n.as_str().is_some()
         {
-            self.resource_shape(n, &resource.value, e);
+            self.resource_shape(n, resource.value, e);
         }
         if let (
             Ok(asl_syntax::Resource::LambdaFunction {
@@ -2186,10 +2176,10 @@ impl<'a> Builder<'_, 'a> {
             Some(n),
         ) = (parsed.as_deref(), resource_node)
         {
-            self.lambda_name_chars(n, &resource.value, name, qualifier.as_ref());
+            self.lambda_name_chars(n, resource.value, name, qualifier.as_ref());
         }
         if let Some(n) = resource_node {
-            self.unclosed_placeholder(n, &resource.value);
+            self.unclosed_placeholder(n, resource.value);
         }
         let resource_uri = parsed.ok();
         let credentials = f.get(field!("Credentials")).and_then(|n| {
@@ -2339,7 +2329,7 @@ impl<'a> Builder<'_, 'a> {
                     && !STRING_INTRINSICS.contains(&call.name.as_str())
                     && asl_syntax::intrinsic::lookup_intrinsic(&call.name).is_some()
                 {
-                    let span = b.inner_span(n, &d.text, call.name_span);
+                    let span = b.inner_span(n, d.text, call.name_span);
                     b.push(
                         Diagnostic::error(
                             codes::INTRINSIC_NOT_ALLOWED,
@@ -2916,7 +2906,7 @@ impl<'a> Builder<'_, 'a> {
                 None
             }
         }
-        .unwrap_or_else(|| Spanned::new(Cow::Borrowed(""), node.span));
+        .unwrap_or_else(|| Spanned::new("", node.span));
         let assign = node.get("Assign").and_then(|n| self.assign(n, lang));
         let comment = self.opt_string(node, "Comment");
         let (rule, output) = match lang {
@@ -3224,7 +3214,7 @@ fn pick_fields<'n, 'a, const N: usize>(
 
 fn empty_machine<'a>(span: Span) -> StateMachine<'a> {
     StateMachine {
-        start_at: Spanned::new(Cow::Borrowed(""), span),
+        start_at: Spanned::new("", span),
         states: States {
             list: Vec::new(),
             span,

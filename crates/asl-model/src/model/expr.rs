@@ -14,7 +14,7 @@ pub use asl_syntax::timestamp::Timestamp;
 pub struct JsonPath<'a> {
     /// The path text (string content after unescaping), borrowed from the
     /// source unless the string had escapes.
-    pub text: std::borrow::Cow<'a, str>,
+    pub text: &'a str,
     /// Span of the string in the source.
     pub span: Span,
     /// Shared: definitions repeat the same paths, and the builder hands out
@@ -51,7 +51,7 @@ pub type VariablePath<'a> = JsonPath<'a>;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dynamic<'a> {
     /// Borrowed from the source like [`JsonPath::text`].
-    pub text: std::borrow::Cow<'a, str>,
+    pub text: &'a str,
     /// Span of the string in the source.
     pub span: Span,
     /// Shared like [`JsonPath::path`].
@@ -66,7 +66,7 @@ pub type DynamicExpr = asl_syntax::intrinsic::PayloadValue;
 pub struct JsonataExpr<'a> {
     /// The expression between the delimiters, untrimmed (borrowed from the
     /// source unless the string had escapes).
-    pub body: std::borrow::Cow<'a, str>,
+    pub body: &'a str,
     /// Span of the whole string in the source.
     pub span: Span,
 }

@@ -18,8 +18,6 @@ pub use expr::{
     VariablePath,
 };
 
-use std::borrow::Cow;
-
 use crate::source::Span;
 use crate::tree::Node;
 
@@ -36,9 +34,9 @@ impl<T> Spanned<T> {
     }
 }
 
-/// A string of the definition with its span. It borrows the source text (no
-/// copy) unless the source spelled it with escapes.
-pub type SpannedStr<'a> = Spanned<Cow<'a, str>>;
+/// A string of the definition with its span. It borrows the source text, or
+/// the tree's arena when the source spelled it with escapes.
+pub type SpannedStr<'a> = Spanned<&'a str>;
 
 /// `QueryLanguage` of a machine or a state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

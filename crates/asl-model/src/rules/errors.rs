@@ -71,7 +71,7 @@ fn check_list<'a>(
             );
         }
         for name in names.iter() {
-            let n = &*name.value;
+            let n = name.value;
             if n == "States.ALL" {
                 if names.len() > 1 {
                     out.push(

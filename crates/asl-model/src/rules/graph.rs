@@ -47,7 +47,7 @@ impl<'a> Homes<'a, '_> {
             .get_or_init(|| {
                 let mut homes = HashMap::default();
                 for s in self.facts.states() {
-                    homes.entry(&*s.name.value).or_insert(s.name.span);
+                    homes.entry(s.name.value).or_insert(s.name.span);
                 }
                 homes
             })
@@ -91,7 +91,7 @@ fn names_in_order<'a>(
         if let StateKind::Map(m) = &s.kind
             && let Some(label) = &m.label
         {
-            if let Some(prev) = labels.get(&*label.value) {
+            if let Some(prev) = labels.get(label.value) {
                 out.push(
                     Diagnostic::error(
                         codes::LABEL,
@@ -101,7 +101,7 @@ fn names_in_order<'a>(
                     .with_secondary(*prev, "first used here"),
                 );
             } else {
-                labels.insert(&*label.value, label.span);
+                labels.insert(label.value, label.span);
             }
         }
     }
@@ -113,7 +113,7 @@ fn names_in_order<'a>(
         HashMap::with_capacity_and_hasher(states.clone().count(), Default::default())
     };
     for (i, s) in states.clone().enumerate() {
-        let name = &*s.name.value;
+        let name = s.name.value;
         let prev = if let Some(index) = index {
             match index.get(name) {
                 Some(&f) if f != i => states.clone().nth(f).map(|p| p.name.span),
@@ -192,14 +192,14 @@ fn scope(here: &Scope<'_>, homes: &Homes<'_, '_>, out: &mut Vec<Diagnostic>) {
                    what: &str,
                    looked_up: Option<Option<usize>>,
                    out: &mut Vec<Diagnostic>| {
-        let found = looked_up.unwrap_or_else(|| index.get(&target.value));
+        let found = looked_up.unwrap_or_else(|| index.get(target.value));
         if let Some(i) = found {
             return Some(i);
         }
         if target.value.is_empty() {
             return None;
         }
-        if let Some(home) = homes.get(&target.value) {
+        if let Some(home) = homes.get(target.value) {
             out.push(
                 Diagnostic::error(
                     codes::CROSS_SCOPE_TARGET,
@@ -220,8 +220,8 @@ fn scope(here: &Scope<'_>, homes: &Homes<'_, '_>, out: &mut Vec<Diagnostic>) {
                 target.span,
             )
             .with_label("no state with this name in this scope");
-            let names = m.states.iter().map(|s| &*s.name.value);
-            if let Some(s) = did_you_mean(&target.value, names) {
+            let names = m.states.iter().map(|s| s.name.value);
+            if let Some(s) = did_you_mean(target.value, names) {
                 d = d.with_help(format!("did you mean `{s}`?"));
             }
             out.push(d);

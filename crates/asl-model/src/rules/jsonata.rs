@@ -31,7 +31,7 @@ pub(crate) fn check_expr(site: Site, e: &JsonataExpr, src: &str, out: &mut Vec<D
         return;
     }
     // Checks below look at code only, not inside string literals.
-    let code = without_strings(&e.body);
+    let code = without_strings(e.body);
     if code.contains("$$") {
         out.push(
             Diagnostic::error(
@@ -42,7 +42,7 @@ pub(crate) fn check_expr(site: Site, e: &JsonataExpr, src: &str, out: &mut Vec<D
             .with_help("read the context object through `$states.context`"),
         );
     }
-    if let Err(problem) = super::jsonata_syntax::check(&e.body) {
+    if let Err(problem) = super::jsonata_syntax::check(e.body) {
         let span = body_span(src, e, problem.range.clone());
         out.push(
             Diagnostic::error(

@@ -856,7 +856,7 @@ fn parallel_branches_are_nested_machines() {
     let crate::model::StateKind::Parallel(p) = &m.states.list[0].kind else {
         panic!("not parallel")
     };
-    let starts: Vec<&str> = p.branches.iter().map(|b| &*b.start_at.value).collect();
+    let starts: Vec<&str> = p.branches.iter().map(|b| b.start_at.value).collect();
     assert_eq!(starts, ["B", "C"]);
 }
 

@@ -152,7 +152,7 @@ fn scope(
         }
     }
 
-    let Some(start) = index(&m.start_at.value) else {
+    let Some(start) = index(m.start_at.value) else {
         for state in &m.states {
             (cx.visit)(state, None, out);
         }
@@ -196,16 +196,16 @@ fn scope(
         state_assign_keys(state, &mut |k| add(&mut normal, k));
         let catches = state.kind.catch();
         for t in targets(state) {
-            if catches.iter().any(|c| c.next.value == t.value) && !is_normal_target(state, &t.value)
+            if catches.iter().any(|c| c.next.value == t.value) && !is_normal_target(state, t.value)
             {
                 continue;
             }
-            if let Some(j) = index(&t.value) {
+            if let Some(j) = index(t.value) {
                 merge(&mut entry_sets, j, &normal, &mut work);
             }
         }
         for c in catches {
-            let Some(j) = index(&c.next.value) else {
+            let Some(j) = index(c.next.value) else {
                 continue;
             };
             match &c.assign {
@@ -286,7 +286,7 @@ fn merge(entry_sets: &mut [Option<Names>], j: usize, set: &Names, work: &mut Vec
 fn template_keys(t: &Template, f: &mut dyn FnMut(&str)) {
     if let Template::Object { members, .. } = t {
         for m in members {
-            f(&m.key.value);
+            f(m.key.value);
         }
     }
 }
@@ -381,7 +381,7 @@ impl<'n> Reads<'n> {
 
     /// One JSONata expression of the state (see [`state_jsonata`]).
     pub(crate) fn jsonata(&mut self, e: &JsonataExpr, out: &mut Vec<Diagnostic>) {
-        for name in jsonata_variable_reads(&e.body) {
+        for name in jsonata_variable_reads(e.body) {
             if !self.available.contains(&name) && self.reported.insert(name.clone()) {
                 out.push(not_assigned(
                     &name,

@@ -450,7 +450,7 @@ impl<'a> Scope<'a> {
             ScopeIndex::Linear(_) => None,
             ScopeIndex::Map(_) => Some(resolve_all(&m.states.list, &index)),
         };
-        let reached = index.get(&m.start_at.value).map(|start| match &targets {
+        let reached = index.get(m.start_at.value).map(|start| match &targets {
             Some(targets) => reachable_resolved(&m.states.list, targets, start),
             None => reachable(&m.states.list, &index, start),
         });
@@ -494,7 +494,7 @@ impl<'a> ScopeIndex<'a> {
         let mut map: HashMap<&str, usize> =
             HashMap::with_capacity_and_hasher(states.len(), Default::default());
         for (i, s) in states.iter().enumerate() {
-            map.entry(&*s.name.value).or_insert(i);
+            map.entry(s.name.value).or_insert(i);
         }
         ScopeIndex::Map(map)
     }
@@ -528,18 +528,18 @@ impl Reached {
 /// cost more than the lookups).
 pub(crate) fn for_each_target<'a>(state: &'a State<'a>, mut f: impl FnMut(&'a str)) {
     if let Some(Transition::Next(n)) = state.kind.transition() {
-        f(&n.value);
+        f(n.value);
     }
     if let StateKind::Choice(c) = &state.kind {
         for b in &c.choices {
-            f(&b.next.value);
+            f(b.next.value);
         }
         if let Some(d) = &c.default {
-            f(&d.value);
+            f(d.value);
         }
     }
     for c in state.kind.catch() {
-        f(&c.next.value);
+        f(c.next.value);
     }
 }
 
