@@ -591,19 +591,7 @@ impl<'a> Simple<'a> {
                 }
                 break;
             }
-            let item = match self.at(self.pos) {
-                quote @ (b'"' | b'\'') => {
-                    let (text, span) = self.quoted(quote)?;
-                    Node::new(span, NodeValue::String(text))
-                }
-                _ => {
-                    let begin = self.pos;
-                    let end = self.flow_plain_end(b']', false)?;
-                    self.pos = end;
-                    let value = resolve_plain(&self.text[begin..end], self.arena, |v| v);
-                    Node::new(Span::new(begin, end), value)
-                }
-            };
+            let item = self.flow_scalar(b']')?;
             items.push(item);
             self.skip_spaces();
             match self.at(self.pos) {
@@ -653,19 +641,7 @@ impl<'a> Simple<'a> {
             }
             self.pos += 1;
             self.skip_spaces();
-            let value = match self.at(self.pos) {
-                quote @ (b'"' | b'\'') => {
-                    let (text, span) = self.quoted(quote)?;
-                    Node::new(span, NodeValue::String(text))
-                }
-                _ => {
-                    let begin = self.pos;
-                    let end = self.flow_plain_end(b'}', false)?;
-                    self.pos = end;
-                    let value = resolve_plain(&self.text[begin..end], self.arena, |v| v);
-                    Node::new(Span::new(begin, end), value)
-                }
-            };
+            let value = self.flow_scalar(b'}')?;
             members.push(Member {
                 key,
                 key_span,
@@ -683,6 +659,24 @@ impl<'a> Simple<'a> {
             Span::new(start, self.pos),
             NodeValue::Object(self.arena.alloc_members(&members)),
         ))
+    }
+
+    /// A quoted or plain scalar at `pos` inside a flow collection closed by
+    /// `close`; `pos` moves past it.
+    fn flow_scalar(&mut self, close: u8) -> Result<Node<'a>, Bail> {
+        match self.at(self.pos) {
+            quote @ (b'"' | b'\'') => {
+                let (text, span) = self.quoted(quote)?;
+                Ok(Node::new(span, NodeValue::String(text)))
+            }
+            _ => {
+                let begin = self.pos;
+                let end = self.flow_plain_end(close, false)?;
+                self.pos = end;
+                let value = resolve_plain(&self.text[begin..end], self.arena, |v| v);
+                Ok(Node::new(Span::new(begin, end), value))
+            }
+        }
     }
 
     /// Where the plain scalar starting at `pos` inside a flow collection
