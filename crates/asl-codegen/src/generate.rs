@@ -1134,7 +1134,7 @@ fn retriers(retry: &[Retrier]) -> Option<TokenStream> {
     }
     let rt = rt();
     let items = retry.iter().map(|r| {
-        let errors = error_equals(&r.error_equals);
+        let errors = error_equals(r.error_equals);
         let interval = r.interval();
         let attempts = r.attempts();
         let backoff = r.backoff();
@@ -1167,7 +1167,7 @@ fn catchers(catch: &[Catcher], jsonata: bool) -> Option<TokenStream> {
     }
     let rt = rt();
     let items = catch.iter().map(|c| {
-        let errors = error_equals(&c.error_equals);
+        let errors = error_equals(c.error_equals);
         let result_path = result_path(c.result_path.as_ref());
         let (assign, io) = if jsonata {
             let io = jsonata_io(c.output.as_ref(), c.assign.as_ref());

@@ -40,9 +40,14 @@ pub fn analyze(text: &str, format: SourceFormat, settings: &Settings) -> Vec<Dia
     asl_model::diagnostics(text, format, &options(settings))
 }
 
-/// [`analyze`] for a definition whose tree was already read.
-pub fn analyze_tree(root: &Node, text: &str, settings: &Settings) -> Vec<Diagnostic> {
-    asl_model::analyze_tree(root, text, &options(settings)).diagnostics
+/// [`analyze`] for a definition whose tree was already read into `arena`.
+pub fn analyze_tree<'a>(
+    root: &Node<'a>,
+    text: &str,
+    arena: &'a Arena,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    asl_model::analyze_tree(root, text, arena, &options(settings)).diagnostics
 }
 
 /// The model's rule table.

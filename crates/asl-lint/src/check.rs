@@ -85,7 +85,7 @@ pub fn check_text(
     }
     // A searched file needs both top-level fields to count as a definition.
     if explicit || (root.get("States").is_some() && root.get("StartAt").is_some()) {
-        let diagnostics = backend::analyze_tree(&root, &text, settings);
+        let diagnostics = backend::analyze_tree(&root, &text, &arena, settings);
         return Some(Checked::single(name, text, diagnostics));
     }
     None

@@ -16,7 +16,7 @@ use super::expr::jsonata_body;
 use super::*;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::rules::codes;
-use crate::tree::{Member, NodeValue};
+use crate::tree::{Arena, Member, NodeValue};
 
 /// Largest value AWS accepts for most second counts and retry numbers.
 pub const MAX_SECONDS: u64 = 99_999_999;
@@ -432,9 +432,11 @@ fn path_field_name(field: &str) -> std::borrow::Cow<'static, str> {
 pub fn build_machine<'a>(
     root: &Node<'a>,
     src: &str,
+    arena: &'a Arena,
 ) -> (Option<StateMachine<'a>>, Vec<Diagnostic>) {
     let mut b = Builder {
         src,
+        bump: arena.bump(),
         diags: Vec::new(),
         top_language: QueryLanguage::JsonPath,
         parsed: crate::hash::FastMap::default(),
@@ -480,6 +482,8 @@ enum MachineKind {
 
 struct Builder<'s, 't> {
     src: &'s str,
+    /// Where the model's lists go (the tree's arena).
+    bump: &'t bumpalo::Bump,
     diags: Vec<Diagnostic>,
     top_language: QueryLanguage,
     /// `.$` values and paths that parsed, by text: definitions repeat the
@@ -495,6 +499,11 @@ struct Builder<'s, 't> {
 }
 
 impl<'a> Builder<'_, 'a> {
+    /// An empty list of the model with room for `capacity` elements.
+    fn list<T>(&self, capacity: usize) -> List<'a, T> {
+        List::with_capacity_in(capacity, self.bump)
+    }
+
     // ----- reporting helpers -------------------------------------------------
 
     fn error(&mut self, code: &'static str, message: impl Into<String>, span: Span) {
@@ -1078,7 +1087,7 @@ impl<'a> Builder<'_, 'a> {
     fn template(&mut self, node: &Node<'a>, lang: QueryLanguage) -> Template<'a> {
         match &node.value {
             NodeValue::Object(members) => {
-                let mut out = Vec::with_capacity(members.len());
+                let mut out = self.list(members.len());
                 for m in members.iter() {
                     let dynamic_key = lang == QueryLanguage::JsonPath && m.key.ends_with(".$");
                     if dynamic_key {
@@ -1137,10 +1146,14 @@ impl<'a> Builder<'_, 'a> {
                     members: out,
                 }
             }
-            NodeValue::Array(items) => Template::Array {
-                span: node.span,
-                items: items.iter().map(|i| self.template(i, lang)).collect(),
-            },
+            NodeValue::Array(items) => {
+                let mut out = self.list(items.len());
+                out.extend(items.iter().map(|i| self.template(i, lang)));
+                Template::Array {
+                    span: node.span,
+                    items: out,
+                }
+            }
             NodeValue::String(text) if lang == QueryLanguage::Jsonata => match self.jsonata(node) {
                 Some(e) => Template::Jsonata(e),
                 None => {
@@ -1403,7 +1416,7 @@ impl<'a> Builder<'_, 'a> {
             None => {
                 self.missing(what, "States", node.span);
                 States {
-                    list: Vec::new(),
+                    list: self.list(0),
                     span: node.span,
                 }
             }
@@ -1490,7 +1503,7 @@ impl<'a> Builder<'_, 'a> {
         let Some(members) = node.as_object() else {
             self.wrong_type("States", "an object", node);
             return States {
-                list: Vec::new(),
+                list: self.list(0),
                 span: node.span,
             };
         };
@@ -1506,7 +1519,7 @@ impl<'a> Builder<'_, 'a> {
         }
         // Sized up front: `State` is large, and growing the list by doubling
         // copied every state built so far again and again.
-        let mut list = Vec::with_capacity(members.len());
+        let mut list = self.list(members.len());
         for m in members {
             self.state(m, language, &mut list);
         }
@@ -1524,7 +1537,7 @@ impl<'a> Builder<'_, 'a> {
         &mut self,
         member: &Member<'a>,
         machine_language: QueryLanguage,
-        list: &mut Vec<State<'a>>,
+        list: &mut List<'a, State<'a>>,
     ) {
         let node = &member.value;
         let name = Spanned::new(member.key, member.key_span);
@@ -1808,8 +1821,8 @@ impl<'a> Builder<'_, 'a> {
         &mut self,
         f: &StateFields<'_, 'a>,
         lang: QueryLanguage,
-    ) -> (Vec<Retrier<'a>>, Vec<Catcher<'a>>) {
-        let mut retry = Vec::new();
+    ) -> (List<'a, Retrier<'a>>, List<'a, Catcher<'a>>) {
+        let mut retry = self.list(0);
         if let Some(r) = f.get(field!("Retry")) {
             match r.as_array() {
                 Some(items) => {
@@ -1825,7 +1838,7 @@ impl<'a> Builder<'_, 'a> {
                 None => self.wrong_type("Retry", "an array of retriers", r),
             }
         }
-        let mut catch = Vec::new();
+        let mut catch = self.list(0);
         if let Some(c) = f.get(field!("Catch")) {
             match c.as_array() {
                 Some(items) => {
@@ -1848,17 +1861,17 @@ impl<'a> Builder<'_, 'a> {
         node: &Node<'a>,
         e: Option<&Node<'a>>,
         what: &str,
-    ) -> (Vec<SpannedStr<'a>>, Span) {
+    ) -> (&'a [SpannedStr<'a>], Span) {
         let Some(e) = e else {
             self.missing(what, "ErrorEquals", node.span);
             // An empty span tells the rules not to report the list as empty.
-            return (Vec::new(), Span::at(node.span.start));
+            return (&[], Span::at(node.span.start));
         };
         let Some(items) = e.as_array() else {
             self.wrong_type("ErrorEquals", "an array of error names", e);
-            return (Vec::new(), Span::at(e.span.start));
+            return (&[], Span::at(e.span.start));
         };
-        let mut names = Vec::with_capacity(items.len());
+        let mut names = self.list(items.len());
         for i in items {
             if let Some(name) = self.spanned_string(i, "ErrorEquals") {
                 names.push(name);
@@ -1870,7 +1883,7 @@ impl<'a> Builder<'_, 'a> {
         } else {
             e.span
         };
-        (names, span)
+        (names.into_bump_slice(), span)
     }
 
     fn retrier(&mut self, node: &Node<'a>) -> Option<Retrier<'a>> {
@@ -2367,7 +2380,7 @@ impl<'a> Builder<'_, 'a> {
         state: &str,
         lang: QueryLanguage,
     ) -> ParallelState<'a> {
-        let mut branches = Vec::new();
+        let mut branches = self.list(0);
         match f.get(field!("Branches")) {
             None => self.missing(&format!("Parallel state `{state}`"), "Branches", node.span),
             Some(b) => match b.as_array() {
@@ -2381,6 +2394,7 @@ impl<'a> Builder<'_, 'a> {
                     .with_label("empty"),
                 ),
                 Some(items) => {
+                    branches.reserve_exact(items.len());
                     for item in items {
                         if let Some(m) = self.machine(item, MachineKind::Branch) {
                             branches.push(m);
@@ -2434,7 +2448,7 @@ impl<'a> Builder<'_, 'a> {
                 ItemProcessor {
                     deprecated_iterator: deprecated,
                     processor_config,
-                    machine: machine.unwrap_or_else(|| empty_machine(m.value.span)),
+                    machine: machine.unwrap_or_else(|| empty_machine(m.value.span, self.bump)),
                 }
             }
             None => {
@@ -2442,7 +2456,7 @@ impl<'a> Builder<'_, 'a> {
                 ItemProcessor {
                     deprecated_iterator: false,
                     processor_config: None,
-                    machine: empty_machine(node.span),
+                    machine: empty_machine(node.span, self.bump),
                 }
             }
         };
@@ -2713,12 +2727,15 @@ impl<'a> Builder<'_, 'a> {
         }
         self.check_known(node, &allowed, "`ReaderConfig`");
         let csv_headers = node.get("CSVHeaders").and_then(|n| match n.as_array() {
-            Some(items) => Some(
-                items
-                    .iter()
-                    .filter_map(|i| self.spanned_string(i, "CSVHeaders"))
-                    .collect(),
-            ),
+            Some(items) => {
+                let mut headers = self.list(items.len());
+                headers.extend(
+                    items
+                        .iter()
+                        .filter_map(|i| self.spanned_string(i, "CSVHeaders")),
+                );
+                Some(headers.into_bump_slice())
+            }
             None => {
                 self.wrong_type("CSVHeaders", "an array of strings", n);
                 None
@@ -2865,7 +2882,7 @@ impl<'a> Builder<'_, 'a> {
         state: &str,
         lang: QueryLanguage,
     ) -> ChoiceState<'a> {
-        let mut choices = Vec::new();
+        let mut choices = self.list(0);
         match f.get(field!("Choices")) {
             None => self.missing(&format!("Choice state `{state}`"), "Choices", node.span),
             Some(c) => match c.as_array() {
@@ -3059,7 +3076,7 @@ impl<'a> Builder<'_, 'a> {
                 let rules = match op.value.as_array() {
                     None => {
                         self.wrong_type(op.key, "an array of rules", &op.value);
-                        Vec::new()
+                        self.list(0)
                     }
                     Some([]) => {
                         self.push(
@@ -3070,12 +3087,13 @@ impl<'a> Builder<'_, 'a> {
                             )
                             .with_label("empty"),
                         );
-                        Vec::new()
+                        self.list(0)
                     }
-                    Some(items) => items
-                        .iter()
-                        .map(|i| self.choice_rule(i, false, depth + 1))
-                        .collect(),
+                    Some(items) => {
+                        let mut rules = self.list(items.len());
+                        rules.extend(items.iter().map(|i| self.choice_rule(i, false, depth + 1)));
+                        rules
+                    }
                 };
                 if op.key == "And" {
                     ChoiceRule::And(rules, node.span)
@@ -3212,11 +3230,11 @@ fn pick_fields<'n, 'a, const N: usize>(
     found
 }
 
-fn empty_machine<'a>(span: Span) -> StateMachine<'a> {
+fn empty_machine<'a>(span: Span, bump: &'a bumpalo::Bump) -> StateMachine<'a> {
     StateMachine {
         start_at: Spanned::new("", span),
         states: States {
-            list: Vec::new(),
+            list: List::new_in(bump),
             span,
         },
         timeout_seconds: None,
@@ -3291,7 +3309,7 @@ mod tests {
         text.push_str(r#""Type": "Pass", "Result": 7, "End": true}}}"#);
         let arena = crate::tree::Arena::new();
         let root = crate::json::parse_json(&text, &arena).expect("valid json");
-        let (machine, diagnostics) = build_machine(&root, &text);
+        let (machine, diagnostics) = build_machine(&root, &text, &arena);
         let state = &machine.expect("a machine").states.list[0];
         let StateKind::Pass(pass) = &state.kind else {
             panic!("not a Pass state: {:?}", state.kind);

@@ -34,6 +34,11 @@ impl<T> Spanned<T> {
     }
 }
 
+/// A list of the model. It lives in the definition's arena like the tree:
+/// building a model calls the allocator for none of its lists, and dropping
+/// one frees nothing (its elements are still dropped).
+pub type List<'a, T> = bumpalo::collections::Vec<'a, T>;
+
 /// A string of the definition with its span. It borrows the source text, or
 /// the tree's arena when the source spelled it with escapes.
 pub type SpannedStr<'a> = Spanned<&'a str>;
@@ -78,9 +83,9 @@ impl<'a> StateMachine<'a> {
 }
 
 /// The states of one scope, in definition order, looked up by name.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct States<'a> {
-    pub list: Vec<State<'a>>,
+    pub list: List<'a, State<'a>>,
     pub span: Span,
 }
 
@@ -261,11 +266,11 @@ pub struct DataFlow<'a> {
 pub enum Template<'a> {
     Object {
         span: Span,
-        members: Vec<TemplateMember<'a>>,
+        members: List<'a, TemplateMember<'a>>,
     },
     Array {
         span: Span,
-        items: Vec<Template<'a>>,
+        items: List<'a, Template<'a>>,
     },
     /// A literal scalar copied as is (string, number, boolean, null).
     Literal(Node<'a>),
@@ -379,8 +384,8 @@ pub struct TaskState<'a> {
     pub timeout: Option<Count<'a>>,
     pub heartbeat: Option<Count<'a>>,
     pub transition: Transition<'a>,
-    pub retry: Vec<Retrier<'a>>,
-    pub catch: Vec<Catcher<'a>>,
+    pub retry: List<'a, Retrier<'a>>,
+    pub catch: List<'a, Catcher<'a>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -417,10 +422,10 @@ pub struct FailState<'a> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParallelState<'a> {
-    pub branches: Vec<StateMachine<'a>>,
+    pub branches: List<'a, StateMachine<'a>>,
     pub transition: Transition<'a>,
-    pub retry: Vec<Retrier<'a>>,
-    pub catch: Vec<Catcher<'a>>,
+    pub retry: List<'a, Retrier<'a>>,
+    pub catch: List<'a, Catcher<'a>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -468,8 +473,8 @@ pub struct MapState<'a> {
     pub tolerated_failure_count: Option<Count<'a>>,
     pub label: Option<SpannedStr<'a>>,
     pub transition: Transition<'a>,
-    pub retry: Vec<Retrier<'a>>,
-    pub catch: Vec<Catcher<'a>>,
+    pub retry: List<'a, Retrier<'a>>,
+    pub catch: List<'a, Catcher<'a>>,
 }
 
 impl<'a> MapState<'a> {
@@ -503,7 +508,7 @@ pub struct ItemReader<'a> {
 pub struct ReaderConfig<'a> {
     pub input_type: Option<SpannedStr<'a>>,
     pub csv_header_location: Option<SpannedStr<'a>>,
-    pub csv_headers: Option<Vec<SpannedStr<'a>>>,
+    pub csv_headers: Option<&'a [SpannedStr<'a>]>,
     pub csv_delimiter: Option<SpannedStr<'a>>,
     pub max_items: Option<Count<'a>>,
     pub transformation: Option<SpannedStr<'a>>,
@@ -538,7 +543,7 @@ pub struct WriterConfig<'a> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChoiceState<'a> {
-    pub choices: Vec<ChoiceBranch<'a>>,
+    pub choices: List<'a, ChoiceBranch<'a>>,
     pub default: Option<SpannedStr<'a>>,
 }
 
@@ -556,8 +561,8 @@ pub struct ChoiceBranch<'a> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChoiceRule<'a> {
-    And(Vec<ChoiceRule<'a>>, Span),
-    Or(Vec<ChoiceRule<'a>>, Span),
+    And(List<'a, ChoiceRule<'a>>, Span),
+    Or(List<'a, ChoiceRule<'a>>, Span),
     Not(Box<ChoiceRule<'a>>, Span),
     Comparison(Comparison<'a>),
     /// JSONata `Condition`: a literal boolean or an expression.
@@ -717,7 +722,7 @@ pub enum JitterStrategy {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Retrier<'a> {
-    pub error_equals: Vec<SpannedStr<'a>>,
+    pub error_equals: &'a [SpannedStr<'a>],
     pub error_equals_span: Span,
     pub interval_seconds: Option<Spanned<u64>>,
     pub max_attempts: Option<Spanned<u64>>,
@@ -743,7 +748,7 @@ impl<'a> Retrier<'a> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Catcher<'a> {
-    pub error_equals: Vec<SpannedStr<'a>>,
+    pub error_equals: &'a [SpannedStr<'a>],
     pub error_equals_span: Span,
     pub next: SpannedStr<'a>,
     pub result_path: Option<ResultPath<'a>>,

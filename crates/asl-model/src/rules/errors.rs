@@ -39,15 +39,13 @@ pub(crate) fn check_states<'a>(
     for state in states {
         let retry = state.kind.retry();
         // Iterators, not collected lists: no allocation per state.
-        let lists = retry
-            .iter()
-            .map(|r| (r.error_equals.as_slice(), r.error_equals_span));
+        let lists = retry.iter().map(|r| (r.error_equals, r.error_equals_span));
         check_list(lists, "retrier", out);
         let lists = state
             .kind
             .catch()
             .iter()
-            .map(|c| (c.error_equals.as_slice(), c.error_equals_span));
+            .map(|c| (c.error_equals, c.error_equals_span));
         check_list(lists, "catcher", out);
     }
 }

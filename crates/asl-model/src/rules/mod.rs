@@ -160,7 +160,7 @@ pub fn analyze<'a>(
         SourceFormat::Yaml => crate::yaml::parse_yaml(text, arena),
     };
     match tree {
-        Ok(root) => analyze_tree(&root, text, options),
+        Ok(root) => analyze_tree(&root, text, arena, options),
         Err(d) => Analysis {
             machine: None,
             diagnostics: vec![d],
@@ -176,8 +176,14 @@ pub fn diagnostics(text: &str, format: SourceFormat, options: &Options) -> Vec<D
 
 /// [`analyze`] for a tree that was already read (for example a definition
 /// embedded in a CloudFormation template); `text` is the source the tree's
-/// spans point into.
-pub fn analyze_tree<'a>(root: &Node<'a>, text: &str, options: &Options) -> Analysis<'a> {
+/// spans point into, and the model's lists go into `arena` (the tree's own,
+/// or any other that outlives the model).
+pub fn analyze_tree<'a>(
+    root: &Node<'a>,
+    text: &str,
+    arena: &'a Arena,
+    options: &Options,
+) -> Analysis<'a> {
     let _memo = memo::MemoScope::enter();
     let mut diagnostics = Vec::new();
     if text.len() > limits::MAX_DEFINITION_BYTES {
@@ -194,7 +200,7 @@ pub fn analyze_tree<'a>(root: &Node<'a>, text: &str, options: &Options) -> Analy
             .with_help("move large literals (Pass `Result`, big templates) out of the definition"),
         );
     }
-    let (machine, built) = build_machine(root, text);
+    let (machine, built) = build_machine(root, text, arena);
     diagnostics.extend(built);
     // The resource and the request rules read the same Tasks: find them once.
     let sites = resources::Sites::collect(root, options.express);
