@@ -15,7 +15,10 @@
 #   wall time;
 # - warm: definitions per second inside one process, on one thread, after a
 #   warm-up (start-up and file reads excluded); for asl-lint this is the
-#   `throughput` example of crates/asl-lint;
+#   `throughput` example of crates/asl-lint. asl-lint and each tool take turns
+#   (RUNS rounds, on one core when `taskset` is there): a shared machine's speed
+#   drifts from minute to minute, so the ratio is the median of the rounds'
+#   ratios, not one tool's median over another's;
 # - batch x20: asl-lint on the batch repeated 20 times in one process (file
 #   reads and both cores included);
 # - single: asl-lint on one file in a fresh process (the pre-commit case).
@@ -146,7 +149,25 @@ echo "batch: $count definitions; median of $runs runs; $(nproc) cores" >&2
 lint_batch=$(median_ms "$lint" --no-config --format json "${batch_files[@]}")
 lint_rep=$(median_ms "$lint" --no-config --format json "${repeated[@]}")
 lint_cli_rate=$(awk -v n="$((count * 20))" -v ms="$lint_rep" 'BEGIN { printf "%d", n / (ms / 1000) }')
-lint_warm=$(median_of "$throughput" "$list" 2>/dev/null)
+# Both warm measurements of a round run on the same core, one after the other.
+pin=()
+if command -v taskset >/dev/null 2>&1; then pin=(taskset -c 0); fi
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+lint_warms=()
+# Sets tool_warm and tool_ratio: medians over $runs rounds of asl-lint, then
+# TOOL (globals, so that asl-lint's figures collect in lint_warms too).
+warm_rounds() {
+  local tool=$1 i a t warms=() ratios=()
+  for ((i = 0; i < runs; i++)); do
+    a=$("${pin[@]}" "$throughput" "$list" 2>/dev/null)
+    t=$("${pin[@]}" node "$scratch/drive.js" "$tool" "$list" warm)
+    lint_warms+=("$a")
+    warms+=("$t")
+    ratios+=("$(awk -v a="$a" -v t="$t" 'BEGIN { printf "%.2f", a / t }')")
+  done
+  tool_warm=$(printf '%s\n' "${warms[@]}" | median)
+  tool_ratio=$(printf '%s\n' "${ratios[@]}" | median)
+}
 single_file="${batch_files[0]}"
 single_loop() {
   local i start end
@@ -157,14 +178,19 @@ single_loop() {
 }
 lint_single=$(median_of single_loop)
 
+rows=()
+for tool in asl-validator statelint asl-language-service; do
+  batch_ms=$(median_ms node "$scratch/drive.js" "$tool" "$list" once)
+  warm_rounds "$tool"
+  rows+=("$(awk -v t="$tool" -v b="$batch_ms" -v w="$tool_warm" -v r="$tool_ratio" -v lb="$lint_batch" \
+    'BEGIN { printf "| %s | %s | %s | %.1f | %.1f |", t, b, w, b / lb, r }')")
+done
+lint_warm=$(printf '%s\n' "${lint_warms[@]}" | median)
+
 printf '\n| tool | batch of %d, one process (ms) | warm (definitions/s) | batch: × slower than asl-lint | warm: asl-lint × faster |\n' "$count"
 printf '|---|---:|---:|---:|---:|\n'
 printf '| asl-lint | %s | %s | 1.0 | 1.0 |\n' "$lint_batch" "$lint_warm"
-for tool in asl-validator statelint asl-language-service; do
-  batch_ms=$(median_ms node "$scratch/drive.js" "$tool" "$list" once)
-  warm=$(node "$scratch/drive.js" "$tool" "$list" warm)
-  awk -v t="$tool" -v b="$batch_ms" -v w="$warm" -v lb="$lint_batch" -v lw="$lint_warm" \
-    'BEGIN { printf "| %s | %s | %s | %.1f | %.1f |\n", t, b, w, b / lb, lw / w }'
-done
+printf '%s\n' "${rows[@]}"
+printf '\nwarm: medians of %d interleaved rounds per tool; the last column is the median of the rounds'"'"' ratios.\n' "$runs"
 printf '\nasl-lint, batch x20 (%d files) in one process, both cores, file reads included: %s ms = %s definitions/s\n' "$((count * 20))" "$lint_rep" "$lint_cli_rate"
 printf 'asl-lint, one file in a fresh process: %s ms (mean of 200, median of %d loops)\n' "$lint_single" "$runs"
