@@ -185,9 +185,11 @@ pub fn analyze_tree<'a>(
     options: &Options,
 ) -> Analysis<'a> {
     let _memo = memo::MemoScope::enter();
-    let mut diagnostics = Vec::new();
+    // The builder's findings are the first: they start the list.
+    let (machine, mut diagnostics) = build_machine(root, text, arena);
     if text.len() > limits::MAX_DEFINITION_BYTES {
-        diagnostics.push(
+        diagnostics.insert(
+            0,
             Diagnostic::error(
                 codes::DEFINITION_TOO_LARGE,
                 format!(
@@ -200,10 +202,8 @@ pub fn analyze_tree<'a>(
             .with_help("move large literals (Pass `Result`, big templates) out of the definition"),
         );
     }
-    let (machine, built) = build_machine(root, text, arena);
-    diagnostics.extend(built);
     // The resource and the request rules read the same Tasks: find them once.
-    let sites = resources::Sites::collect(root, options.express);
+    let sites = resources::Sites::collect(root, options.express, arena);
     resources::check_sites(
         &sites,
         text,

@@ -22,7 +22,14 @@ use crate::tree::{Member, Node, NodeValue};
 
 /// Runs the request-shape rules over every Task of the definition.
 pub fn check_tree(root: &Node, src: &str, registry: &SchemaRegistry, out: &mut Vec<Diagnostic>) {
-    check_sites(root, &Sites::collect(root, false), src, registry, out);
+    let arena = crate::tree::Arena::new();
+    check_sites(
+        root,
+        &Sites::collect(root, false, &arena),
+        src,
+        registry,
+        out,
+    );
 }
 
 /// [`check_tree`] over the definition's collected sites.

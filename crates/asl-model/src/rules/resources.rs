@@ -15,8 +15,9 @@ use crate::catalog::integrations::{
     is_optimized_service, lookup_integration, optimized_services, service_apis,
 };
 use crate::diagnostic::{Diagnostic, codes, did_you_mean};
+use crate::model::List;
 use crate::source::Span;
-use crate::tree::{Member, Node};
+use crate::tree::{Arena, Member, Node};
 
 /// What the resource rules need to know about the caller's situation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -147,15 +148,17 @@ pub struct MapIo<'a> {
 /// definition, found in one walk (the resource and the request rules both
 /// read them), in the order [`for_each_task`] and [`for_each_map_io`] visit
 /// them.
+///
+/// The lists live in `arena` (the definition's, or a scratch one).
 pub(crate) struct Sites<'a> {
-    pub tasks: Vec<TaskSite<'a>>,
-    pub map_io: Vec<MapIo<'a>>,
+    pub tasks: List<'a, TaskSite<'a>>,
+    pub map_io: List<'a, MapIo<'a>>,
 }
 
 impl<'a> Sites<'a> {
-    pub(crate) fn collect(root: &'a Node, express: bool) -> Sites<'a> {
-        let mut tasks = Vec::new();
-        let mut map_io = Vec::new();
+    pub(crate) fn collect(root: &'a Node, express: bool, arena: &'a Arena) -> Sites<'a> {
+        let mut tasks = List::new_in(arena.bump());
+        let mut map_io = List::new_in(arena.bump());
         walk_states(root, express, |site, kind| {
             let node = &site.state.value;
             match kind {
@@ -188,7 +191,13 @@ fn map_io_of<'a>(node: &'a Node) -> impl Iterator<Item = MapIo<'a>> {
 
 /// Runs the resource rules over every Task of the definition.
 pub fn check_tree(root: &Node, src: &str, options: ResourceOptions, out: &mut Vec<Diagnostic>) {
-    check_sites(&Sites::collect(root, options.express), src, options, out);
+    let arena = Arena::new();
+    check_sites(
+        &Sites::collect(root, options.express, &arena),
+        src,
+        options,
+        out,
+    );
 }
 
 /// [`check_tree`] over sites collected with `options.express`.
