@@ -123,6 +123,10 @@ EOF
 
 now_ns() { date +%s%N; }
 
+# The median of the numbers on stdin, one per line (the lower middle one of
+# an even count).
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
 # Median wall time in ms of "$@" over $runs runs.
 median_ms() {
   local samples=() i start end
@@ -132,13 +136,13 @@ median_ms() {
     end=$(now_ns)
     samples+=($(( (end - start) / 1000 )))
   done
-  printf '%s\n' "${samples[@]}" | sort -n | awk -v n="$runs" 'NR == int((n + 1) / 2) { printf "%.1f", $1 / 1000 }'
+  printf '%s\n' "${samples[@]}" | median | awk '{ printf "%.1f", $1 / 1000 }'
 }
 
 median_of() { # median of the numbers printed by "$@" over $runs runs
   local samples=() i
   for ((i = 0; i < runs; i++)); do samples+=("$("$@")"); done
-  printf '%s\n' "${samples[@]}" | sort -n | awk -v n="$runs" 'NR == int((n + 1) / 2) { print $1 }'
+  printf '%s\n' "${samples[@]}" | median
 }
 
 mapfile -t batch_files < "$list"
@@ -152,7 +156,6 @@ lint_cli_rate=$(awk -v n="$((count * 20))" -v ms="$lint_rep" 'BEGIN { printf "%d
 # Both warm measurements of a round run on the same core, one after the other.
 pin=()
 if command -v taskset >/dev/null 2>&1; then pin=(taskset -c 0); fi
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 lint_warms=()
 # Sets tool_warm and tool_ratio: medians over $runs rounds of asl-lint, then
 # TOOL (globals, so that asl-lint's figures collect in lint_warms too).

@@ -8,12 +8,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    // JSON for what looks like JSON, YAML for the rest (as asl-lint sniffs).
-    let format = if text.trim_start().starts_with(['{', '[']) {
-        asl_model::SourceFormat::Json
-    } else {
-        asl_model::SourceFormat::Yaml
-    };
+    // The format asl-lint gives a text without a file name.
+    let format = asl_model::SourceFormat::sniff(text);
     let arena = asl_model::Arena::for_text(text);
     let analysis = asl_model::analyze(text, &arena, format, &asl_model::Options::default());
     for d in &analysis.diagnostics {

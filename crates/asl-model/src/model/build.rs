@@ -504,6 +504,22 @@ impl<'a> Builder<'_, 'a> {
         List::with_capacity_in(capacity, self.bump)
     }
 
+    /// The stand-in for a nested machine that could not be read.
+    fn empty_machine(&self, span: Span) -> StateMachine<'a> {
+        StateMachine {
+            start_at: Spanned::new("", span),
+            states: States {
+                list: self.list(0),
+                span,
+            },
+            timeout_seconds: None,
+            query_language: None,
+            comment: None,
+            version: None,
+            span,
+        }
+    }
+
     // ----- reporting helpers -------------------------------------------------
 
     fn error(&mut self, code: &'static str, message: impl Into<String>, span: Span) {
@@ -2448,7 +2464,7 @@ impl<'a> Builder<'_, 'a> {
                 ItemProcessor {
                     deprecated_iterator: deprecated,
                     processor_config,
-                    machine: machine.unwrap_or_else(|| empty_machine(m.value.span, self.bump)),
+                    machine: machine.unwrap_or_else(|| self.empty_machine(m.value.span)),
                 }
             }
             None => {
@@ -2456,7 +2472,7 @@ impl<'a> Builder<'_, 'a> {
                 ItemProcessor {
                     deprecated_iterator: false,
                     processor_config: None,
-                    machine: empty_machine(node.span, self.bump),
+                    machine: self.empty_machine(node.span),
                 }
             }
         };
@@ -3228,21 +3244,6 @@ fn pick_fields<'n, 'a, const N: usize>(
         }
     }
     found
-}
-
-fn empty_machine<'a>(span: Span, bump: &'a bumpalo::Bump) -> StateMachine<'a> {
-    StateMachine {
-        start_at: Spanned::new("", span),
-        states: States {
-            list: List::new_in(bump),
-            span,
-        },
-        timeout_seconds: None,
-        query_language: None,
-        comment: None,
-        version: None,
-        span,
-    }
 }
 
 fn article(kind: &str) -> &'static str {
